@@ -1,0 +1,50 @@
+"""The seed's list shape: {items, total, page, limit, totalPages}; page from 1, limit capped."""
+
+import math
+
+from django.conf import settings
+from rest_framework import serializers
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+DEFAULT_LIMIT = 20
+
+
+class _PageQuery(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, required=False, default=1)
+    limit = serializers.IntegerField(min_value=1, required=False, default=DEFAULT_LIMIT)
+
+
+class PagePagination(BasePagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        query = _PageQuery(data={k: v for k, v in request.query_params.items() if k in ("page", "limit")})
+        query.is_valid(raise_exception=True)
+        self.page = query.validated_data["page"]
+        self.limit = min(query.validated_data["limit"], settings.API_PAGE_SIZE_MAX)
+        self.total = queryset.count()
+        start = (self.page - 1) * self.limit
+        return list(queryset[start : start + self.limit])
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "items": data,
+                "total": self.total,
+                "page": self.page,
+                "limit": self.limit,
+                "total_pages": math.ceil(self.total / self.limit) if self.total else 0,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["items", "total", "page", "limit", "totalPages"],
+            "properties": {
+                "items": schema,
+                "total": {"type": "integer"},
+                "page": {"type": "integer"},
+                "limit": {"type": "integer"},
+                "totalPages": {"type": "integer"},
+            },
+        }

@@ -1,0 +1,35 @@
+"""API requests get English by default (portal pages keep Dutch) and a JSON body for unhandled errors."""
+
+import logging
+
+from django.http import JsonResponse
+from django.utils import translation
+
+from apps.common.api.errors import PROBLEM_CONTENT_TYPE, problem
+
+logger = logging.getLogger("solarscan.api")
+API_PREFIXES = ("/v1/", "/hooks/")
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIXES)
+
+
+class ApiDefaultsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_api_path(request.path) and "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            translation.activate("en")
+            request.LANGUAGE_CODE = "en"
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_api_path(request.path):
+            return None
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        body = problem(
+            500, "server_error", "Server error", "An unexpected error occurred; it has been logged."
+        )
+        return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)

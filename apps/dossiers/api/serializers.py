@@ -1,0 +1,23 @@
+from rest_framework import serializers
+
+from apps.dossiers.models import Dossier
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "id",
+            "reference",
+            "customer_name",
+            "address",
+            "latitude",
+            "longitude",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]

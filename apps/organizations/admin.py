@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from apps.organizations.models import ApiKey, Membership, Organization, WebhookEndpoint
+from apps.organizations.services import api_key_revoke
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "plan", "monthly_scan_quota", "branding_enabled", "created_at")
+    list_filter = ("plan", "branding_enabled")
+    search_fields = ("name", "slug", "id")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organization", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__email", "organization__name")
+    list_select_related = ("user", "organization")
+    autocomplete_fields = ("user", "organization")
+
+
+@admin.action(description="Revoke selected API keys")
+def revoke_keys(modeladmin, request, queryset):
+    for api_key in queryset:
+        api_key_revoke(api_key=api_key)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("name", "prefix", "organization", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "organization__name")
+    list_select_related = ("organization",)
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
+    actions = [revoke_keys]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # keys are issued by the portal or `createorg --api-key`, which show the raw key once
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ("url", "organization", "active", "created_at")
+    list_filter = ("active",)
+    search_fields = ("url", "organization__name")
+    list_select_related = ("organization",)

@@ -1,0 +1,46 @@
+"""`x-api-key` authentication: the key acts for its organization."""
+
+from rest_framework import authentication, exceptions
+
+from apps.organizations.keys import key_matches, split_prefix
+from apps.organizations.models import ApiKey
+from apps.organizations.services import api_key_touch
+
+
+class ApiKeyPrincipal:
+    """The request.user of an API-key call: authenticated, but not a person."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+    pk = None
+    id = None
+
+    def __init__(self, api_key: ApiKey):
+        self.api_key = api_key
+
+    def __str__(self) -> str:
+        return f"api-key:{self.api_key.prefix}"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    header = "HTTP_X_API_KEY"
+
+    def authenticate(self, request):
+        raw = request.META.get(self.header)
+        if not raw:
+            return None
+        prefix = split_prefix(raw.strip())
+        api_key = (
+            ApiKey.objects.select_related("organization").filter(prefix=prefix).first() if prefix else None
+        )
+        if api_key is None or not key_matches(raw.strip(), api_key.key_hash):
+            raise exceptions.AuthenticationFailed("Unknown API key.")
+        if not api_key.is_active:
+            raise exceptions.AuthenticationFailed("This API key has been revoked.")
+        api_key_touch(api_key=api_key)
+        return ApiKeyPrincipal(api_key), api_key
+
+    def authenticate_header(self, request):
+        return "x-api-key"

@@ -1,0 +1,96 @@
+"""Writes for organizations, memberships, API keys and webhook endpoints."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from apps.common.errors import AppError
+from apps.common.ids import new_token
+from apps.organizations.keys import generate_key
+from apps.organizations.models import (
+    DEFAULT_ADJUSTABLE_STEPS,
+    ApiKey,
+    Membership,
+    Organization,
+    WebhookEndpoint,
+)
+
+
+@dataclass(frozen=True)
+class IssuedApiKey:
+    api_key: ApiKey
+    raw_key: str  # shown once, never stored
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "org"
+    slug, n = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def organization_create(
+    *, name: str, owner_email: str, owner_password: str | None = None, plan: str = Organization.Plan.FREE
+) -> Organization:
+    if plan not in Organization.Plan.values:
+        raise AppError(f"plan must be one of {Organization.Plan.values}", errors={"plan": ["unknown plan"]})
+    organization = Organization.objects.create(
+        name=name, slug=_unique_slug(name), plan=plan, adjustable_steps=list(DEFAULT_ADJUSTABLE_STEPS)
+    )
+    User = get_user_model()
+    owner = User.objects.filter(email__iexact=owner_email).first()
+    if owner is None:
+        owner = User.objects.create_user(email=owner_email, password=owner_password)
+    elif owner_password:
+        owner.set_password(owner_password)
+        owner.save(update_fields=["password"])
+    Membership.objects.create(organization=organization, user=owner, role=Membership.Role.OWNER)
+    return organization
+
+
+@transaction.atomic
+def membership_add(
+    *, organization: Organization, email: str, role: str = Membership.Role.MEMBER, password: str | None = None
+) -> Membership:
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first() or User.objects.create_user(
+        email=email, password=password
+    )
+    membership, _ = Membership.objects.update_or_create(
+        organization=organization, user=user, defaults={"role": role}
+    )
+    return membership
+
+
+@transaction.atomic
+def api_key_create(*, organization: Organization, name: str, created_by=None) -> IssuedApiKey:
+    raw, prefix, digest = generate_key()
+    api_key = ApiKey.objects.create(
+        organization=organization, name=name, prefix=prefix, key_hash=digest, created_by=created_by
+    )
+    return IssuedApiKey(api_key=api_key, raw_key=raw)
+
+
+def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def api_key_touch(*, api_key: ApiKey) -> None:
+    """Record use at most once a minute, so authentication does not write on every request."""
+    now = timezone.now()
+    if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+
+
+def webhook_endpoint_create(*, organization: Organization, url: str, events: list[str]) -> WebhookEndpoint:
+    return WebhookEndpoint.objects.create(
+        organization=organization, url=url, events=events, secret="whsec_" + new_token(24)
+    )

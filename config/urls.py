@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.common import views as common_views
+
+urlpatterns = [
+    path("healthz", common_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("v1/openapi.json", SpectacularAPIView.as_view(), name="openapi-schema"),
+    path("v1/docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="api-docs"),
+    path("v1/auth/", include("apps.accounts.api.urls")),
+    path("v1/", include("apps.dossiers.api.urls")),
+    re_path(r"^v1/(?P<rest>.*)$", common_views.api_not_found),
+    path("", include("apps.portal.urls")),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "apps.common.views.not_found"
+handler500 = "apps.common.views.server_error"
