@@ -1,0 +1,44 @@
+from apps.organizations.keys import hash_key, split_prefix
+from apps.organizations.models import ApiKey
+from apps.organizations.services import api_key_create, api_key_revoke
+
+
+def test_raw_key_is_never_stored_only_its_hash(owner):
+    issued = api_key_create(organization=owner.organization, name="integration")
+    row = ApiKey.objects.get(pk=issued.api_key.pk)
+    stored = [str(value) for value in row.__dict__.values()]
+    assert issued.raw_key not in stored
+    assert row.key_hash == hash_key(issued.raw_key)
+    assert row.prefix == split_prefix(issued.raw_key)
+    assert issued.raw_key.startswith(f"ssk_{row.prefix}_")
+
+
+def test_key_authenticates_and_records_last_use(owner):
+    response = owner.key_client().get("/v1/dossiers")
+    assert response.status_code == 200
+    assert ApiKey.objects.filter(organization=owner.organization, last_used_at__isnull=False).exists()
+
+
+def test_revoked_key_gets_401_json(owner):
+    client = owner.key_client()
+    api_key_revoke(api_key=ApiKey.objects.get(organization=owner.organization, name="test"))
+    response = client.get("/v1/dossiers")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "This API key has been revoked."
+
+
+def test_unknown_and_malformed_keys_get_401(owner, anon):
+    raw = owner.api_key
+    tampered = raw[:-1] + ("A" if raw[-1] != "A" else "B")
+    for bad in (tampered, "not-a-key", "ssk_zzzzzzzzzzzz_whatever"):
+        anon.credentials(HTTP_X_API_KEY=bad)
+        response = anon.get("/v1/dossiers")
+        assert response.status_code == 401, bad
+        assert response.json()["status"] == 401
+
+
+def test_no_credentials_gets_401(anon, db):
+    response = anon.get("/v1/dossiers")
+    assert response.status_code == 401
+    assert response.json()["title"]
