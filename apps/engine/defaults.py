@@ -1,0 +1,375 @@
+"""Every default the engine uses: a named constant with its unit and its source.
+
+Two sections, each owned by one part of the engine. Numbers shown to homeowners come from here, so each
+constant names where it comes from (a published figure, a regulation, or a stated assumption).
+"""
+
+# --- Physical: time base, weather, PV, load, CO2 -------------------------------------------------------
+
+# Time base --------------------------------------------------------------------------------------------
+REFERENCE_YEAR = 2025
+"""Calendar of the modelled year [year]: non-leap, so exactly 8760 hours; sets weekdays and holidays.
+Assumption (any non-leap year works; 2025 is recent and starts on a Wednesday)."""
+
+TIMEZONE = "Etc/GMT-1"
+"""Local standard time UTC+1 without daylight saving [tz name] (POSIX sign convention: GMT-1 = UTC+1).
+Design §4: Europe/Amsterdam without DST shifts."""
+
+UTC_OFFSET_HOURS = 1
+"""Offset of the time base from UTC [h]."""
+
+# Weather: grid, providers ----------------------------------------------------------------------------
+DEFAULT_WEATHER_SOURCE = "offline"
+"""Weather provider used when none is configured ["offline" | "pvgis"]. Design §4."""
+
+WEATHER_GRID_DEG = 0.1
+"""Weather is computed and cached per location rounded to this grid [degrees] (~11 km north-south);
+irradiation varies far less than that across such a cell. Assumption."""
+
+WEATHER_MEMO_SIZE = 64
+"""Locations kept in the in-process weather memo [count]. Assumption."""
+
+PVGIS_URL = "https://re.jrc.ec.europa.eu/api/v5_3/"
+"""PVGIS API base; the TMY tool is at ``<base>tmy`` [URL]. Source: JRC PVGIS API documentation."""
+
+PVGIS_TIMEOUT_S = 30.0
+"""Timeout of one PVGIS request [s]. Same as pvlib.iotools.get_pvgis_tmy's default."""
+
+# Weather: offline climatology (KNMI De Bilt) ---------------------------------------------------------
+REFERENCE_STATION_LAT = 52.10
+REFERENCE_STATION_LON = 5.18
+"""KNMI station 260 De Bilt [degrees], where the monthly climatology below was measured."""
+
+MONTHLY_GHI_KWH_M2 = (20.0, 38.0, 75.0, 120.0, 155.0, 160.0, 160.0, 135.0, 90.0, 52.0, 24.0, 15.0)
+"""Global horizontal irradiation per month, Jan..Dec [kWh/m2]; 1044 kWh/m2/yr.
+Source: KNMI climate normals 1991-2020, De Bilt (260), daily mean global radiation in J/cm2 converted
+(x 0.002778 x days in month) and rounded to 5 kWh/m2 above 50. KNMI's national 1991-2020 figure is of the
+same order (about 1040-1080 kWh/m2/yr; the coast receives ~9 % more in summer than the east, KNMI)."""
+
+MONTHLY_TEMP_C = (3.6, 3.9, 6.5, 9.8, 13.4, 16.2, 18.3, 17.9, 14.7, 10.9, 7.0, 4.2)
+"""Mean air temperature per month, Jan..Dec [°C]. Source: KNMI climate normals 1991-2020, De Bilt
+(annual mean ~10.5 °C), rounded to 0.1 K (approximate; only used for PV cell temperature)."""
+
+MONTHLY_DIURNAL_RANGE_K = (5.0, 6.0, 8.0, 10.5, 11.0, 11.0, 11.0, 10.5, 9.0, 7.5, 5.5, 4.5)
+"""Mean daily temperature range (Tmax - Tmin) per month [K]. Source: KNMI De Bilt normals 1991-2020
+(monthly mean max minus mean min), rounded to 0.5 K."""
+
+TEMP_PEAK_HOUR = 15.0
+"""Local standard hour of the daily temperature maximum [h]. Assumption (typical mid-latitude cycle)."""
+
+TEMP_DAY_ANOMALY_SD_K = 2.5
+TEMP_DAY_ANOMALY_CORRELATION = 0.75
+"""Day-to-day temperature anomaly: standard deviation [K] and lag-1 correlation [-] (synoptic
+variability of daily means in De Bilt is ~2-3 K). Assumption."""
+
+TEMP_HOURLY_NOISE_SD_K = 0.6
+"""Hourly temperature noise [K]. Assumption."""
+
+WIND_MEAN_M_S = 3.5
+WIND_LOG_SD = 0.5
+"""Wind speed at 10 m: mean [m/s] and log standard deviation [-]. Source: KNMI De Bilt normals (yearly
+mean ~3.3-3.6 m/s); spread an assumption (wind only enters the PV cell temperature model)."""
+
+OFFLINE_WEATHER_SEED = 20250101
+"""Salt of the location-derived random seed of the offline weather [-]. Changing it changes every
+synthetic year. Assumption."""
+
+CLOUD_DAILY_INDEX_MIN = 0.08
+CLOUD_DAILY_INDEX_MAX = 1.0
+"""Range of the daily clear-sky index [-]: a dark overcast winter day lets through ~8 % of the clear-sky
+irradiation, a cloudless day 100 %. Assumption consistent with KNMI daily radiation records."""
+
+CLOUD_DAILY_BETA_PRECISION = 3.0
+"""Precision a+b of the Beta law of daily clear-sky index [-]: low, so days range from overcast to
+clear as in the Dutch climate (broad, nearly flat distribution of daily clearness). Calibration choice."""
+
+CLOUD_DAY_TO_DAY_CORRELATION = 0.35
+"""Lag-1 correlation of the daily clearness (Gaussian copula) [-]: weather regimes last a few days.
+Assumption within the 0.2-0.5 range reported for daily clearness indices in NW Europe."""
+
+CLOUD_HOURLY_SIGMA = 0.45
+CLOUD_HOURLY_CORRELATION = 0.7
+"""Hourly lognormal cloud noise: log standard deviation on a half-cloudy day [-] (scaled by
+4·k·(1-k) of the day's relative clearness) and lag-1 hour-to-hour correlation [-]. Assumption."""
+
+CLOUD_HOURLY_INDEX_MAX = 1.1
+"""Upper bound of the hourly clear-sky index [-] (cloud enhancement). Assumption."""
+
+DNI_CLEAR_SKY_MARGIN = 1.05
+"""Decomposed DNI is capped at this multiple of the clear-sky DNI [-]. Assumption."""
+
+# PV ------------------------------------------------------------------------------------------------------
+DEFAULT_SYSTEM_LOSSES_PCT = 14.0
+"""DC system losses (soiling, shading, mismatch, wiring, connections, LID, nameplate, availability) [%].
+Source: NREL PVWatts v5 default (Dobos 2014, NREL/TP-6A20-62641); also the PVGIS default."""
+
+PV_GAMMA_PDC_PER_K = -0.0037
+"""Temperature coefficient of DC power [1/K] (-0.37 %/K). Source: typical crystalline-silicon datasheets;
+PVWatts v5 'standard' module uses -0.47 %/K, current mono-PERC/TOPCon modules -0.30..-0.37 %/K."""
+
+PV_INVERTER_EFFICIENCY = 0.96
+"""Nominal inverter efficiency [-]. Source: PVWatts v5 default (Dobos 2014)."""
+
+PV_DC_AC_RATIO = 1.1
+"""DC nameplate over inverter AC rating [-]. Assumption typical of Dutch residential systems (PVWatts v5
+default is 1.2; clipping is negligible at Dutch irradiances either way)."""
+
+PV_ALBEDO = 0.2
+"""Ground reflectance [-]. Source: common default for grass/urban surroundings (pvlib, PVGIS)."""
+
+PV_FAIMAN_U0 = 25.0
+PV_FAIMAN_U1 = 6.84
+"""Faiman heat-loss coefficients for open-rack modules [W/m2/K] and [W/m2/K/(m/s)].
+Source: pvlib.temperature.faiman defaults (Faiman 2008; PVsyst-equivalent)."""
+
+PV_IAM_MODEL = "physical"
+"""Incidence-angle modifier for beam irradiance (Fresnel/absorption of flat glass). Source: PVWatts v5
+uses the same physical (De Soto/Sjerps-Koomen) model (Dobos 2014)."""
+
+# Load ----------------------------------------------------------------------------------------------------
+STANDARD_LOAD_PROFILE = "bdew-h25"
+"""Shape of the 'standard' residential load: BDEW H25 household standard load profile (2025 revision,
+dynamised), from demandlib 0.2.2. Source: BDEW, 'Standardlastprofile Strom' (2025)."""
+
+PUBLIC_HOLIDAYS = (
+    "2025-01-01",
+    "2025-04-21",
+    "2025-04-26",
+    "2025-05-05",
+    "2025-05-29",
+    "2025-06-09",
+    "2025-12-25",
+    "2025-12-26",
+)
+"""Dutch public holidays of REFERENCE_YEAR treated as Sundays by the load profile [dates]: New Year,
+Easter Monday, King's Day (27 April falls on Sunday in 2025, so Saturday 26), Liberation Day (2025 is a
+lustrum year), Ascension, Whit Monday, Christmas. Source: rijksoverheid.nl 'Officiële feestdagen'."""
+
+HOUSEHOLD_LOAD_SEED = 4000
+"""Seed of the stochastic single-household load profile [-]: fixed, so a scan is reproducible.
+Assumption."""
+
+# Stochastic single-household profile: calibrated (see apps/engine/load.py) so that hourly simulation
+# reproduces the HTW Berlin 'Unabhängigkeitsrechner' (Weniger/Quaschning, HTW Berlin,
+# https://solar.htw-berlin.de/rechner/unabhaengigkeitsrechner/): 4000 kWh/yr, 1 kWp/MWh at 1024
+# kWh/kWp → self-sufficiency 30.5 % without battery and 55.5 % with 1 kWh/MWh usable battery.
+LOAD_BASE_SHARE = 0.25
+"""Share of the expected load that is steady base load (fridge, standby, ventilation) [-]."""
+
+LOAD_APPLIANCE_SHARE = 0.4
+"""Share of the expected load drawn as discrete appliance events (washing, dishwasher, oven, kettle,
+dryer) [-]. Calibration parameter."""
+
+LOAD_APPLIANCE_EVENT_KWH = 1.0
+"""Mean energy of one appliance event [kWh] (a 60 °C wash ~1 kWh, a dishwasher run ~1 kWh).
+Source: Milieu Centraal appliance figures; used as calibration parameter."""
+
+LOAD_REFERENCE_HOME_KWH = 4000.0
+"""Yearly consumption at which appliance events have their nominal size [kWh/yr]; the household shape
+is built for this home and scaled to the scan's yearly kWh. Assumption (HTW's reference household)."""
+
+LOAD_APPLIANCE_EVENT_SHAPE = 2.0
+"""Gamma shape of one appliance event's energy [-] (2: most runs near the mean, few twice as large).
+Assumption."""
+
+LOAD_NOISE_MAX = 4.0
+"""Cap of the hourly behavioural noise factor [-], so that no hour exceeds what a home can draw.
+Assumption."""
+
+LOAD_NOISE_SIGMA = 0.6
+LOAD_NOISE_CORRELATION = 0.5
+"""Multiplicative lognormal noise on the remaining (behavioural) load: log standard deviation [-] and
+hour-to-hour lag-1 correlation [-]. Calibration parameters."""
+
+LOAD_DAY_SIGMA = 0.2
+LOAD_DAY_CORRELATION = 0.5
+"""Day-to-day activity factor of the household: log standard deviation [-] and lag-1 correlation [-]
+(days away, busy days). Calibration parameters."""
+
+HTW_REFERENCE_YIELD_KWH_PER_KWP = 1024.0
+"""Specific yield behind the HTW Unabhängigkeitsrechner [kWh/kWp/yr] (its German reference site);
+used to compare at equal PV energy. Source: HTW Berlin, Weniger/Quaschning, Unabhängigkeitsrechner."""
+
+HTW_SELF_SUFFICIENCY_NO_BATTERY = 0.305
+"""HTW result for 4000 kWh/yr, 4 kWp, no battery [-]. Source: HTW Unabhängigkeitsrechner."""
+
+HTW_SELF_SUFFICIENCY_WITH_BATTERY = 0.555
+"""HTW result for 4000 kWh/yr, 4 kWp, 4 kWh usable battery [-]. Source: HTW Unabhängigkeitsrechner."""
+
+# CO2 -----------------------------------------------------------------------------------------------------
+GRID_CARBON_INTENSITY_KG_PER_KWH = 0.374
+"""Average CO2 emission of Dutch grid electricity including chain emissions [kg CO2/kWh]: 300 g/kWh
+at production plus 74 g/kWh upstream, for the 2021 Dutch production mix. Source: CE Delft for
+CO2emissiefactoren.nl, 'Ketenemissies elektriciteit. Actualisatie elektriciteitsmix 2021' (2023)."""
+
+TREE_KG_CO2_PER_YEAR = 22.0
+"""CO2 taken up by one mature tree in a year [kg CO2/tree/yr]: the widely used figure of 48 lb. Source:
+Arbor Day Foundation / European Environment Agency popularisations; real uptake varies by species."""
+
+CAR_KG_CO2_PER_KM = 0.183
+"""CO2 of one kilometre in an average petrol car [kg CO2/km]: 2.74 kg CO2 per litre of Dutch E95 petrol
+(well-to-wheel, CO2emissiefactoren.nl) x 1 litre per 15 km (assumed consumption)."""
+
+FLIGHT_KG_CO2 = 125.0
+"""CO2 per passenger of one return flight Amsterdam-London [kg CO2/flight]: 1 tonne CO2 ≈ 8 such return
+flights. Source: energievergelijk.nl 'CO2-uitstoot' (citing PBL/EEA per-passenger figures)."""
+
+# (end of physical section)
+
+# --- Economic: tariffs, battery, sizing, finance, scenarios --------------------------------------------
+ENGINE_VERSION = "0.1.0"
+"""Version of the engine's sizing and finance model, stored with every result so a scan can be
+reproduced [semver]. Bump when a default or a formula below changes."""
+
+# Calendar and regulation ----------------------------------------------------------------------------
+DEFAULT_FIRST_OPERATING_YEAR = 2027
+"""Calendar year of analysis year 1 when the caller gives none [year]: a scan made in 2026 is installed
+and billed from 2027 on. Assumption; the Django layer passes the year after the scan's creation."""
+
+NL_NET_METERING_LAST_YEAR = 2026
+"""Last calendar year with the Dutch salderingsregeling (annual net metering) [year]. Source: Wet
+afschaffing salderingsregeling, adopted by the Eerste Kamer on 18 Feb 2025; netting ends 1 Jan 2027."""
+
+NL_FEED_IN_FLOOR_FRACTION = 0.5
+"""Minimum feed-in compensation as a fraction of the bare supply price after net metering ends [-].
+Source: Wet afschaffing salderingsregeling (2025), 'redelijke vergoeding' of at least 50 % of the
+supply price excluding taxes for the first years after 2027."""
+
+NL_FEED_IN_FLOOR_YEARS = (2027, 2029)
+"""First and last calendar year the feed-in floor applies [year]. Source: as above (brief for this
+engine: 2027-2029)."""
+
+# Taxes and tariff components ---------------------------------------------------------------------------
+NL_ENERGY_TAX_EUR_PER_KWH = 0.09157
+"""Dutch energy tax on electricity, first bracket (0-10,000 kWh), 2026 [EUR/kWh, excl. VAT]. Source:
+Belastingdienst 'Tabellen tarieven milieubelastingen' 2026 (Belastingplan 2026). Check yearly."""
+
+NL_VAT = 0.21
+"""Dutch VAT on electricity [-]. Source: Wet OB 1968, general rate."""
+
+BE_VAT = 0.06
+"""Belgian VAT on residential electricity [-]. Source: Belgian federal law of 2023, 6 % permanent for
+households since 1 April 2023."""
+
+BE_EXCISE_EUR_PER_KWH = 0.0503
+"""Belgian federal excise (bijzondere accijns) on residential electricity, first 3 MWh [EUR/kWh, excl.
+VAT]. Source: FOD Financiën excise tariffs 2025 (approximate; check yearly)."""
+
+BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = 40.0
+"""Flemish capacity tariff (capaciteitstarief) [EUR/kW/yr, excl. VAT] on the rolling 12-month average
+of monthly peaks. Source: VREG/Fluvius distribution tariffs 2025 (range ~38-53 EUR/kW/yr per DSO zone;
+a round middle value)."""
+
+BE_CAPACITY_TARIFF_FLOOR_KW = 2.5
+"""Minimum monthly peak billed by the capacity tariff [kW]. Source: VREG tariff methodology 2023."""
+
+DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH = 0.02
+"""Supplier surcharge on the day-ahead price for dynamic contracts [EUR/kWh, excl. VAT]. Assumption
+in the 1.5-2.5 ct range published by Dutch dynamic suppliers in 2025."""
+
+DYNAMIC_FEED_IN_FEE_EUR_PER_KWH = 0.015
+"""Deducted from the day-ahead price for exported energy on dynamic contracts [EUR/kWh]. Assumption
+in the 1-2 ct range of Dutch dynamic suppliers in 2025."""
+
+DEFAULT_FEED_IN_COST_EUR_PER_KWH = 0.0
+"""Per-kWh feed-in cost (terugleverkosten) when the contract states none [EUR/kWh]. Assumption: the
+caller's feed-in price is taken as net; suppliers charging such costs must be entered explicitly."""
+
+DEFAULT_FIXED_MONTHLY_EUR = 0.0
+"""Fixed monthly costs (standing charge, grid connection) when none are given [EUR/month]. They are
+the same with and without the new system, so they change bills but never savings. Assumption."""
+
+# Built-in reference day-ahead price year (NL EPEX-like, generated deterministically) -------------------
+REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH = 0.09
+"""Annual mean of the built-in day-ahead price year [EUR/kWh, excl. taxes]. Source: NL EPEX day-ahead
+annual averages ~0.077 (2024) and ~0.09 (2025) EUR/kWh (ENTSO-E transparency platform)."""
+
+REFERENCE_DAY_AHEAD_SEED = 2025
+"""Seed of the built-in day-ahead price year [-]: fixed, so prices are reproducible. Assumption."""
+
+REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH = -0.06
+"""Lowest price of the built-in price year [EUR/kWh]. Source: NL day-ahead 2024-2025 spring/summer noon
+hours frequently between 0 and -0.05, rarely below -0.1 EUR/kWh (ENTSO-E)."""
+
+# Battery ---------------------------------------------------------------------------------------------------
+DEFAULT_BATTERY_ROUNDTRIP_EFFICIENCY_PCT = 90.0
+"""AC round-trip efficiency of a home battery when none is given [%]. Source: datasheets of current
+residential LFP systems (88-92 %)."""
+
+DEFAULT_BATTERY_MIN_CHARGE_PCT = 10.0
+"""Minimum state of charge when none is given [% of capacity]. Assumption (typical reserve setting)."""
+
+DEFAULT_BATTERY_LIFE_YEARS = 15
+"""Calendar life of a home battery before replacement [years]. Source: typical 10-15 year warranties
+of LFP home batteries; the upper end, combined with the fade below."""
+
+BATTERY_CAPACITY_FADE_PER_YEAR = 0.02
+"""Loss of usable capacity per year of age [fraction of new capacity/yr]: ~70 % left after 15 years,
+the usual end-of-warranty figure. Source: LFP warranty terms (70 % after 10-15 years); assumption."""
+
+BATTERY_CAPACITY_FADE_LOW_HIGH = (0.01, 0.03)
+"""Optimistic and pessimistic capacity fade for the payback range [fraction/yr]. Assumption."""
+
+BATTERY_REPLACEMENT_COST_FRACTION = 1.0
+"""Replacement cost as a fraction of today's battery purchase cost [-]. Assumption: no price decline
+is assumed (honest default; falling prices would only help)."""
+
+BATTERY_COST_EUR_PER_KW = 0.0
+"""Cost per kW of battery power [EUR/kW]. The seed prices batteries per kWh only, so power is free within
+its range and the sizing takes the largest allowed power. Assumption."""
+
+DEFAULT_BATTERY_COST_EUR_PER_KWH = 600.0
+"""Installed cost of a home battery when none is given [EUR/kWh]. Source: 2025 Dutch installer prices
+for 5-10 kWh LFP systems (roughly 500-800 EUR/kWh incl. installation)."""
+
+DEFAULT_PV_COST_EUR_PER_KWP = 1100.0
+"""Installed cost of residential PV when none is given [EUR/kWp, incl. VAT]. Source: Milieu Centraal
+2025 (about 1,000-1,300 EUR/kWp for 3-5 kWp systems)."""
+
+PV_LIFETIME_YEARS = 25
+"""Technical life of PV panels reported to the homeowner [years]. Source: standard 25-year performance
+warranties."""
+
+# Finance ---------------------------------------------------------------------------------------------------
+DEFAULT_ANALYSIS_YEARS = 25
+ANALYSIS_YEARS_RANGE = (10, 30)
+"""Analysis period: default and allowed range [years]. Source: seed API (analysisYears 10-30, default 25)."""
+
+DEFAULT_DISCOUNT_RATE = 0.05
+"""Nominal discount rate [-/yr]. Source: design §4 (default 5 %)."""
+
+DEFAULT_PRICE_ESCALATION = 0.02
+"""Yearly escalation of all electricity prices [-/yr]: follows the ECB 2 % inflation target, no real
+price rise assumed. Assumption (honest middle)."""
+
+PRICE_ESCALATION_LOW_HIGH = (0.0, 0.04)
+"""Low and high price escalation for the payback range [-/yr]. Assumption."""
+
+OM_ESCALATION = 0.02
+"""Yearly escalation of maintenance costs [-/yr]: inflation. Assumption."""
+
+PV_DEGRADATION_PER_YEAR = 0.005
+"""Yearly loss of PV output [-/yr]. Source: design §4; Jordan & Kurtz, NREL 2013 (median ~0.5 %/yr)."""
+
+PV_OM_EUR_PER_KW_YEAR = 18.0
+"""PV maintenance when enabled [EUR/kWp/yr]. Source: seed API (REopt default O&M ~18 $/kW/yr)."""
+
+BATTERY_OM_FRACTION_PER_YEAR = 0.025
+"""Battery maintenance when enabled [fraction of battery capex/yr]. Source: seed API (2.5 %/yr)."""
+
+# Sizing ------------------------------------------------------------------------------------------------------
+BATTERY_CAPACITY_STEP_KWH = 0.1
+"""Resolution of the chosen battery capacity [kWh]. Assumption."""
+
+SELF_SUFFICIENCY_TOLERANCE = 0.005
+"""For the self-sufficiency goal: designs whose grid import is within this fraction of the yearly load of
+the minimum are considered equal and the cheapest is chosen [-]. Assumption (lexicographic epsilon)."""
+
+SIZING_COST_TOLERANCE = 0.005
+"""Allowed relative gap of the fast sizing to the full-year LP [-]. Source: engine brief (0.5 %)."""
+
+GRID_SEARCH_MAX_COMBINATIONS = 400
+"""Above this many panel-count combinations of the new PV arrays the sizing switches from enumeration to
+coordinate search [count]. Assumption (keeps run time bounded)."""
+
+# (end of economic section)

@@ -1,0 +1,510 @@
+"""Hourly weather for one location on the engine's time base, from a pluggable provider.
+
+Two providers share one interface (``WeatherProvider.get(lat, lon) -> Weather``):
+
+* ``OfflineWeather`` (the default): deterministic and without network. pvlib's Ineichen clear sky with
+  its bundled Linke turbidity, dimmed by a seeded stochastic cloud model whose monthly irradiation is
+  calibrated to the KNMI De Bilt climate normals (see ``defaults.py``), split into DNI/DHI with Erbs;
+  air temperature from a monthly climatology with a diurnal cycle and noise.
+* ``PvgisWeather``: PVGIS typical meteorological year (TMY) fetched from the JRC API, stored through a
+  small cache hook (so the Django side can keep it in the database), and mapped onto the time base.
+
+The network call (``fetch_pvgis_tmy_json``) and the pure conversion (``parse_pvgis_tmy``) are separate,
+like pvlib's ``iotools``, so the conversion is tested on a recorded body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import pandas as pd
+import pvlib
+from scipy import signal, stats
+
+from apps.engine import defaults as d
+from apps.engine.timebase import DAYS, HOURS, day_of_year, hour_centres, month_index
+
+WeatherSource = Literal["offline", "pvgis"]
+
+
+@dataclass(frozen=True, eq=False)
+class Weather:
+    """One year of hourly weather on the time base (every array has 8760 read-only values).
+
+    ghi, dni, dhi: global horizontal, direct normal, diffuse horizontal irradiance, hour mean [W/m2]
+    temp_air: air temperature at 2 m [°C]; wind_speed: wind speed at 10 m [m/s]
+    latitude, longitude: the location the data belongs to [degrees]; altitude [m]
+    source: "offline" or "pvgis"
+    """
+
+    ghi: np.ndarray
+    dni: np.ndarray
+    dhi: np.ndarray
+    temp_air: np.ndarray
+    wind_speed: np.ndarray
+    latitude: float
+    longitude: float
+    source: WeatherSource
+    altitude: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("ghi", "dni", "dhi", "temp_air", "wind_speed"):
+            array = np.array(getattr(self, name), dtype=float)
+            if array.shape != (HOURS,):
+                raise ValueError(f"weather.{name} must have {HOURS} hourly values, got shape {array.shape}")
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"weather.{name} contains non-finite values")
+            array.flags.writeable = False
+            object.__setattr__(self, name, array)
+
+    @property
+    def ghi_kwh_m2(self) -> float:
+        """Yearly global horizontal irradiation [kWh/m2]."""
+        return float(self.ghi.sum() / 1000.0)
+
+
+class WeatherProvider(Protocol):
+    """Anything that returns a year of hourly weather for a location."""
+
+    def get(self, latitude: float, longitude: float) -> Weather: ...
+
+
+class WeatherCache(Protocol):
+    """Storage hook for fetched weather (e.g. a database table); values are JSON-serialisable dicts."""
+
+    def get(self, key: str) -> dict[str, Any] | None: ...
+
+    def set(self, key: str, value: dict[str, Any]) -> None: ...
+
+
+def rounded_location(latitude: float, longitude: float) -> tuple[float, float]:
+    """Snap a location to the weather grid [degrees] (``WEATHER_GRID_DEG``), the unit of caching."""
+    _check_location(latitude, longitude)
+    step = d.WEATHER_GRID_DEG
+    lat = round(round(latitude / step) * step, 6) + 0.0
+    lon = round(round(longitude / step) * step, 6) + 0.0
+    return lat, lon
+
+
+def weather_key(source: str, latitude: float, longitude: float) -> str:
+    """Cache key of a location's weather, e.g. ``"pvgis:52.1:5.1"``."""
+    lat, lon = rounded_location(latitude, longitude)
+    return f"{source}:{lat:.1f}:{lon:.1f}"
+
+
+def _check_location(latitude: float, longitude: float) -> None:
+    if not (np.isfinite(latitude) and np.isfinite(longitude)):
+        raise ValueError("latitude and longitude must be finite numbers")
+    if not (-90.0 <= latitude <= 90.0) or not (-180.0 <= longitude <= 180.0):
+        raise ValueError(f"location out of range: lat={latitude}, lon={longitude}")
+
+
+# --- Solar geometry (shared with pv.py) --------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SolarGeometry:
+    """Sun position at the centre of every hour (8760 arrays) and derived quantities.
+
+    zenith, apparent_zenith, azimuth [degrees]; dni_extra: extraterrestrial normal irradiance [W/m2];
+    airmass_relative, airmass_absolute [-] (NaN when the sun is down).
+    """
+
+    zenith: np.ndarray
+    apparent_zenith: np.ndarray
+    azimuth: np.ndarray
+    dni_extra: np.ndarray
+    airmass_relative: np.ndarray
+    airmass_absolute: np.ndarray
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Silence pvlib's pandas-deprecation warnings and its harmless night-time divisions."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+@lru_cache(maxsize=64)
+def solar_geometry(latitude: float, longitude: float, altitude: float = 0.0) -> SolarGeometry:
+    """Sun position for the reference year at a location, computed once and cached (read-only arrays)."""
+    with quiet():
+        return _solar_geometry(latitude, longitude, altitude)
+
+
+def _solar_geometry(latitude: float, longitude: float, altitude: float) -> SolarGeometry:
+    times = hour_centres()
+    position = pvlib.solarposition.get_solarposition(times, latitude, longitude, altitude=altitude)
+    dni_extra = pvlib.irradiance.get_extra_radiation(times).to_numpy(dtype=float)
+    apparent_zenith = position["apparent_zenith"].to_numpy(dtype=float)
+    airmass_relative = pvlib.atmosphere.get_relative_airmass(apparent_zenith)
+    pressure = pvlib.atmosphere.alt2pres(altitude)
+    airmass_absolute = pvlib.atmosphere.get_absolute_airmass(airmass_relative, pressure)
+    arrays = {
+        "zenith": position["zenith"].to_numpy(dtype=float),
+        "apparent_zenith": apparent_zenith,
+        "azimuth": position["azimuth"].to_numpy(dtype=float),
+        "dni_extra": dni_extra,
+        "airmass_relative": np.asarray(airmass_relative, dtype=float),
+        "airmass_absolute": np.asarray(airmass_absolute, dtype=float),
+    }
+    for array in arrays.values():
+        array.flags.writeable = False
+    return SolarGeometry(**arrays)
+
+
+# --- Offline provider ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def clear_sky(latitude: float, longitude: float, altitude: float = 0.0) -> pd.DataFrame:
+    """Ineichen clear-sky ghi/dni/dhi [W/m2] at hour centres, with pvlib's bundled Linke turbidity."""
+    with quiet():
+        return _clear_sky(latitude, longitude, altitude)
+
+
+def _clear_sky(latitude: float, longitude: float, altitude: float) -> pd.DataFrame:
+    geometry = solar_geometry(latitude, longitude, altitude)
+    times = hour_centres()
+    linke = pvlib.clearsky.lookup_linke_turbidity(times, latitude, longitude).to_numpy(dtype=float)
+    airmass_absolute = np.nan_to_num(geometry.airmass_absolute, nan=0.0)
+    sky = pvlib.clearsky.ineichen(
+        geometry.apparent_zenith, airmass_absolute, linke, altitude=altitude, dni_extra=geometry.dni_extra
+    )
+    frame = pd.DataFrame(
+        {key: np.nan_to_num(np.asarray(sky[key], dtype=float)) for key in ("ghi", "dni", "dhi")}
+    )
+    frame[frame < 0] = 0.0
+    return frame
+
+
+@lru_cache(maxsize=1)
+def reference_clear_sky_index() -> np.ndarray:
+    """Monthly mean clear-sky index at De Bilt [-]: KNMI normal irradiation / Ineichen clear-sky irradiation.
+
+    Applied to any other location's own clear sky, it carries the Dutch cloud climate there while the
+    sun's geometry and the turbidity remain the location's.
+    """
+    sky = clear_sky(d.REFERENCE_STATION_LAT, d.REFERENCE_STATION_LON, 0.0)
+    clear_monthly = np.bincount(month_index(), weights=sky["ghi"].to_numpy(), minlength=12) / 1000.0
+    return np.asarray(d.MONTHLY_GHI_KWH_M2, dtype=float) / clear_monthly
+
+
+def location_seed(latitude: float, longitude: float, salt: str = "weather") -> int:
+    """A stable 63-bit seed from a rounded location (the same everywhere, unlike ``hash()``)."""
+    lat, lon = rounded_location(latitude, longitude)
+    digest = hashlib.sha256(f"{salt}:{d.OFFLINE_WEATHER_SEED}:{lat:.1f}:{lon:.1f}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") >> 1
+
+
+def _ar1(rng: np.random.Generator, shape: tuple[int, ...], rho: float) -> np.ndarray:
+    """Standard-normal AR(1) along the last axis (unit variance, lag-1 correlation ``rho``)."""
+    eps = rng.standard_normal(shape)
+    drive = np.sqrt(1.0 - rho * rho) * eps
+    drive[..., 0] = eps[..., 0]  # stationary start
+    return signal.lfilter([1.0], [1.0, -rho], drive, axis=-1)
+
+
+def synthetic_clear_sky_index(
+    monthly_index: np.ndarray, clear_ghi: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Hourly clear-sky index [-] whose monthly irradiation equals ``monthly_index`` × clear-sky.
+
+    Days draw a clearness from a Beta law around the month's mean (day-to-day autocorrelation through
+    a Gaussian copula on an AR(1) series); hours add lognormal AR(1) noise that is largest on broken-
+    cloud days and vanishes on fully clear or overcast days. Each month is then rescaled so its
+    irradiation matches the climatology exactly.
+    """
+    lo, hi = d.CLOUD_DAILY_INDEX_MIN, d.CLOUD_DAILY_INDEX_MAX
+    day_month = month_index()[::24]
+    mean = np.clip((monthly_index[day_month] - lo) / (hi - lo), 0.05, 0.95)
+    precision = d.CLOUD_DAILY_BETA_PRECISION
+    z = _ar1(rng, (DAYS,), d.CLOUD_DAY_TO_DAY_CORRELATION)
+    u = np.clip(stats.norm.cdf(z), 1e-9, 1 - 1e-9)
+    daily = lo + (hi - lo) * stats.beta.ppf(u, mean * precision, (1.0 - mean) * precision)
+
+    relative = (daily - lo) / (hi - lo)
+    sigma = d.CLOUD_HOURLY_SIGMA * 4.0 * relative * (1.0 - relative)
+    x = _ar1(rng, (DAYS, 24), d.CLOUD_HOURLY_CORRELATION)
+    hourly = daily[:, None] * np.exp(sigma[:, None] * x - 0.5 * sigma[:, None] ** 2)
+    kt = hourly.reshape(HOURS)
+
+    months = month_index()
+    target = monthly_index * np.bincount(months, weights=clear_ghi, minlength=12)
+    for _ in range(4):
+        kt = np.clip(kt, 0.0, d.CLOUD_HOURLY_INDEX_MAX)
+        actual = np.bincount(months, weights=kt * clear_ghi, minlength=12)
+        kt = kt * (target / np.where(actual > 0, actual, 1.0))[months]
+    return kt
+
+
+def synthetic_temperature(daily_index: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Hourly air temperature [°C]: monthly normals interpolated over the year, a diurnal cycle whose
+    amplitude grows with the day's sunshine, and autocorrelated day-to-day and hourly anomalies."""
+    doy = np.arange(1, DAYS + 1, dtype=float)
+    mid_month = (
+        np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30])
+        + np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) / 2.0
+    )
+    normals = np.asarray(d.MONTHLY_TEMP_C, dtype=float)
+    ranges = np.asarray(d.MONTHLY_DIURNAL_RANGE_K, dtype=float)
+    xp = np.concatenate([mid_month - 365.0, mid_month, mid_month + 365.0])
+    daily_mean = np.interp(doy, xp, np.tile(normals, 3))
+    daily_range = np.interp(doy, xp, np.tile(ranges, 3))
+    sunshine = np.clip(daily_index / max(float(np.mean(daily_index)), 1e-6), 0.3, 1.7)
+    anomaly = d.TEMP_DAY_ANOMALY_SD_K * _ar1(rng, (DAYS,), d.TEMP_DAY_ANOMALY_CORRELATION)
+    hours = np.arange(24, dtype=float)
+    cycle = np.cos(2.0 * np.pi * (hours - d.TEMP_PEAK_HOUR) / 24.0)
+    temp = (daily_mean + anomaly)[:, None] + 0.5 * (daily_range * sunshine)[:, None] * cycle[None, :]
+    noise = d.TEMP_HOURLY_NOISE_SD_K * _ar1(rng, (DAYS, 24), 0.8)
+    return (temp + noise).reshape(HOURS)
+
+
+def synthetic_wind(rng: np.random.Generator) -> np.ndarray:
+    """Hourly wind speed at 10 m [m/s]: lognormal around the climatological mean, autocorrelated."""
+    sigma = d.WIND_LOG_SD
+    x = _ar1(rng, (1, HOURS), 0.95)[0]
+    return d.WIND_MEAN_M_S * np.exp(sigma * x - 0.5 * sigma**2)
+
+
+@lru_cache(maxsize=32)
+def _offline_weather(latitude: float, longitude: float) -> Weather:
+    with quiet():
+        return _synthesise(latitude, longitude)
+
+
+def _synthesise(latitude: float, longitude: float) -> Weather:
+    altitude = max(float(pvlib.location.lookup_altitude(latitude, longitude)), 0.0)
+    rng = np.random.default_rng(location_seed(latitude, longitude))
+    geometry = solar_geometry(latitude, longitude, altitude)
+    sky = clear_sky(latitude, longitude, altitude)
+    clear_ghi = sky["ghi"].to_numpy()
+    kt = synthetic_clear_sky_index(reference_clear_sky_index(), clear_ghi, rng)
+    ghi = kt * clear_ghi
+    split = pvlib.irradiance.erbs(ghi, geometry.zenith, day_of_year().astype(float))
+    dni = np.nan_to_num(np.asarray(split["dni"], dtype=float))
+    dni = np.minimum(dni, np.maximum(sky["dni"].to_numpy() * d.DNI_CLEAR_SKY_MARGIN, 0.0))
+    cos_zenith = np.cos(np.radians(geometry.zenith))
+    dhi = np.maximum(ghi - dni * np.clip(cos_zenith, 0.0, None), 0.0)
+    daily_index = kt.reshape(DAYS, 24)[:, 10:15].mean(axis=1)
+    temp_air = synthetic_temperature(daily_index, rng)
+    wind = synthetic_wind(rng)
+    return Weather(
+        ghi=ghi,
+        dni=dni,
+        dhi=dhi,
+        temp_air=temp_air,
+        wind_speed=wind,
+        latitude=latitude,
+        longitude=longitude,
+        source="offline",
+        altitude=altitude,
+    )
+
+
+class OfflineWeather:
+    """Deterministic synthetic weather: the same rounded location always yields the same year."""
+
+    source: WeatherSource = "offline"
+
+    def get(self, latitude: float, longitude: float) -> Weather:
+        """Weather for the location snapped to the weather grid (memoised in-process)."""
+        lat, lon = rounded_location(latitude, longitude)
+        return _offline_weather(lat, lon)
+
+
+# --- PVGIS provider -----------------------------------------------------------------------------------
+
+
+PvgisFetcher = Callable[[float, float], Mapping[str, Any]]
+"""Returns the PVGIS TMY JSON body (``outputformat=json``) for a location."""
+
+
+def fetch_pvgis_tmy_json(
+    latitude: float, longitude: float, *, timeout: float | None = None
+) -> dict[str, Any]:
+    """Download the PVGIS TMY JSON body for a location (network; raises on HTTP errors)."""
+    import httpx  # local import: only the production path needs it
+
+    response = httpx.get(
+        d.PVGIS_URL + "tmy",
+        params={"lat": latitude, "lon": longitude, "outputformat": "json", "usehorizon": 1},
+        timeout=timeout or d.PVGIS_TIMEOUT_S,
+    )
+    if response.status_code >= 400:
+        try:
+            message = response.json().get("message", response.text)
+        except ValueError:
+            message = response.text
+        raise RuntimeError(f"PVGIS TMY request failed ({response.status_code}): {message}")
+    return response.json()
+
+
+def tmy_to_timebase(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Map a TMY indexed by UTC timestamps (months from different years) onto the time base.
+
+    Every row keeps its month, day and hour (minutes such as PVGIS's HH:10 are floored); Feb 29 is
+    dropped; rows are placed on the reference year in UTC, a missing hour is filled by linear
+    interpolation, and the year is rolled by one hour so step 0 is 00:00 UTC+1 (= Dec 31 23:00 UTC of
+    the same typical year, i.e. the TMY wraps around).
+    """
+    index = pd.DatetimeIndex(frame.index)
+    if index.tz is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    month = np.asarray(index.month)
+    day = np.asarray(index.day)
+    hour = np.asarray(index.hour)
+    keep = ~((month == 2) & (day == 29))
+    start = pd.Timestamp(f"{d.REFERENCE_YEAR}-01-01")
+    stamps = pd.to_datetime(
+        {"year": d.REFERENCE_YEAR, "month": month[keep], "day": day[keep], "hour": hour[keep]}
+    )
+    position = ((stamps - start) // pd.Timedelta(hours=1)).to_numpy(dtype=np.int64)
+    out: dict[str, np.ndarray] = {}
+    for column in ("ghi", "dni", "dhi", "temp_air", "wind_speed"):
+        values = frame[column].to_numpy(dtype=float)[keep]
+        series = np.full(HOURS, np.nan)
+        series[position] = values
+        valid = np.isfinite(series)
+        if valid.sum() < HOURS * 0.99:
+            raise ValueError(f"TMY {column} covers only {int(valid.sum())} of {HOURS} hours")
+        if not valid.all():
+            steps = np.arange(HOURS)
+            series = np.interp(steps, steps[valid], series[valid], period=HOURS)
+        out[column] = np.roll(series, d.UTC_OFFSET_HOURS)
+    for column in ("ghi", "dni", "dhi", "wind_speed"):
+        out[column] = np.maximum(out[column], 0.0)
+    return out
+
+
+def parse_pvgis_tmy(body: Mapping[str, Any], latitude: float, longitude: float) -> Weather:
+    """Turn a PVGIS TMY JSON body into ``Weather`` on the time base (pure; no network)."""
+    try:
+        with quiet():
+            frame, _meta = pvlib.iotools.read_pvgis_tmy(io.StringIO(json.dumps(body)), pvgis_format="json")
+    except KeyError:
+        # A body without PVGIS's "meta" block (pvlib's reader requires it): parse the rows directly.
+        frame = pd.DataFrame(body["outputs"]["tmy_hourly"])
+        frame.index = pd.to_datetime(frame.pop("time(UTC)"), format="%Y%m%d:%H%M", utc=True)
+        frame = frame.rename(columns=pvlib.iotools.pvgis.VARIABLE_MAP)
+    location = body.get("inputs", {}).get("location", {})
+    altitude = max(float(location.get("elevation") or 0.0), 0.0)
+    series = tmy_to_timebase(frame)
+    return Weather(**series, latitude=latitude, longitude=longitude, source="pvgis", altitude=altitude)
+
+
+def weather_to_payload(weather: Weather) -> dict[str, Any]:
+    """Compact JSON-serialisable form of a ``Weather`` for a cache (values rounded to 0.1)."""
+    payload: dict[str, Any] = {
+        "version": 1,
+        "latitude": weather.latitude,
+        "longitude": weather.longitude,
+        "altitude": weather.altitude,
+        "source": weather.source,
+    }
+    for name in ("ghi", "dni", "dhi", "temp_air", "wind_speed"):
+        payload[name] = np.round(getattr(weather, name), 1).tolist()
+    return payload
+
+
+def weather_from_payload(payload: Mapping[str, Any]) -> Weather:
+    """Inverse of ``weather_to_payload``."""
+    return Weather(
+        ghi=np.asarray(payload["ghi"], dtype=float),
+        dni=np.asarray(payload["dni"], dtype=float),
+        dhi=np.asarray(payload["dhi"], dtype=float),
+        temp_air=np.asarray(payload["temp_air"], dtype=float),
+        wind_speed=np.asarray(payload["wind_speed"], dtype=float),
+        latitude=float(payload["latitude"]),
+        longitude=float(payload["longitude"]),
+        altitude=float(payload.get("altitude", 0.0)),
+        source=payload.get("source", "pvgis"),
+    )
+
+
+_PVGIS_MEMO: OrderedDict[str, Weather] = OrderedDict()
+
+
+def clear_memo() -> None:
+    """Forget every in-process weather memo (offline and PVGIS)."""
+    _PVGIS_MEMO.clear()
+    _offline_weather.cache_clear()
+
+
+class PvgisWeather:
+    """PVGIS TMY weather with an optional persistent cache and an in-process memo.
+
+    ``fetcher`` returns the PVGIS JSON body for a (rounded) location; tests inject a recorded one.
+    ``cache`` stores the converted year under ``weather_key("pvgis", lat, lon)``.
+    """
+
+    source: WeatherSource = "pvgis"
+
+    def __init__(self, cache: WeatherCache | None = None, fetcher: PvgisFetcher | None = None) -> None:
+        self.cache = cache
+        self.fetcher = fetcher or fetch_pvgis_tmy_json
+
+    def get(self, latitude: float, longitude: float) -> Weather:
+        """Weather for the location snapped to the weather grid: memo → cache → PVGIS."""
+        lat, lon = rounded_location(latitude, longitude)
+        key = weather_key(self.source, lat, lon)
+        if key in _PVGIS_MEMO:
+            _PVGIS_MEMO.move_to_end(key)
+            return _PVGIS_MEMO[key]
+        weather = None
+        if self.cache is not None:
+            payload = self.cache.get(key)
+            if payload:
+                weather = weather_from_payload(payload)
+        if weather is None:
+            weather = parse_pvgis_tmy(self.fetcher(lat, lon), lat, lon)
+            if self.cache is not None:
+                self.cache.set(key, weather_to_payload(weather))
+        _PVGIS_MEMO[key] = weather
+        while len(_PVGIS_MEMO) > d.WEATHER_MEMO_SIZE:
+            _PVGIS_MEMO.popitem(last=False)
+        return weather
+
+
+def get_provider(
+    source: str = d.DEFAULT_WEATHER_SOURCE, *, cache: WeatherCache | None = None
+) -> WeatherProvider:
+    """The provider for a source name ("offline" or "pvgis")."""
+    if source == "offline":
+        return OfflineWeather()
+    if source == "pvgis":
+        return PvgisWeather(cache=cache)
+    raise ValueError(f"unknown weather source {source!r}; expected 'offline' or 'pvgis'")
+
+
+__all__ = [
+    "OfflineWeather",
+    "PvgisFetcher",
+    "PvgisWeather",
+    "SolarGeometry",
+    "Weather",
+    "WeatherCache",
+    "WeatherProvider",
+    "clear_memo",
+    "clear_sky",
+    "fetch_pvgis_tmy_json",
+    "get_provider",
+    "parse_pvgis_tmy",
+    "rounded_location",
+    "solar_geometry",
+    "tmy_to_timebase",
+    "weather_from_payload",
+    "weather_key",
+    "weather_to_payload",
+]
