@@ -306,9 +306,7 @@ class VendorHttp:
                 ) from None
 
             status = response.status_code
-            logger.info(
-                "%s %s %s -> %s (attempt %d)", self.vendor, method, shown, status, attempt + 1
-            )
+            logger.info("%s %s %s -> %s (attempt %d)", self.vendor, method, shown, status, attempt + 1)
             if 200 <= status < 300:
                 return response
 
@@ -369,9 +367,7 @@ class VendorHttp:
             )
 
     def _sleep(self, seconds: float, path: str, reason: str, attempt: int) -> None:
-        logger.warning(
-            "%s %s: %s, retry %d in %.1f s", self.vendor, path, reason, attempt + 1, seconds
-        )
+        logger.warning("%s %s: %s, retry %d in %.1f s", self.vendor, path, reason, attempt + 1, seconds)
         self.retry.sleep(seconds)
 
     def json(self, method: str, path: str, **kwargs) -> Any:
@@ -420,9 +416,7 @@ class ClientCredentialsAuth:
         skew: float = 60.0,
     ):
         if not client_id or not client_secret:
-            raise VendorAuthError(
-                "client id and client secret must both be configured", vendor=http.vendor
-            )
+            raise VendorAuthError("client id and client secret must both be configured", vendor=http.vendor)
         self.http = http
         self.token_url = token_url
         self.client_id = client_id

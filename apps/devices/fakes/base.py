@@ -148,8 +148,15 @@ class FakeVendorApp:
 
     # ------------------------------------------------------------------------------- control API
 
-    def fail_next(self, status: int | str, count: int = 1, *, retry_after: float | None = None,
-                  path: str | None = None, delay: float = 0.0) -> None:
+    def fail_next(
+        self,
+        status: int | str,
+        count: int = 1,
+        *,
+        retry_after: float | None = None,
+        path: str | None = None,
+        delay: float = 0.0,
+    ) -> None:
         """Make the next ``count`` matching requests answer ``status`` (or ``"slow"``: late by ``delay`` s)."""
         with self.lock:
             self._failures.append(_Failure(status, count, retry_after, path, delay))
@@ -200,9 +207,13 @@ class FakeVendorApp:
         action = req.path.removeprefix("/_fake/")
         if action == "fail" and req.method == "POST":
             body = req.json() or {}
-            self.fail_next(body.get("status", 500), int(body.get("count", 1)),
-                           retry_after=body.get("retryAfter"), path=body.get("path"),
-                           delay=float(body.get("delay", 0)))
+            self.fail_next(
+                body.get("status", 500),
+                int(body.get("count", 1)),
+                retry_after=body.get("retryAfter"),
+                path=body.get("path"),
+                delay=float(body.get("delay", 0)),
+            )
             return Response(204)
         if action == "expire-tokens" and req.method == "POST":
             self.expire_tokens()
@@ -238,9 +249,7 @@ class FakeVendorApp:
     def __call__(self, environ, start_response) -> Iterable[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
-        headers = {
-            k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")
-        }
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
         host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"

@@ -101,70 +101,173 @@ class FakeEnode(FakeVendorApp):
             return [a for a in self.assets.values() if a["userId"] == user_id]
         now = self.now().isoformat().replace("+00:00", "Z")
         hem_id = self._id(user_id, "hem")
-        loc = {"id": self._id(user_id, "location"), "latitude": hh.LATITUDE, "longitude": hh.LONGITUDE,
-               "lastUpdated": now}
+        loc = {
+            "id": self._id(user_id, "location"),
+            "latitude": hh.LATITUDE,
+            "longitude": hh.LONGITUDE,
+            "lastUpdated": now,
+        }
         created = []
 
         def add(kind: str, key: str, body: dict[str, Any]) -> None:
             self._seq += 1
-            asset = {"id": self._id(user_id, key), "userId": user_id, "lastSeen": now, "isReachable": True,
-                     "_kind": kind, "_seq": self._seq, **body}
+            asset = {
+                "id": self._id(user_id, key),
+                "userId": user_id,
+                "lastSeen": now,
+                "isReachable": True,
+                "_kind": kind,
+                "_seq": self._seq,
+                **body,
+            }
             self.assets[asset["id"]] = asset
             created.append(asset)
 
         for n in range(self.inverters_per_user):
-            add("inverter", f"inverter-{n}", {
-                "vendor": "SOLAREDGE",
-                "scopes": ["inverter:read:data", "inverter:read:location"],
-                "productionState": {"productionRate": 1.2, "isProducing": True,
-                                    "totalLifetimeProduction": 10211.4, "lastUpdated": now},
-                "information": {"id": f"7E1{n:05d}", "brand": "SolarEdge", "model": "SE3680H",
-                                "siteName": "Zonnepanelen Utrecht" if n == 0 else f"Omvormer {n + 1}",
-                                "installationDate": "2022-04-12T00:00:00Z"},
-                "location": loc, "hemSystemId": hem_id, "timezone": TZ,
-            })
-        add("meter", "meter", {
-            "vendor": "HOMEWIZARD", "scopes": ["meter:read:data", "meter:read:location"],
-            "information": {"id": "HWE-P1-0042", "brand": "HomeWizard", "model": "P1 Meter",
-                            "siteName": "Slimme meter", "installationDate": "2021-11-02T00:00:00Z"},
-            "energyState": {"power": 0.42, "lastUpdated": now}, "location": loc, "hemSystemId": hem_id,
-        })
-        add("battery", "battery", {
-            "vendor": "HUAWEI", "scopes": ["battery:read:data", "battery:read:location"],
-            "chargeState": {"status": "IDLE", "batteryCapacity": hh.BATTERY_KWH, "batteryLevel": 54,
-                            "chargeRate": 0.0, "dischargeLimit": 10, "lastUpdated": now},
-            "config": {"operationMode": "SELF_RELIANCE"},
-            "information": {"id": "LUNA2000-5", "brand": "Huawei", "model": "LUNA2000-5-S0",
-                            "siteName": "Thuisbatterij", "installationDate": "2024-03-18T00:00:00Z"},
-            "location": loc, "hemSystemId": hem_id,
-        })
-        add("vehicle", "vehicle", {
-            "vendor": "VOLKSWAGEN", "scopes": ["vehicle:read:data"],
-            "information": {"vin": "WVWZZZE1ZMP000042", "brand": "Volkswagen", "model": "ID.3",
-                            "year": 2022, "displayName": "ID.3 Pro"},
-            "chargeState": {"batteryLevel": 64, "range": 241, "isPluggedIn": True, "isCharging": False,
-                            "isFullyCharged": False, "batteryCapacity": 58.0, "chargeLimit": 80,
-                            "chargeRate": None, "chargeTimeRemaining": None, "maxCurrent": 16,
-                            "powerDeliveryState": "PLUGGED_IN:STOPPED", "lastUpdated": now},
-            "location": {"latitude": hh.LATITUDE, "longitude": hh.LONGITUDE, "lastUpdated": now},
-        })
-        add("charger", "charger", {
-            "vendor": "ZAPTEC", "scopes": ["charger:read:data"],
-            "information": {"brand": "Zaptec", "model": "Go", "year": 2023, "siteName": "Laadpaal oprit"},
-            "chargeState": {"isPluggedIn": True, "isCharging": False, "chargeRate": None, "maxCurrent": 16,
-                            "powerDeliveryState": "PLUGGED_IN:STOPPED", "lastUpdated": now},
-            "locationId": loc["id"],
-        })
-        add("hvac", "hvac", {
-            "vendor": "DAIKIN", "scopes": ["hvac:read:data"],
-            "information": {"brand": "Daikin", "model": "Altherma 3 H", "displayName": "Warmtepomp",
-                            "groupName": "Woonkamer", "category": "HEATING"},
-            "temperatureState": {"currentTemperature": 20.5, "isActive": True, "lastUpdated": now},
-            "consumptionRate": 0.9,
-        })
+            add(
+                "inverter",
+                f"inverter-{n}",
+                {
+                    "vendor": "SOLAREDGE",
+                    "scopes": ["inverter:read:data", "inverter:read:location"],
+                    "productionState": {
+                        "productionRate": 1.2,
+                        "isProducing": True,
+                        "totalLifetimeProduction": 10211.4,
+                        "lastUpdated": now,
+                    },
+                    "information": {
+                        "id": f"7E1{n:05d}",
+                        "brand": "SolarEdge",
+                        "model": "SE3680H",
+                        "siteName": "Zonnepanelen Utrecht" if n == 0 else f"Omvormer {n + 1}",
+                        "installationDate": "2022-04-12T00:00:00Z",
+                    },
+                    "location": loc,
+                    "hemSystemId": hem_id,
+                    "timezone": TZ,
+                },
+            )
+        add(
+            "meter",
+            "meter",
+            {
+                "vendor": "HOMEWIZARD",
+                "scopes": ["meter:read:data", "meter:read:location"],
+                "information": {
+                    "id": "HWE-P1-0042",
+                    "brand": "HomeWizard",
+                    "model": "P1 Meter",
+                    "siteName": "Slimme meter",
+                    "installationDate": "2021-11-02T00:00:00Z",
+                },
+                "energyState": {"power": 0.42, "lastUpdated": now},
+                "location": loc,
+                "hemSystemId": hem_id,
+            },
+        )
+        add(
+            "battery",
+            "battery",
+            {
+                "vendor": "HUAWEI",
+                "scopes": ["battery:read:data", "battery:read:location"],
+                "chargeState": {
+                    "status": "IDLE",
+                    "batteryCapacity": hh.BATTERY_KWH,
+                    "batteryLevel": 54,
+                    "chargeRate": 0.0,
+                    "dischargeLimit": 10,
+                    "lastUpdated": now,
+                },
+                "config": {"operationMode": "SELF_RELIANCE"},
+                "information": {
+                    "id": "LUNA2000-5",
+                    "brand": "Huawei",
+                    "model": "LUNA2000-5-S0",
+                    "siteName": "Thuisbatterij",
+                    "installationDate": "2024-03-18T00:00:00Z",
+                },
+                "location": loc,
+                "hemSystemId": hem_id,
+            },
+        )
+        add(
+            "vehicle",
+            "vehicle",
+            {
+                "vendor": "VOLKSWAGEN",
+                "scopes": ["vehicle:read:data"],
+                "information": {
+                    "vin": "WVWZZZE1ZMP000042",
+                    "brand": "Volkswagen",
+                    "model": "ID.3",
+                    "year": 2022,
+                    "displayName": "ID.3 Pro",
+                },
+                "chargeState": {
+                    "batteryLevel": 64,
+                    "range": 241,
+                    "isPluggedIn": True,
+                    "isCharging": False,
+                    "isFullyCharged": False,
+                    "batteryCapacity": 58.0,
+                    "chargeLimit": 80,
+                    "chargeRate": None,
+                    "chargeTimeRemaining": None,
+                    "maxCurrent": 16,
+                    "powerDeliveryState": "PLUGGED_IN:STOPPED",
+                    "lastUpdated": now,
+                },
+                "location": {"latitude": hh.LATITUDE, "longitude": hh.LONGITUDE, "lastUpdated": now},
+            },
+        )
+        add(
+            "charger",
+            "charger",
+            {
+                "vendor": "ZAPTEC",
+                "scopes": ["charger:read:data"],
+                "information": {"brand": "Zaptec", "model": "Go", "year": 2023, "siteName": "Laadpaal oprit"},
+                "chargeState": {
+                    "isPluggedIn": True,
+                    "isCharging": False,
+                    "chargeRate": None,
+                    "maxCurrent": 16,
+                    "powerDeliveryState": "PLUGGED_IN:STOPPED",
+                    "lastUpdated": now,
+                },
+                "locationId": loc["id"],
+            },
+        )
+        add(
+            "hvac",
+            "hvac",
+            {
+                "vendor": "DAIKIN",
+                "scopes": ["hvac:read:data"],
+                "information": {
+                    "brand": "Daikin",
+                    "model": "Altherma 3 H",
+                    "displayName": "Warmtepomp",
+                    "groupName": "Woonkamer",
+                    "category": "HEATING",
+                },
+                "temperatureState": {"currentTemperature": 20.5, "isActive": True, "lastUpdated": now},
+                "consumptionRate": 0.9,
+            },
+        )
         self._seq += 1
-        hem = {"id": hem_id, "userId": user_id, "_kind": "hem-system", "_seq": self._seq,
-               "name": "Thuis", "timezone": TZ, "location": loc, "lastSeen": now}
+        hem = {
+            "id": hem_id,
+            "userId": user_id,
+            "_kind": "hem-system",
+            "_seq": self._seq,
+            "name": "Thuis",
+            "timezone": TZ,
+            "location": loc,
+            "lastSeen": now,
+        }
         self.assets[hem_id] = hem
         created.append(hem)
         return created
@@ -172,9 +275,14 @@ class FakeEnode(FakeVendorApp):
     # --------------------------------------------------------------------------------- plumbing
 
     def failure_response(self, status: int, retry_after: float | None) -> Response:
-        titles = {429: ("Too Many Requests", "too-many-requests"), 500: ("Server Error", "server-error"),
-                  502: ("Bad Gateway", "bad-gateway"), 503: ("Service Unavailable", "service-unavailable"),
-                  504: ("Timeout", "timeout"), 401: ("Unauthorized", "unauthorized")}
+        titles = {
+            429: ("Too Many Requests", "too-many-requests"),
+            500: ("Server Error", "server-error"),
+            502: ("Bad Gateway", "bad-gateway"),
+            503: ("Service Unavailable", "service-unavailable"),
+            504: ("Timeout", "timeout"),
+            401: ("Unauthorized", "unauthorized"),
+        }
         title, slug = titles.get(status, ("Error", "error"))
         resp = _problem(status, title, "Injected by the fake server.", slug)
         if retry_after is not None:
@@ -187,7 +295,9 @@ class FakeEnode(FakeVendorApp):
 
     def _authorized(self, req: Request) -> Response | None:
         if not self.tokens.valid(req.bearer()):
-            return _problem(401, "Unauthorized", "The request contained an invalid or expired token.", "unauthorized")
+            return _problem(
+                401, "Unauthorized", "The request contained an invalid or expired token.", "unauthorized"
+            )
         return None
 
     @staticmethod
@@ -202,12 +312,16 @@ class FakeEnode(FakeVendorApp):
         if creds is None and "client_id" in form:
             creds = (form.get("client_id", ""), form.get("client_secret", ""))
         if creds != (self.client_id, self.client_secret):
-            return Response(401, {"error": "invalid_client", "error_description": "Client authentication failed"})
+            return Response(
+                401, {"error": "invalid_client", "error_description": "Client authentication failed"}
+            )
         if form.get("grant_type") != "client_credentials":
             return Response(400, {"error": "unsupported_grant_type"})
         token = self.tokens.issue(self.token_ttl, "enode")
-        return Response(200, {"access_token": token, "expires_in": int(self.token_ttl),
-                              "token_type": "bearer", "scope": ""})
+        return Response(
+            200,
+            {"access_token": token, "expires_in": int(self.token_ttl), "token_type": "bearer", "scope": ""},
+        )
 
     def create_link(self, req: Request) -> Response:
         if denied := self._authorized(req):
@@ -219,16 +333,24 @@ class FakeEnode(FakeVendorApp):
         types = {str(s).split(":", 1)[0] for s in scopes}
         for t in types:
             if f"{t}:read:data" not in scopes:
-                return _problem(400, "Payload validation failed", f'"{t}:read:data" scope is required', "bad-request")
+                return _problem(
+                    400, "Payload validation failed", f'"{t}:read:data" scope is required', "bad-request"
+                )
         token = secrets.token_urlsafe(16)
-        self.link_sessions[token] = {"userId": req.params["user_id"], "redirectUri": body.get("redirectUri"),
-                                     "scopes": scopes, "used": False}
+        self.link_sessions[token] = {
+            "userId": req.params["user_id"],
+            "redirectUri": body.get("redirectUri"),
+            "scopes": scopes,
+            "used": False,
+        }
         return Response(200, {"linkUrl": f"{req.base_url}/link/{token}", "linkToken": token})
 
     def open_link(self, req: Request) -> Response:
         session = self.link_sessions.get(req.params["token"])
         if session is None or session["used"]:
-            return Response(410, "This link session has expired or was already used.", content_type="text/plain")
+            return Response(
+                410, "This link session has expired or was already used.", content_type="text/plain"
+            )
         session["used"] = True
         self.link_user(session["userId"])
         target = session.get("redirectUri")
@@ -268,19 +390,23 @@ class FakeEnode(FakeVendorApp):
             return _problem(400, "Bad Request", "pageSize must be an integer", "bad-request")
         if not 1 <= size <= 100:
             return _problem(400, "Bad Request", "pageSize must be between 1 and 100", "bad-request")
-        items = [a for a in self.assets.values() if a["_kind"] == kind and (user_id is None or a["userId"] == user_id)]
+        items = [
+            a
+            for a in self.assets.values()
+            if a["_kind"] == kind and (user_id is None or a["userId"] == user_id)
+        ]
         items.sort(key=lambda a: a["_seq"], reverse=True)  # newest first
         ids = [a["id"] for a in items]
         if after:
             if after not in ids:
                 return _problem(400, "Bad Request", "unknown cursor", "bad-request")
             start = ids.index(after) + 1
-            page = items[start:start + size]
+            page = items[start : start + size]
         elif before:
             if before not in ids:
                 return _problem(400, "Bad Request", "unknown cursor", "bad-request")
             end = ids.index(before)
-            page = items[max(0, end - size):end]
+            page = items[max(0, end - size) : end]
         else:
             page = items[:size]
         first = items.index(page[0]) if page else 0
@@ -317,7 +443,9 @@ class FakeEnode(FakeVendorApp):
             day = int(req.arg("day")) if req.arg("day") else None
             first = dt.date(year, month, day or 1)
         except (TypeError, ValueError):
-            return _problem(400, "Bad Request", "year and month (and optionally day) are required", "bad-request")
+            return _problem(
+                400, "Bad Request", "year and month (and optionally day) are required", "bad-request"
+            )
         if day is not None:
             return Response(200, {"resolutions": {"QUARTER_HOUR": {"data": self._quarters(first, "pv")}}})
         return Response(200, {"resolutions": {"DAY": {"data": self._days(first, "pv")}}})
@@ -334,7 +462,11 @@ class FakeEnode(FakeVendorApp):
         out = []
         for ts in idx:
             kwh = float(hourly.get(ts.tz_convert("UTC").floor("h"), 0.0))
-            value = None if ts >= now else round(kwh if as_power or quantity == "battery_level_pct" else kwh / 4, 4)
+            value = (
+                None
+                if ts >= now
+                else round(kwh if as_power or quantity == "battery_level_pct" else kwh / 4, 4)
+            )
             out.append({"date": ts.isoformat(), "value": value})
         return out
 
@@ -355,9 +487,14 @@ class FakeEnode(FakeVendorApp):
         if self._asset(req, "hem-system") is None:
             return self.error(404, "The requested entity was not found on the user's account.")
         interval, date = (req.arg("interval") or "DAY").upper(), req.arg("date") or ""
-        quantities = {"generation": "pv", "consumption": "load", "gridImport": "grid_import",
-                      "gridExport": "grid_export", "batteryCharge": "battery_charge",
-                      "batteryDischarge": "battery_discharge"}
+        quantities = {
+            "generation": "pv",
+            "consumption": "load",
+            "gridImport": "grid_import",
+            "gridExport": "grid_export",
+            "batteryCharge": "battery_charge",
+            "batteryDischarge": "battery_discharge",
+        }
         try:
             if interval == "DAY":
                 day = dt.date.fromisoformat(date)
@@ -366,22 +503,37 @@ class FakeEnode(FakeVendorApp):
             else:
                 raise ValueError
         except ValueError:
-            return _problem(400, "Bad Request", "interval must be DAY (date=YYYY-MM-DD) or MONTH (date=YYYY-MM)",
-                            "bad-request")
+            return _problem(
+                400,
+                "Bad Request",
+                "interval must be DAY (date=YYYY-MM-DD) or MONTH (date=YYYY-MM)",
+                "bad-request",
+            )
         series: dict[str, Any] = {}
         for name, quantity in quantities.items():
             if interval == "DAY":
                 data = self._quarters(day, quantity, as_power=True)
                 series[name] = {"isAvailable": True, "resolution": "PT15M", "unit": "kW", "data": data}
             else:
-                series[name] = {"isAvailable": True, "resolution": "P1D", "unit": "kWh",
-                                "data": self._days(day, quantity)}
+                series[name] = {
+                    "isAvailable": True,
+                    "resolution": "P1D",
+                    "unit": "kWh",
+                    "data": self._days(day, quantity),
+                }
         if interval == "DAY":
-            series["batteryLevel"] = {"isAvailable": True, "resolution": "PT15M", "unit": "%",
-                                      "data": self._quarters(day, "battery_level_pct")}
+            series["batteryLevel"] = {
+                "isAvailable": True,
+                "resolution": "PT15M",
+                "unit": "%",
+                "data": self._quarters(day, "battery_level_pct"),
+            }
         else:
-            series["batteryLevel"] = {"isAvailable": False, "reason": "Only available for DAY intervals",
-                                      "data": []}
+            series["batteryLevel"] = {
+                "isAvailable": False,
+                "reason": "Only available for DAY intervals",
+                "data": [],
+            }
         return Response(200, {"hemSystemId": req.params["asset_id"], "timezone": TZ, "timeseries": series})
 
     # --------------------------------------------------------------------------------- webhooks
@@ -399,7 +551,9 @@ class FakeEnode(FakeVendorApp):
             key: self._public(asset),
         }
         if action == "statistics-updated":
-            event["statistics"] = {"resolutions": {"QUARTER_HOUR": {"data": self._quarters(day or self.now().date(), "pv")}}}
+            event["statistics"] = {
+                "resolutions": {"QUARTER_HOUR": {"data": self._quarters(day or self.now().date(), "pv")}}
+            }
         return event
 
     @staticmethod

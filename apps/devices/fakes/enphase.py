@@ -61,9 +61,18 @@ class FakeEnphase(FakeVendorApp):
         self._minute: tuple[int, int] = (0, 0)
         names = ["Zonnedak Utrecht", "Schuur Utrecht", "Carport", "Vakantiehuis Texel", "Kantoor"]
         self.systems = [
-            {"system_id": 1765 + i, "system_name": names[i % len(names)] + ("" if i < len(names) else f" {i}"),
-             "system_public_name": "Residential System", "status": "normal", "timezone": TZ,
-             "country": "NL", "state": "UT", "city": "Utrecht", "postal_code": "3511", "connection_type": "wifi"}
+            {
+                "system_id": 1765 + i,
+                "system_name": names[i % len(names)] + ("" if i < len(names) else f" {i}"),
+                "system_public_name": "Residential System",
+                "status": "normal",
+                "timezone": TZ,
+                "country": "NL",
+                "state": "UT",
+                "city": "Utrecht",
+                "postal_code": "3511",
+                "connection_type": "wifi",
+            }
             for i in range(systems)
         ]
         self.route("GET", "/oauth/authorize", self.authorize)
@@ -87,16 +96,32 @@ class FakeEnphase(FakeVendorApp):
         headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
         if status == 409:
             wait = int(retry_after if retry_after is not None else 60)
-            return Response(409, {"reason": "409", "message": ["Usage limit exceeded for plan Watt"],
-                                  "period": "minute", "period_start": now - 60 + wait,
-                                  "period_end": now + wait, "limit": self.plan_limit or 10})
+            return Response(
+                409,
+                {
+                    "reason": "409",
+                    "message": ["Usage limit exceeded for plan Watt"],
+                    "period": "minute",
+                    "period_start": now - 60 + wait,
+                    "period_end": now + wait,
+                    "limit": self.plan_limit or 10,
+                },
+            )
         if status == 429:
-            return Response(429, {"message": "Too Many Requests",
-                                  "details": "User has exceeded the requests per minute limit"}, headers)
+            return Response(
+                429,
+                {
+                    "message": "Too Many Requests",
+                    "details": "User has exceeded the requests per minute limit",
+                },
+                headers,
+            )
         if status == 401:
             return self._client_error()
         if status >= 500:
-            return Response(status, {"errorCode": 7, "errorMessages": ["Data temporarily unavailable."]}, headers)
+            return Response(
+                status, {"errorCode": 7, "errorMessages": ["Data temporarily unavailable."]}, headers
+            )
         return Response(status, {"reason": str(status), "message": ["Injected by the fake server."]}, headers)
 
     def error(self, status: int, message: str) -> Response:
@@ -139,17 +164,25 @@ class FakeEnphase(FakeVendorApp):
 
     def _meta(self) -> dict[str, Any]:
         now = int(self.now().timestamp())
-        return {"status": "normal", "last_report_at": now - 300, "last_energy_at": now - 600,
-                "operational_at": int(pd.Timestamp(OPERATIONAL).tz_localize(TZ).timestamp())}
+        return {
+            "status": "normal",
+            "last_report_at": now - 300,
+            "last_energy_at": now - 600,
+            "operational_at": int(pd.Timestamp(OPERATIONAL).tz_localize(TZ).timestamp()),
+        }
 
     # ------------------------------------------------------------------------------------- OAuth
 
     def authorize(self, req: Request) -> Response:
         if req.arg("client_id") != self.client_id or req.arg("response_type") != "code":
-            return Response(400, {"error": "invalid_request", "error_description": "unknown client or response_type"})
+            return Response(
+                400, {"error": "invalid_request", "error_description": "unknown client or response_type"}
+            )
         redirect_uri = req.arg("redirect_uri")
         if not redirect_uri:
-            return Response(400, {"error": "invalid_request", "error_description": "redirect_uri is required"})
+            return Response(
+                400, {"error": "invalid_request", "error_description": "redirect_uri is required"}
+            )
         code = secrets.token_urlsafe(8)
         self.codes[code] = redirect_uri
         query = {"code": code}
@@ -166,7 +199,9 @@ class FakeEnphase(FakeVendorApp):
         if grant == "authorization_code":
             code = params.get("code", "")
             if self.codes.pop(code, None) != params.get("redirect_uri"):
-                return Response(400, {"error": "invalid_grant", "error_description": "Invalid authorization code"})
+                return Response(
+                    400, {"error": "invalid_grant", "error_description": "Invalid authorization code"}
+                )
         elif grant == "refresh_token":
             refresh = params.get("refresh_token", "")
             if refresh not in self.refresh_tokens:
@@ -177,10 +212,21 @@ class FakeEnphase(FakeVendorApp):
         access = self.tokens.issue(self.token_ttl, "enl")
         refresh = secrets.token_urlsafe(24)
         self.refresh_tokens.add(refresh)
-        return Response(200, {"access_token": access, "token_type": "bearer", "refresh_token": refresh,
-                              "expires_in": int(self.token_ttl) - 1, "scope": "read write",
-                              "enl_uid": self.user_id, "enl_cid": "7", "is_internal_app": False,
-                              "app_type": "partner", "jti": secrets.token_hex(8)})
+        return Response(
+            200,
+            {
+                "access_token": access,
+                "token_type": "bearer",
+                "refresh_token": refresh,
+                "expires_in": int(self.token_ttl) - 1,
+                "scope": "read write",
+                "enl_uid": self.user_id,
+                "enl_cid": "7",
+                "is_internal_app": False,
+                "app_type": "partner",
+                "jti": secrets.token_hex(8),
+            },
+        )
 
     # ------------------------------------------------------------------------------------ routes
 
@@ -194,7 +240,7 @@ class FakeEnphase(FakeVendorApp):
             return self._unprocessable("limit must be an integer and next a cursor from a previous page")
         if not 1 <= limit <= 1000:
             return self._unprocessable("limit must be between 1 and 1000")
-        page = self.systems[offset:offset + limit]
+        page = self.systems[offset : offset + limit]
         body: dict[str, Any] = {"systems": [dict(s, meta=self._meta()) for s in page]}
         if offset + limit < len(self.systems):
             body["next"] = f"{offset + limit:x}"
@@ -206,7 +252,9 @@ class FakeEnphase(FakeVendorApp):
     def _daily_wh(self, quantity: str, start: dt.date, end: dt.date) -> list[int]:
         if end < start:
             return []
-        hourly = hh.hourly(quantity, self._local_midnight(start), self._local_midnight(end + dt.timedelta(days=1)))
+        hourly = hh.hourly(
+            quantity, self._local_midnight(start), self._local_midnight(end + dt.timedelta(days=1))
+        )
         daily = hourly.tz_convert(TZ).groupby(hourly.index.tz_convert(TZ).date).sum()
         return [int(round(v * 1000)) for v in daily.to_numpy()]
 
@@ -221,13 +269,23 @@ class FakeEnphase(FakeVendorApp):
         lifetime = sum(self._daily_wh("pv", OPERATIONAL, today - dt.timedelta(days=1)))
         today_wh = hh.hourly("pv", self._local_midnight(today), now.tz_convert("UTC").floor("h"))
         current = hh.hourly("pv", now.floor("h"), now.floor("h") + pd.Timedelta(hours=1))
-        return Response(200, {
-            "system_id": system["system_id"], "current_power": int(round(float(current.iloc[0]) * 1000)),
-            "energy_lifetime": lifetime, "energy_today": int(round(float(today_wh.sum()) * 1000)),
-            "last_interval_end_at": int(now.timestamp()) - 300, "last_report_at": int(now.timestamp()) - 120,
-            "modules": 12, "operational_at": self._meta()["operational_at"], "size_w": int(hh.PV_KWP * 1000),
-            "source": "microinverters", "status": "normal", "summary_date": today.isoformat(),
-        })
+        return Response(
+            200,
+            {
+                "system_id": system["system_id"],
+                "current_power": int(round(float(current.iloc[0]) * 1000)),
+                "energy_lifetime": lifetime,
+                "energy_today": int(round(float(today_wh.sum()) * 1000)),
+                "last_interval_end_at": int(now.timestamp()) - 300,
+                "last_report_at": int(now.timestamp()) - 120,
+                "modules": 12,
+                "operational_at": self._meta()["operational_at"],
+                "size_w": int(hh.PV_KWP * 1000),
+                "source": "microinverters",
+                "status": "normal",
+                "summary_date": today.isoformat(),
+            },
+        )
 
     def _dates(self, req: Request) -> tuple[dt.date, dt.date] | Response:
         yesterday = pd.Timestamp(self.now()).tz_convert(TZ).date() - dt.timedelta(days=1)
@@ -237,8 +295,9 @@ class FakeEnphase(FakeVendorApp):
         except ValueError:
             return self._unprocessable("start_date and end_date must be YYYY-MM-DD")
         if start > end:
-            return self._unprocessable("start_date must not be after end_date",
-                                       start=start.isoformat(), end=end.isoformat())
+            return self._unprocessable(
+                "start_date must not be after end_date", start=start.isoformat(), end=end.isoformat()
+            )
         return max(start, OPERATIONAL), min(end, yesterday)
 
     def energy_lifetime(self, req: Request) -> Response:
@@ -252,8 +311,12 @@ class FakeEnphase(FakeVendorApp):
             return dates
         start, end = dates
         production = self._daily_wh("pv", start, end)
-        body: dict[str, Any] = {"start_date": start.isoformat(), "system_id": system["system_id"],
-                                "production": production, "meta": self._meta()}
+        body: dict[str, Any] = {
+            "start_date": start.isoformat(),
+            "system_id": system["system_id"],
+            "production": production,
+            "meta": self._meta(),
+        }
         if req.arg("production") == "all":
             body["micro_production"] = production
             body["meter_production"] = []
@@ -271,8 +334,15 @@ class FakeEnphase(FakeVendorApp):
         if isinstance(dates, Response):
             return dates
         start, end = dates
-        return Response(200, {"start_date": start.isoformat(), "system_id": system["system_id"],
-                              "consumption": self._daily_wh("load", start, end), "meta": self._meta()})
+        return Response(
+            200,
+            {
+                "start_date": start.isoformat(),
+                "system_id": system["system_id"],
+                "consumption": self._daily_wh("load", start, end),
+                "meta": self._meta(),
+            },
+        )
 
     def _window(self, req: Request, step: int, cap: pd.Timedelta) -> tuple[int, int] | Response:
         now = int(self.now().timestamp())
@@ -284,8 +354,12 @@ class FakeEnphase(FakeVendorApp):
             return self._unprocessable("start_at and end_at must be Unix times")
         start -= start % step
         if start >= now:
-            return self._unprocessable("Requested start time is after the last reported interval",
-                                       start_at=start, end_at=end, last_interval=now - now % step)
+            return self._unprocessable(
+                "Requested start time is after the last reported interval",
+                start_at=start,
+                end_at=end,
+                last_interval=now - now % step,
+            )
         end = min(end, start + int(cap.total_seconds()), now)
         return start, end
 
@@ -299,15 +373,26 @@ class FakeEnphase(FakeVendorApp):
         if isinstance(window, Response):
             return window
         start, end = window
-        hourly = hh.hourly("pv", pd.Timestamp(start, unit="s", tz="UTC"), pd.Timestamp(end, unit="s", tz="UTC") + pd.Timedelta(hours=1))
+        hourly = hh.hourly(
+            "pv",
+            pd.Timestamp(start, unit="s", tz="UTC"),
+            pd.Timestamp(end, unit="s", tz="UTC") + pd.Timedelta(hours=1),
+        )
         intervals = []
         for end_at in range(start + 300, end + 1, 300):
             hour = pd.Timestamp(end_at - 300, unit="s", tz="UTC").floor("h")
             enwh = int(round(float(hourly.get(hour, 0.0)) * 1000 / 12))
             if enwh > 0:  # the document: gaps (e.g. dark hours) are not filled with zeros
                 intervals.append({"end_at": end_at, "powr": enwh * 12, "enwh": enwh, "devices_reporting": 12})
-        return Response(200, {"system_id": system["system_id"], "total_devices": 12, "meta": self._meta(),
-                              "intervals": intervals})
+        return Response(
+            200,
+            {
+                "system_id": system["system_id"],
+                "total_devices": 12,
+                "meta": self._meta(),
+                "intervals": intervals,
+            },
+        )
 
     def consumption_stats(self, req: Request) -> Response:
         if denied := self._check(req):
@@ -316,17 +401,35 @@ class FakeEnphase(FakeVendorApp):
         if system is None:
             return self.error(404, "System not found")
         if not self.has_consumption_meter:
-            return Response(200, {"system_id": system["system_id"], "total_devices": 0, "meta": self._meta(),
-                                  "intervals": []})
+            return Response(
+                200,
+                {"system_id": system["system_id"], "total_devices": 0, "meta": self._meta(), "intervals": []},
+            )
         window = self._window(req, 900, pd.Timedelta(days=31))
         if isinstance(window, Response):
             return window
         start, end = window
-        hourly = hh.hourly("load", pd.Timestamp(start, unit="s", tz="UTC"), pd.Timestamp(end, unit="s", tz="UTC") + pd.Timedelta(hours=1))
+        hourly = hh.hourly(
+            "load",
+            pd.Timestamp(start, unit="s", tz="UTC"),
+            pd.Timestamp(end, unit="s", tz="UTC") + pd.Timedelta(hours=1),
+        )
         intervals = []
         for end_at in range(start + 900, end + 1, 900):
             hour = pd.Timestamp(end_at - 900, unit="s", tz="UTC").floor("h")
-            intervals.append({"end_at": end_at, "enwh": int(round(float(hourly.get(hour, 0.0)) * 1000 / 4)),
-                              "devices_reporting": 1})
-        return Response(200, {"system_id": system["system_id"], "total_devices": 1, "meta": self._meta(),
-                              "intervals": intervals})
+            intervals.append(
+                {
+                    "end_at": end_at,
+                    "enwh": int(round(float(hourly.get(hour, 0.0)) * 1000 / 4)),
+                    "devices_reporting": 1,
+                }
+            )
+        return Response(
+            200,
+            {
+                "system_id": system["system_id"],
+                "total_devices": 1,
+                "meta": self._meta(),
+                "intervals": intervals,
+            },
+        )

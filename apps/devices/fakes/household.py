@@ -52,10 +52,22 @@ def _year() -> dict[str, np.ndarray]:
     doy = mid.dayofyear.to_numpy()
     hour = mid.hour.to_numpy() + mid.minute.to_numpy() / 60.0
     gamma = 2 * np.pi * (doy - 1) / 365.0
-    decl = (0.006918 - 0.399912 * np.cos(gamma) + 0.070257 * np.sin(gamma) - 0.006758 * np.cos(2 * gamma)
-            + 0.000907 * np.sin(2 * gamma) - 0.002697 * np.cos(3 * gamma) + 0.00148 * np.sin(3 * gamma))
-    eot = 229.18 * (0.000075 + 0.001868 * np.cos(gamma) - 0.032077 * np.sin(gamma)
-                    - 0.014615 * np.cos(2 * gamma) - 0.040849 * np.sin(2 * gamma))  # minutes
+    decl = (
+        0.006918
+        - 0.399912 * np.cos(gamma)
+        + 0.070257 * np.sin(gamma)
+        - 0.006758 * np.cos(2 * gamma)
+        + 0.000907 * np.sin(2 * gamma)
+        - 0.002697 * np.cos(3 * gamma)
+        + 0.00148 * np.sin(3 * gamma)
+    )
+    eot = 229.18 * (
+        0.000075
+        + 0.001868 * np.cos(gamma)
+        - 0.032077 * np.sin(gamma)
+        - 0.014615 * np.cos(2 * gamma)
+        - 0.040849 * np.sin(2 * gamma)
+    )  # minutes
     solar_time = hour + (4 * LONGITUDE + eot) / 60.0
     ha = np.radians(15 * (solar_time - 12))
     lat = np.radians(LATITUDE)
@@ -65,7 +77,7 @@ def _year() -> dict[str, np.ndarray]:
     ghi_clear = np.where(cos_zen > 0.01, 1098 * cos_zen * np.exp(-0.057 / np.maximum(cos_zen, 0.01)), 0.0)
     # tilted plane, south, 35 degrees: angle of incidence
     tilt = np.radians(35)
-    cos_aoi = (np.sin(decl) * np.sin(lat - tilt) + np.cos(decl) * np.cos(lat - tilt) * np.cos(ha))
+    cos_aoi = np.sin(decl) * np.sin(lat - tilt) + np.cos(decl) * np.cos(lat - tilt) * np.cos(ha)
     cos_aoi = np.clip(cos_aoi, 0, 1)
     # daily clearness: AR(1) around the monthly mean
     days = 365
@@ -82,7 +94,10 @@ def _year() -> dict[str, np.ndarray]:
     diffuse_frac = np.clip(1.0 - 1.1 * (kt - 0.2), 0.15, 1.0)
     dhi = ghi * diffuse_frac
     dni_h = ghi - dhi
-    poa = dni_h * np.where(cos_zen > 0.05, cos_aoi / np.maximum(cos_zen, 0.05), 0) + dhi * (1 + np.cos(tilt)) / 2
+    poa = (
+        dni_h * np.where(cos_zen > 0.05, cos_aoi / np.maximum(cos_zen, 0.05), 0)
+        + dhi * (1 + np.cos(tilt)) / 2
+    )
     poa = np.minimum(poa, 1100)
     pv = PV_KWP * poa / 1000.0 * 0.86  # kWh in the hour (system losses)
     pv = np.minimum(pv, PV_KWP * 0.95)
@@ -91,7 +106,9 @@ def _year() -> dict[str, np.ndarray]:
     local = idx.tz_convert("Europe/Amsterdam")
     shape = _HOURLY_LOAD[local.hour.to_numpy()] * _MONTHLY_LOAD[local.month.to_numpy() - 1]
     weekend = local.dayofweek.to_numpy() >= 5
-    shape = shape * np.where(weekend & (local.hour.to_numpy() >= 9) & (local.hour.to_numpy() <= 16), 1.25, 1.0)
+    shape = shape * np.where(
+        weekend & (local.hour.to_numpy() >= 9) & (local.hour.to_numpy() <= 16), 1.25, 1.0
+    )
     load = shape * rng.lognormal(0, 0.25, 8760)
     load *= LOAD_ANNUAL_KWH / load.sum()
 

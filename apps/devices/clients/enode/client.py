@@ -126,7 +126,9 @@ class EnodeClient:
         if not user_id:
             raise VendorInputError("a user id is required to create a link session", vendor=VENDOR)
         if not scopes:
-            raise VendorInputError("at least one scope is required (e.g. 'inverter:read:data')", vendor=VENDOR)
+            raise VendorInputError(
+                "at least one scope is required (e.g. 'inverter:read:data')", vendor=VENDOR
+            )
         types = {s.split(":", 1)[0] for s in scopes}
         missing = sorted(t for t in types if f"{t}:read:data" not in scopes)
         if missing:

@@ -164,8 +164,11 @@ def _parse_inverter_daily(body: Any) -> pd.Series:
         body = body["statistics"]
     block = (body.get("resolutions") or {}).get("DAY") or {}
     starts, values = _bucket_times(block.get("data") or [], "inverter statistics")
-    return pd.Series(pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(
-        dtype="float64"), index=starts, name="kwh")
+    return pd.Series(
+        pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(dtype="float64"),
+        index=starts,
+        name="kwh",
+    )
 
 
 _DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$")
@@ -201,8 +204,10 @@ def _parse_hem_statistics(body: Any) -> dict[str, pd.Series]:
             continue
         starts, values = _bucket_times(data, f"HEM statistics {name}")
         if name == "batteryLevel":
-            level = pd.Series(pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce")
-                              .to_numpy(dtype="float64"), index=starts)
+            level = pd.Series(
+                pd.to_numeric(pd.Series(values, dtype="object"), errors="coerce").to_numpy(dtype="float64"),
+                index=starts,
+            )
             hourly = level.resample("1h").mean()
             hourly.name = "percent"
             hourly.index.freq = None
@@ -211,7 +216,9 @@ def _parse_hem_statistics(body: Any) -> dict[str, pd.Series]:
         bucket = _parse_iso_duration(str(block.get("resolution") or ""))
         if bucket is None:
             if len(starts) < 2:
-                raise VendorResponseError(f"HEM statistics {name}: cannot tell the bucket length", vendor=VENDOR)
+                raise VendorResponseError(
+                    f"HEM statistics {name}: cannot tell the bucket length", vendor=VENDOR
+                )
             bucket = pd.Series(starts).diff().dropna().min()
         unit = str(block.get("unit") or "").lower()
         is_power = unit == "kw" if unit in ("kw", "kwh") else bucket < pd.Timedelta(hours=1)

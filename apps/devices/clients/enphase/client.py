@@ -322,12 +322,16 @@ class EnphaseClient:
             "start_date": start_date.isoformat() if start_date else None,
             "end_date": end_date.isoformat() if end_date else None,
         }
-        return self._get(f"/systems/{system_id}/consumption_lifetime", params, what="get lifetime consumption")
+        return self._get(
+            f"/systems/{system_id}/consumption_lifetime", params, what="get lifetime consumption"
+        )
 
     def get_stats(self, system_id: int | str, start_at: int | None = None, end_at: int | None = None):
         """Raw 5-minute production intervals; Enlighten returns at most one day per call."""
         return self._get(
-            f"/systems/{system_id}/stats", {"start_at": start_at, "end_at": end_at}, what="get production stats"
+            f"/systems/{system_id}/stats",
+            {"start_at": start_at, "end_at": end_at},
+            what="get production stats",
         )
 
     def get_consumption_stats(

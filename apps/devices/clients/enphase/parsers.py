@@ -87,7 +87,9 @@ def _parse_summary(body: Any) -> SystemSummary:
             modules=body.get("modules"),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise VendorResponseError(f"summary answer is malformed ({exc.__class__.__name__})", vendor=VENDOR) from None
+        raise VendorResponseError(
+            f"summary answer is malformed ({exc.__class__.__name__})", vendor=VENDOR
+        ) from None
 
 
 def _parse_interval_energy(body: Any, *, energy_key: str, interval: pd.Timedelta, what: str) -> pd.Series:

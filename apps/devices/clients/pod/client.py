@@ -40,15 +40,11 @@ PATHS = {  # all assumed except TOKEN_PATH
     "onboarding": "/users/{account}/onboarding",
     "consumption": "/users/{account}/consumption",
     "distribution": "/users/{account}/consumption/distribution",
-    "distribution_year": "/users/{account}/consumption/distribution/yearly",
     "performance": "/users/{account}/consumption/performance",
     "habits": "/users/{account}/consumption/habits",
     "trend": "/users/{account}/consumption/trend",
-    "compound": "/users/{account}/consumption/compound",
-    "savings": "/users/{account}/consumption/savings",
     "realtime": "/users/{account}/consumption/realtime",
     "latest": "/users/{account}/consumption/latest",
-    "greenness": "/greenness",
 }
 
 HOUSE_TYPES = ("apartment", "house", "detached", "semi-detached", "terraced")

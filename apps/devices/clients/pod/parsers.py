@@ -44,9 +44,13 @@ def validate_pod(pod: str) -> str:
     canon = re.sub(r"[\s\-.]", "", pod).upper()
     bad = sorted({c for c in canon if not ("A" <= c <= "Z" or "0" <= c <= "9")})
     if bad:
-        raise VendorInputError(f"POD may contain only letters and digits; found {' '.join(repr(c) for c in bad)}")
+        raise VendorInputError(
+            f"POD may contain only letters and digits; found {' '.join(repr(c) for c in bad)}"
+        )
     if not canon[:2].isalpha() or len(canon) < 2:
-        raise VendorInputError(f"POD must start with a two-letter country code (e.g. 'IT'); got {canon[:2]!r}")
+        raise VendorInputError(
+            f"POD must start with a two-letter country code (e.g. 'IT'); got {canon[:2]!r}"
+        )
     if len(canon) != POD_LENGTH:
         raise VendorInputError(
             f"POD must be {POD_LENGTH} characters (2-letter country code, 3-character distributor "
@@ -110,9 +114,13 @@ def _read_stamps(values: list[Any], *, now: dt.datetime | None = None) -> pd.Dat
             except ValueError:
                 return None
             ts = pd.Timestamp(stamp)
-            ts = ts.tz_localize("UTC") if tz in (None, "Z") else ts.tz_localize(
-                dt.timezone(dt.timedelta(hours=int(tz[:3]), minutes=int(tz[0] + tz[-2:])))
-            ).tz_convert("UTC")
+            ts = (
+                ts.tz_localize("UTC")
+                if tz in (None, "Z")
+                else ts.tz_localize(
+                    dt.timezone(dt.timedelta(hours=int(tz[:3]), minutes=int(tz[0] + tz[-2:])))
+                ).tz_convert("UTC")
+            )
             out.append(ts)
         return pd.DatetimeIndex(out, tz="UTC") if out else pd.DatetimeIndex([], tz="UTC")
 
@@ -196,8 +204,12 @@ def _parse_distribution(body: Any) -> dict[str, Any]:
     totals = data.get("total_consumption") or {}
     return {
         "appliances_kwh": per_appliance,
-        "selected_period_kwh": float(totals["selected_period"]) / 1000.0 if "selected_period" in totals else None,
-        "previous_period_kwh": float(totals["previous_period"]) / 1000.0 if "previous_period" in totals else None,
+        "selected_period_kwh": float(totals["selected_period"]) / 1000.0
+        if "selected_period" in totals
+        else None,
+        "previous_period_kwh": float(totals["previous_period"]) / 1000.0
+        if "previous_period" in totals
+        else None,
     }
 
 
@@ -205,7 +217,9 @@ def _parse_trend(body: Any) -> pd.DataFrame:
     """Last 12 months by tariff band [Wh] -> DataFrame [kWh], index month number, columns bands."""
     data = _data(body, "trend")
     index, columns, values = _table(data.get("electricity_data"), "trend")
-    frame = pd.DataFrame(values / 1000.0, index=pd.Index([int(i) for i in index], name="month"), columns=columns)
+    frame = pd.DataFrame(
+        values / 1000.0, index=pd.Index([int(i) for i in index], name="month"), columns=columns
+    )
     frame["total"] = frame.sum(axis=1)
     return frame
 
