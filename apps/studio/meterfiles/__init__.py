@@ -17,7 +17,7 @@ Two stages, both public:
 
 from __future__ import annotations
 
-from .constants import MAX_FILE_BYTES
+from .constants import HOURS_PER_YEAR, MAX_FILE_BYTES, STANDARD_TIME
 from .errors import ERROR_CODES, MeterFileError
 from .readers import DSMR_READER, EXPECTED_FORMATS, FLUVIUS, GENERIC, HOMEWIZARD, READERS, decode, detect
 from .result import Gap, GapReport, MeterSeries, ParsedMeterFile
@@ -29,7 +29,9 @@ __all__ = [
     "ERROR_CODES",
     "EXPECTED_FORMATS",
     "FORMATS",
+    "HOURS_PER_YEAR",
     "MAX_FILE_BYTES",
+    "STANDARD_TIME",
     "Gap",
     "GapReport",
     "MeterFileError",

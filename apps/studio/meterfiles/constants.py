@@ -37,6 +37,9 @@ MAX_REPORTED_LINES = 5
 
 # Cumulative-reading detection for generic files: at least this many readings, monotone non-decreasing.
 MIN_CUMULATIVE_ROWS = 8
+# ... and the first reading at least this many times the median step (unless the header says "stand",
+# "reading", "total", ...). A new meter starting near 0 kWh is therefore only recognised by its header.
+CUMULATIVE_LEVEL_RATIO = 50
 
 # Seasonal shapes used only to complete a partial year (months with no data). Shares of the annual
 # total per calendar month (Jan..Dec), summing to 1.

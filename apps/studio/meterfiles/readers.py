@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import errors
-from .constants import MAX_FILE_BYTES, MAX_REPORTED_LINES, MIN_CUMULATIVE_ROWS
+from .constants import CUMULATIVE_LEVEL_RATIO, MAX_FILE_BYTES, MAX_REPORTED_LINES, MIN_CUMULATIVE_ROWS
 from .errors import MeterFileError
 from .timebase import (
     Grid,
@@ -121,7 +121,7 @@ def detect(text: str) -> tuple[str, int, str, list[str]]:
         what = "one P1 telegram" if len(stamps) <= 1 else f"{len(stamps)} raw P1 telegrams"
         raise MeterFileError(
             errors.P1_TELEGRAM,
-            f"This is {what} — a meter reading{when}, not a consumption history. A profile needs "
+            f"This is {what} — a single meter reading{when}, not a consumption history. A profile needs "
             "hourly or 15-minute history: export it from the HomeWizard Energy app (CSV, 15 minutes), "
             "DSMR-reader (hour totals), your supplier or grid operator portal (Fluvius "
             "'verbruikshistoriek' per kwartier/uur), or a P1 logger's CSV export.",
@@ -664,7 +664,10 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     else:
         stamp_sample = [str(v) for v in sample.iloc[:, 0]]
         value_cols = cols[1:]
-    if not all(_looks_like_time(v) for v in stamp_sample):
+    # the first data row and most of the first 20 must carry a timestamp; other bad rows are reported
+    # by line number later
+    looks = [_looks_like_time(v) for v in stamp_sample]
+    if not looks[0] or sum(looks) < 0.5 * len(looks):
         raise unknown
     if len(value_cols) not in (1, 2):
         raise unknown
@@ -688,7 +691,7 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     exp = series[1][ok] if len(series) == 2 else None
     warn: list[str] = []
     details = {"header": has_header, "delimiter": sep, "decimalComma": bool(decimal_comma)}
-    if _is_cumulative(utc, imp):
+    if _is_cumulative(utc, imp, [_norm(str(c)) for c in value_cols] if has_header else []):
         warn.append("The values only ever increase: read as cumulative meter readings (differences taken).")
         return _cumulative_grid(GENERIC, utc, imp, exp, warn, details)
     if exp is None and np.nanmin(imp) < 0:
@@ -701,15 +704,25 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     return _interval_grid(GENERIC, utc, imp, exp, warn, details)
 
 
-def _is_cumulative(utc: np.ndarray, values: np.ndarray) -> bool:
-    """Monotone non-decreasing (in time order), rising, over enough readings: a meter register."""
+def _is_cumulative(utc: np.ndarray, values: np.ndarray, names: list[str]) -> bool:
+    """A meter register rather than interval values: monotone non-decreasing in time, rising, over at
+    least MIN_CUMULATIVE_ROWS readings, and either named so in the header or large compared with its
+    steps (first reading >= CUMULATIVE_LEVEL_RATIO x the median step: a register at 15 000 kWh rising
+    0.5 kWh per hour, not a column of small hourly amounts that happens to rise)."""
     order = np.argsort(utc, kind="stable")
     v = values[order]
     v = v[~np.isnan(v)]
     if len(v) < MIN_CUMULATIVE_ROWS:
         return False
     d = np.diff(v)
-    return bool((d >= 0).all() and v[-1] > v[0] and v[0] >= 0 and (d > 0).sum() >= 2)
+    if not ((d >= 0).all() and v[-1] > v[0] and v[0] >= 0 and (d > 0).sum() >= 2):
+        return False
+    if any(w in n for n in names for w in _CUMULATIVE_WORDS):
+        return True
+    return bool(v[0] >= CUMULATIVE_LEVEL_RATIO * np.median(d[d > 0]))
+
+
+_CUMULATIVE_WORDS = ("stand", "reading", "cumul", "register", "totaal", "total")
 
 
 READERS = {
