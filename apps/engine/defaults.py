@@ -42,9 +42,11 @@ REFERENCE_STATION_LON = 5.18
 
 MONTHLY_GHI_KWH_M2 = (20.0, 38.0, 75.0, 120.0, 155.0, 160.0, 160.0, 135.0, 90.0, 52.0, 24.0, 15.0)
 """Global horizontal irradiation per month, Jan..Dec [kWh/m2]; 1044 kWh/m2/yr.
-Source: KNMI climate normals 1991-2020, De Bilt (260), daily mean global radiation in J/cm2 converted
-(x 0.002778 x days in month) and rounded to 5 kWh/m2 above 50. KNMI's national 1991-2020 figure is of the
-same order (about 1040-1080 kWh/m2/yr; the coast receives ~9 % more in summer than the east, KNMI)."""
+Source: KNMI climate normals 1991-2020 for De Bilt (station 260), global radiation, as rounded monthly
+sums (KNMI publishes daily means in J/cm2: kWh/m2 per month = J/cm2 x 0.002778 x days). The yearly sum
+matches KNMI's De Bilt/national normal of about 1040-1080 kWh/m2 (KNMI: 1991-2020 national mean
+irradiance rising ~3 %/decade; the coast receives ~9 % more in summer than the east). Re-check against
+the KNMI normals table when updating."""
 
 MONTHLY_TEMP_C = (3.6, 3.9, 6.5, 9.8, 13.4, 16.2, 18.3, 17.9, 14.7, 10.9, 7.0, 4.2)
 """Mean air temperature per month, Jan..Dec [°C]. Source: KNMI climate normals 1991-2020, De Bilt
@@ -203,8 +205,9 @@ at production plus 74 g/kWh upstream, for the 2021 Dutch production mix. Source:
 CO2emissiefactoren.nl, 'Ketenemissies elektriciteit. Actualisatie elektriciteitsmix 2021' (2023)."""
 
 TREE_KG_CO2_PER_YEAR = 22.0
-"""CO2 taken up by one mature tree in a year [kg CO2/tree/yr]: the widely used figure of 48 lb. Source:
-Arbor Day Foundation / European Environment Agency popularisations; real uptake varies by species."""
+"""CO2 taken up by one mature tree in a year [kg CO2/tree/yr]: the widely quoted 48 lb (~22 kg) per
+mature tree (e.g. Arbor Day Foundation; real uptake varies strongly with species, age and site).
+Also the factor implied by the scans API example (330 kg/yr ↔ 15 trees)."""
 
 CAR_KG_CO2_PER_KM = 0.183
 """CO2 of one kilometre in an average petrol car [kg CO2/km]: 2.74 kg CO2 per litre of Dutch E95 petrol

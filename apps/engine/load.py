@@ -171,6 +171,11 @@ def reconstruct_gross_load(
     4. ``gross_h = import_h + self_h``.
 
     Hence ``Σ gross = import + Σ pv - export`` exactly (up to float rounding), and ``gross_h ≥ 0``.
+
+    The bill's import and export are metered within each hour (and per phase), so they coexist in
+    the same hour; re-simulating the reconstructed home hourly nets them, and gives a lower import and
+    export than the bill (about 30 % lower for a 4 kWp / 2500 kWh-import home). The yearly gross
+    consumption, which is what sizing needs, is exact.
     """
     _check_yearly(import_kwh)
     _check_yearly(export_kwh)
