@@ -49,7 +49,7 @@ def _year() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(SEED)
     idx = hours_utc()
     mid = idx + pd.Timedelta(minutes=30)
-    doy = mid.dayofyear.to_numpy()
+    doy = mid.day_of_year.to_numpy()
     hour = mid.hour.to_numpy() + mid.minute.to_numpy() / 60.0
     gamma = 2 * np.pi * (doy - 1) / 365.0
     decl = (
@@ -105,7 +105,7 @@ def _year() -> dict[str, np.ndarray]:
 
     local = idx.tz_convert("Europe/Amsterdam")
     shape = _HOURLY_LOAD[local.hour.to_numpy()] * _MONTHLY_LOAD[local.month.to_numpy() - 1]
-    weekend = local.dayofweek.to_numpy() >= 5
+    weekend = local.day_of_week.to_numpy() >= 5
     shape = shape * np.where(
         weekend & (local.hour.to_numpy() >= 9) & (local.hour.to_numpy() <= 16), 1.25, 1.0
     )
@@ -150,7 +150,7 @@ def hour_of_year(ts: pd.Timestamp | pd.DatetimeIndex) -> np.ndarray:
     """Row in the reference year for UTC hour(s) ``ts`` (29 Feb reuses 28 Feb)."""
     ix = pd.DatetimeIndex([ts] if isinstance(ts, pd.Timestamp) else ts)
     ix = ix.tz_convert("UTC") if ix.tz is not None else ix.tz_localize("UTC")
-    doy = ix.dayofyear.to_numpy()
+    doy = ix.day_of_year.to_numpy()
     leap = ix.is_leap_year
     doy = np.where(leap & (doy >= 60), doy - 1, doy)  # 29 Feb -> 28 Feb (59), later days shift back
     return np.clip((doy - 1) * 24 + ix.hour.to_numpy(), 0, 8759)

@@ -116,7 +116,7 @@ class FakePod(FakeVendorApp):
             return self.error(422, f"period must be one of {', '.join(PERIODS)}")
         now = self.now().tz_convert(TZ)
         today = now.normalize()
-        monday = today - pd.Timedelta(days=today.dayofweek)
+        monday = today - pd.Timedelta(days=today.day_of_week)
         first = today.replace(day=1)
         prev_first = (first - pd.Timedelta(days=1)).replace(day=1)
         start, end = {
@@ -142,7 +142,7 @@ class FakePod(FakeVendorApp):
         total = load.to_numpy()
         fridge = np.minimum(0.045, total)
         rest = total - fridge
-        hour, dow = local.hour.to_numpy(), local.dayofweek.to_numpy()
+        hour, dow = local.hour.to_numpy(), local.day_of_week.to_numpy()
         oven = np.where(hour == 18, 0.4 * rest, 0.0)
         washing = np.where(((dow == 2) | (dow == 5)) & (hour == 10), 0.5 * rest, 0.0)
         small = 0.3 * (rest - oven - washing)
@@ -295,7 +295,7 @@ class FakePod(FakeVendorApp):
         name, start, end = period
         load = hh.hourly("load", start, end)
         local = load.index.tz_convert(TZ)
-        table = (load * 1000.0).groupby([local.dayofweek, local.hour]).mean()
+        table = (load * 1000.0).groupby([local.day_of_week, local.hour]).mean()
         return self._ok(
             {
                 "account_number": found[0],
@@ -316,7 +316,7 @@ class FakePod(FakeVendorApp):
         start = first - pd.DateOffset(months=12)
         load = hh.hourly("load", start.tz_convert("UTC"), first.tz_convert("UTC"))
         local = load.index.tz_convert(TZ)
-        h, dow = local.hour, local.dayofweek
+        h, dow = local.hour, local.day_of_week
         f1 = (dow < 5) & (h >= 8) & (h < 19)
         f2 = ((dow < 5) & ((h == 7) | ((h >= 19) & (h < 23)))) | ((dow == 5) & (h >= 7) & (h < 23))
         band = np.where(f1, "f1", np.where(f2, "f2", "f3"))

@@ -69,7 +69,9 @@ def start_fake_server(vendor: str, *, host: str = "127.0.0.1", port: int = 0, **
     actual_port = server.server_address[1]
     base_url = f"http://{host}:{actual_port}"
     app.public_base_url = base_url
-    thread = threading.Thread(target=server.serve_forever, name=f"fake-{vendor}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=f"fake-{vendor}", daemon=True
+    )
     thread.start()
     stopped = threading.Event()
 
