@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
@@ -334,7 +335,8 @@ PvgisFetcher = Callable[[float, float], Mapping[str, Any]]
 def fetch_pvgis_tmy_json(
     latitude: float, longitude: float, *, timeout: float | None = None
 ) -> dict[str, Any]:
-    """Download the PVGIS TMY JSON body for a location (network; raises on HTTP errors)."""
+    """Download the PVGIS TMY JSON body for a location (network). Raises ``RuntimeError`` with PVGIS's
+    message on an HTTP error (e.g. a location at sea), and httpx's errors on network failures."""
     import httpx  # local import: only the production path needs it
 
     response = httpx.get(
@@ -434,11 +436,13 @@ def weather_from_payload(payload: Mapping[str, Any]) -> Weather:
 
 
 _PVGIS_MEMO: OrderedDict[str, Weather] = OrderedDict()
+_PVGIS_MEMO_LOCK = threading.Lock()  # workers may run scans in threads
 
 
 def clear_memo() -> None:
     """Forget every in-process weather memo (offline and PVGIS)."""
-    _PVGIS_MEMO.clear()
+    with _PVGIS_MEMO_LOCK:
+        _PVGIS_MEMO.clear()
     _offline_weather.cache_clear()
 
 
@@ -459,9 +463,10 @@ class PvgisWeather:
         """Weather for the location snapped to the weather grid: memo → cache → PVGIS."""
         lat, lon = rounded_location(latitude, longitude)
         key = weather_key(self.source, lat, lon)
-        if key in _PVGIS_MEMO:
-            _PVGIS_MEMO.move_to_end(key)
-            return _PVGIS_MEMO[key]
+        with _PVGIS_MEMO_LOCK:
+            if key in _PVGIS_MEMO:
+                _PVGIS_MEMO.move_to_end(key)
+                return _PVGIS_MEMO[key]
         weather = None
         if self.cache is not None:
             payload = self.cache.get(key)
@@ -471,9 +476,10 @@ class PvgisWeather:
             weather = parse_pvgis_tmy(self.fetcher(lat, lon), lat, lon)
             if self.cache is not None:
                 self.cache.set(key, weather_to_payload(weather))
-        _PVGIS_MEMO[key] = weather
-        while len(_PVGIS_MEMO) > d.WEATHER_MEMO_SIZE:
-            _PVGIS_MEMO.popitem(last=False)
+        with _PVGIS_MEMO_LOCK:
+            _PVGIS_MEMO[key] = weather
+            while len(_PVGIS_MEMO) > d.WEATHER_MEMO_SIZE:
+                _PVGIS_MEMO.popitem(last=False)
         return weather
 
 

@@ -239,3 +239,22 @@ def test_offline_provider_never_uses_the_network(monkeypatch):
 
     monkeypatch.setattr(w, "fetch_pvgis_tmy_json", boom)
     assert w.get_provider("offline").get(52.0, 5.0).source == "offline"
+
+
+def test_fetch_reports_pvgis_errors_and_returns_the_body(monkeypatch, body):
+    import httpx
+
+    def reply(status: int, payload: dict):
+        def get(url, params=None, timeout=None):
+            assert url.endswith("/tmy") and params["outputformat"] == "json"
+            return httpx.Response(status, json=payload, request=httpx.Request("GET", url))
+
+        return get
+
+    monkeypatch.setattr(
+        httpx, "get", reply(400, {"message": "Location over the sea. Please, select another location"})
+    )
+    with pytest.raises(RuntimeError, match="over the sea"):
+        w.fetch_pvgis_tmy_json(53.5, 3.0)
+    monkeypatch.setattr(httpx, "get", reply(200, body))
+    assert w.fetch_pvgis_tmy_json(52.1, 5.1)["outputs"]["months_selected"][1]["year"] == 2016
