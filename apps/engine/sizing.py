@@ -1,0 +1,750 @@
+"""Sizing of new PV (panel counts per array) and a battery (capacity, power) for a goal.
+
+The objective is the annuity of the lifecycle cost [EUR/yr]:
+
+    CRF x (investment + battery replacements + maintenance, present value) + levelised yearly energy cost
+
+where the levelised energy cost folds the analysis period's contracts (net metering up to 2026, the
+feed-in floor 2027-2029, escalation, discounting) into one equivalent year (``tariffs.LevelisedTariff``).
+
+Two solvers share this objective:
+
+* ``solve_reference_lp``: the straightforward model — ONE vectorised full-year LP in cvxpy + Clarabel with
+  the sizes as continuous variables (hourly balance, cyclic state of charge, power limits tied to the
+  sized power, minimum charge as a fraction of the sized capacity, curtailment, import/export, grid
+  charging on/off, capacity tariff). Exact for relaxed (non-integer) panel counts and a battery forced
+  within [min, max]; about 5-10 s on a 2-core machine, used as the reference in tests and the benchmark.
+* ``size_system`` (what ``run_scan`` uses): the same optimisation decomposed into a search over sizes
+  with an exact inner dispatch for each size:
+  - without battery the year needs no dispatch at all, so every panel-count combination is evaluated
+    exactly at once with numpy;
+  - with a flat tariff and no capacity tariff the greedy self-consumption rule is an optimal dispatch
+    (every stored kWh saves the same import price and costs the same feed-in price, whenever used;
+    charging from the grid at the same price only loses energy), evaluated with a vectorised prefix
+    scan in about 1 ms per design (``battery.greedy_batch``);
+  - otherwise (dynamic prices, capacity tariff) each size is dispatched by the cost-optimal dispatch LP in
+    HiGHS, built once and warm-started between sizes (``battery.DispatchLP``);
+  - the annual cost is convex in the battery capacity for fixed panels (an LP value with the capacity in
+    its bounds, plus a linear investment), so the capacity is found by golden-section search; panel
+    counts are integers searched by enumeration and neighbour moves ("relax then settle": the best
+    integer neighbours of the continuous optimum); the battery is a binary choice: the best design with
+    a battery within [min, max] is compared with the best design without.
+  Tests check it against ``solve_reference_lp`` and against brute-force grids (cost within 0.5 %).
+
+Goals: ``cost-savings`` minimises the annual cost; ``self-sufficiency`` minimises grid energy used on
+site first (designs within ``SELF_SUFFICIENCY_TOLERANCE`` of the yearly load of the minimum count as
+equal) and then cost; ``renewable-minimum`` minimises cost subject to self-sufficiency >= the fraction.
+For both self-sufficiency goals the dispatch is the self-consumption rule (which maximises
+self-sufficiency for given sizes). An unreachable goal returns ``status="infeasible"`` with a reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from apps.engine import defaults as d
+from apps.engine.battery import dispatch_lp, greedy_batch, one_way_efficiency
+from apps.engine.finance import CostParams, ownership_cost_npv
+from apps.engine.tariffs import LevelisedTariff, capital_recovery_factor, month_of_hour
+from apps.engine.types import BatteryInput, Goal
+
+_GOLDEN = (math.sqrt(5) - 1) / 2
+
+
+@dataclass(frozen=True, eq=False)
+class SizingProblem:
+    """Inputs of the sizing.
+
+    load, existing_pv: hourly [kWh] (T,); new_pv_yield: per new array [kWh/kWp per hour] (n, T);
+    panel_kwp [kWp per panel], min_panels/max_panels [count], pv_cost_per_kwp [EUR/kWp]: (n,) each;
+    battery: the allowed range (None = no battery); tariff: levelised contract; cost: ownership
+    assumptions; goal and min_fraction (renewable-minimum) [-].
+    """
+
+    load: np.ndarray
+    existing_pv: np.ndarray
+    new_pv_yield: np.ndarray
+    panel_kwp: np.ndarray
+    min_panels: np.ndarray
+    max_panels: np.ndarray
+    pv_cost_per_kwp: np.ndarray
+    battery: BatteryInput | None
+    tariff: LevelisedTariff
+    cost: CostParams
+    goal: Goal = "cost-savings"
+    min_fraction: float | None = None
+
+    @property
+    def hours(self) -> int:
+        return int(self.load.shape[0])
+
+    @property
+    def n_arrays(self) -> int:
+        return int(self.panel_kwp.shape[0])
+
+    @property
+    def eta(self) -> float:
+        return one_way_efficiency(self.battery.roundtrip_efficiency) if self.battery else 1.0
+
+    @property
+    def min_fraction_soc(self) -> float:
+        return self.battery.minimum_charge_level / 100.0 if self.battery else 0.0
+
+    @property
+    def battery_allowed(self) -> bool:
+        b = self.battery
+        return b is not None and b.capacity_kwh > 0 and b.power_rating_kw > 0
+
+    @property
+    def greedy_is_optimal(self) -> bool:
+        """Flat prices and no capacity tariff: self-consumption dispatch is cost-optimal."""
+        return self.tariff.is_flat and self.tariff.demand_rate == 0
+
+    @property
+    def export_value(self) -> np.ndarray:
+        """Levelised value of an exported kWh after feed-in costs [EUR/kWh per hour]."""
+        return self.tariff.export_weights
+
+    def pv(self, panels: np.ndarray) -> np.ndarray:
+        """PV production [kWh per hour] for panel counts (n,) → (T,) or (k, n) → (k, T)."""
+        kwp = np.asarray(panels, dtype=float) * self.panel_kwp
+        return self.existing_pv + kwp @ self.new_pv_yield
+
+    def annual_ownership(self, panels: np.ndarray, capacity: float, power: float) -> float:
+        """Annuity of investment, replacements and maintenance [EUR/yr]."""
+        kwp = np.asarray(panels, dtype=float) * self.panel_kwp
+        pv_capex = float(kwp @ self.pv_cost_per_kwp)
+        bat_capex = 0.0
+        if self.battery is not None and capacity > 0:
+            bat_capex = capacity * self.battery.cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW
+        npv = ownership_cost_npv(pv_capex, bat_capex, float(kwp.sum()), self.cost)["total"]
+        return capital_recovery_factor(self.cost.discount_rate, self.cost.years) * npv
+
+
+@dataclass(frozen=True, eq=False)
+class DesignFlows:
+    """Every hourly flow of one design [kWh per hour, (T,)]."""
+
+    load: np.ndarray
+    pv: np.ndarray
+    solar_used_onsite: np.ndarray
+    solar_stored: np.ndarray
+    solar_exported: np.ndarray
+    solar_wasted: np.ndarray
+    grid_used_onsite: np.ndarray
+    grid_stored: np.ndarray
+    battery_used_onsite: np.ndarray
+    battery_level: np.ndarray
+
+    @property
+    def grid_import(self) -> np.ndarray:
+        return self.grid_used_onsite + self.grid_stored
+
+    @property
+    def grid_export(self) -> np.ndarray:
+        return self.solar_exported
+
+
+@dataclass(frozen=True)
+class Design:
+    """Panel counts per new array [count], battery capacity [kWh] and power [kW] (0, 0 = none)."""
+
+    panels: tuple[int, ...]
+    capacity_kwh: float = 0.0
+    power_kw: float = 0.0
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """A design with its annual cost [EUR/yr] (ownership annuity + levelised energy), grid energy used on
+    site [kWh/yr], self-sufficiency [-] and (when kept) its hourly flows."""
+
+    design: Design
+    annual_cost: float
+    energy_cost: float
+    grid_to_load: float
+    self_sufficiency: float
+    flows: DesignFlows | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class SizingOutcome:
+    """Result of ``size_system``: status "optimal" or "infeasible" (with a human reason), the chosen
+    design's evaluation, the best design without battery, evaluation count and dispatch method."""
+
+    status: str
+    reason: str | None
+    best: Evaluation | None
+    best_without_battery: Evaluation | None
+    evaluations: int = 0
+    dispatch: str = "greedy"
+    notes: list[str] = field(default_factory=list)
+
+
+# --- Flows and evaluation --------------------------------------------------------------------------------
+
+
+def _curtail(problem: SizingProblem, exportable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Split PV that is neither used nor stored into (exported, wasted): curtail when exporting costs."""
+    negative = problem.export_value < 0
+    if not negative.any():
+        return exportable, np.zeros_like(exportable)
+    wasted = np.where(negative, exportable, 0.0)
+    return exportable - wasted, wasted
+
+
+def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy") -> DesignFlows:
+    """Hourly flows of one design with the given dispatch ("greedy" or "lp") [kWh per hour]."""
+    load = problem.load
+    pv = problem.pv(np.asarray(design.panels))
+    direct = np.minimum(pv, load)
+    surplus = pv - direct
+    deficit = load - direct
+    t = problem.hours
+    if design.capacity_kwh > 0 and design.power_kw > 0 and problem.battery is not None:
+        if dispatch == "greedy":
+            g = greedy_batch(
+                surplus,
+                deficit,
+                [design.capacity_kwh],
+                [design.power_kw],
+                problem.min_fraction_soc,
+                problem.eta,
+            )
+            stored, discharged, level, grid_stored = g.charged[0], g.discharged[0], g.level[0], np.zeros(t)
+        else:
+            model = dispatch_lp(t, problem.battery.grid_charging, problem.tariff.demand_rate > 0)
+            f = model.solve(
+                surplus,
+                deficit,
+                design.capacity_kwh,
+                design.power_kw,
+                problem.min_fraction_soc,
+                problem.eta,
+                problem.tariff.import_weights,
+                problem.export_value,
+                problem.tariff.demand_rate,
+                problem.tariff.demand_floor_kw,
+            )
+            stored, discharged, level, grid_stored = f.solar_stored, f.discharged, f.level, f.grid_stored
+    else:
+        stored = discharged = grid_stored = level = np.zeros(t)
+    exported, wasted = _curtail(problem, surplus - stored)
+    return DesignFlows(
+        load=load,
+        pv=pv,
+        solar_used_onsite=direct,
+        solar_stored=stored,
+        solar_exported=exported,
+        solar_wasted=wasted,
+        grid_used_onsite=deficit - discharged,
+        grid_stored=grid_stored,
+        battery_used_onsite=discharged,
+        battery_level=level,
+    )
+
+
+def evaluate(
+    problem: SizingProblem, design: Design, dispatch: str = "greedy", keep_flows: bool = False
+) -> Evaluation:
+    """Annual cost [EUR/yr] and self-sufficiency of one design."""
+    f = design_flows(problem, design, dispatch)
+    energy = float(problem.tariff.energy_cost(f.grid_import, f.grid_export))
+    own = problem.annual_ownership(np.asarray(design.panels), design.capacity_kwh, design.power_kw)
+    g2l = float(f.grid_used_onsite.sum())
+    load = float(problem.load.sum())
+    return Evaluation(
+        design=design,
+        annual_cost=own + energy,
+        energy_cost=energy,
+        grid_to_load=g2l,
+        self_sufficiency=1.0 - g2l / load if load > 0 else 0.0,
+        flows=f if keep_flows else None,
+    )
+
+
+def _evaluate_no_battery_batch(problem: SizingProblem, combos: np.ndarray) -> list[Evaluation]:
+    """All panel combinations (k, n) without battery, at once."""
+    pv = problem.pv(combos)
+    load = problem.load
+    direct = np.minimum(pv, load)
+    surplus = pv - direct
+    deficit = load - direct
+    exported, _ = _curtail(problem, surplus)
+    energy = np.atleast_1d(problem.tariff.energy_cost(deficit, exported))
+    total_load = float(load.sum())
+    out = []
+    for i, combo in enumerate(combos):
+        design = Design(tuple(int(x) for x in combo))
+        own = problem.annual_ownership(combo, 0.0, 0.0)
+        g2l = float(deficit[i].sum())
+        out.append(
+            Evaluation(
+                design,
+                own + float(energy[i]),
+                float(energy[i]),
+                g2l,
+                1 - g2l / total_load if total_load else 0.0,
+            )
+        )
+    return out
+
+
+def _evaluate_greedy_batch(
+    problem: SizingProblem, combos: np.ndarray, caps: np.ndarray, power: float
+) -> list[Evaluation]:
+    """Designs (panel combos (k, n), capacities (k,)) with greedy dispatch, at once."""
+    pv = problem.pv(combos)
+    load = problem.load
+    direct = np.minimum(pv, load)
+    surplus = pv - direct
+    deficit = load - direct
+    g = greedy_batch(surplus, deficit, caps, np.full(len(caps), power), problem.min_fraction_soc, problem.eta)
+    exported, _ = _curtail(problem, surplus - g.charged)
+    grid = deficit - g.discharged
+    energy = np.atleast_1d(problem.tariff.energy_cost(grid, exported))
+    total_load = float(load.sum())
+    out = []
+    for i in range(len(caps)):
+        cap = float(caps[i])
+        design = Design(tuple(int(x) for x in combos[i]), cap, power if cap > 0 else 0.0)
+        own = problem.annual_ownership(combos[i], cap, design.power_kw)
+        g2l = float(grid[i].sum())
+        out.append(
+            Evaluation(
+                design,
+                own + float(energy[i]),
+                float(energy[i]),
+                g2l,
+                1 - g2l / total_load if total_load else 0.0,
+            )
+        )
+    return out
+
+
+# --- Search ------------------------------------------------------------------------------------------------
+
+
+class _Search:
+    """Memoised evaluations for one problem and one dispatch method."""
+
+    def __init__(self, problem: SizingProblem, dispatch: str) -> None:
+        self.problem = problem
+        self.dispatch = dispatch
+        self.memo: dict[Design, Evaluation] = {}
+        b = problem.battery
+        self.power = b.power_rating_kw if b is not None else 0.0
+        self.cmin = b.min_capacity_kwh if b is not None else 0.0
+        self.cmax = b.capacity_kwh if b is not None else 0.0
+        if b is not None and self.cmin <= 0:
+            self.cmin = min(d.BATTERY_CAPACITY_STEP_KWH, self.cmax)
+
+    def _round_cap(self, cap: float) -> float:
+        step = d.BATTERY_CAPACITY_STEP_KWH
+        return float(min(max(round(cap / step) * step, self.cmin), self.cmax))
+
+    def eval(self, panels: tuple[int, ...], cap: float) -> Evaluation:
+        cap = self._round_cap(cap) if cap > 0 else 0.0
+        design = Design(panels, cap, self.power if cap > 0 else 0.0)
+        if design not in self.memo:
+            self.memo[design] = evaluate(self.problem, design, self.dispatch if cap > 0 else "greedy")
+        return self.memo[design]
+
+    def add(self, evaluations: list[Evaluation]) -> None:
+        for e in evaluations:
+            self.memo.setdefault(e.design, e)
+
+    def golden_capacity(
+        self,
+        panels: tuple[int, ...],
+        key,
+        lo: float | None = None,
+        around: float | None = None,
+        width: float = 2.0,
+        tol: float | None = None,
+    ) -> Evaluation:
+        """Minimise ``key(evaluation)`` over the capacity in [lo or cmin, cmax] (convex in capacity).
+        With ``around``, start from the bracket around +- width [kWh] and widen it while the minimum
+        sits on its edge (valid for a convex function)."""
+        lower = self.cmin if lo is None else lo
+        upper = self.cmax
+        tol = tol or d.BATTERY_CAPACITY_STEP_KWH
+        a, b = lower, upper
+        if around is not None:
+            a, b = max(lower, around - width), min(upper, around + width)
+            while True:
+                fa, fb, fm = self.eval(panels, a), self.eval(panels, b), self.eval(panels, 0.5 * (a + b))
+                if key(fa) < key(fm) and a > lower:
+                    a = max(lower, a - 2 * width)
+                elif key(fb) < key(fm) and b < upper:
+                    b = min(upper, b + 2 * width)
+                else:
+                    break
+        best = min((self.eval(panels, a), self.eval(panels, b)), key=key)
+        if b - a <= tol:
+            return best
+        x1 = b - _GOLDEN * (b - a)
+        x2 = a + _GOLDEN * (b - a)
+        f1, f2 = self.eval(panels, x1), self.eval(panels, x2)
+        while b - a > 2 * tol:
+            if key(f1) <= key(f2):
+                b, x2, f2 = x2, x1, f1
+                x1 = b - _GOLDEN * (b - a)
+                f1 = self.eval(panels, x1)
+            else:
+                a, x1, f1 = x1, x2, f2
+                x2 = a + _GOLDEN * (b - a)
+                f2 = self.eval(panels, x2)
+        step = d.BATTERY_CAPACITY_STEP_KWH
+        best = min([best, f1, f2], key=key)
+        c = best.design.capacity_kwh
+        finals = [self.eval(panels, x) for x in (c - step, c + step) if lower <= x <= upper]
+        return min([best, *finals], key=key)
+
+    def min_capacity_for(self, panels: tuple[int, ...], limit: float) -> Evaluation | None:
+        """Smallest capacity whose grid energy used on site is <= limit [kWh] (monotone in capacity), or
+        None if even the largest battery does not reach it."""
+        hi = self.eval(panels, self.cmax)
+        if hi.grid_to_load > limit:
+            return None
+        lo_eval = self.eval(panels, self.cmin)
+        if lo_eval.grid_to_load <= limit:
+            return lo_eval
+        a, b = self.cmin, self.cmax
+        while b - a > d.BATTERY_CAPACITY_STEP_KWH:
+            m = 0.5 * (a + b)
+            if self.eval(panels, m).grid_to_load <= limit:
+                b = m
+            else:
+                a = m
+        return self.eval(panels, b)
+
+
+def _panel_combos(problem: SizingProblem) -> np.ndarray | None:
+    """All panel-count combinations (k, n), or None if there are too many to enumerate."""
+    ranges = [
+        range(int(lo), int(hi) + 1) for lo, hi in zip(problem.min_panels, problem.max_panels, strict=True)
+    ]
+    count = math.prod(len(r) for r in ranges)
+    if count > d.GRID_SEARCH_MAX_COMBINATIONS:
+        return None
+    return np.array(list(itertools.product(*ranges)), dtype=float).reshape(count, problem.n_arrays)
+
+
+def _neighbours(problem: SizingProblem, panels: tuple[int, ...]) -> list[tuple[int, ...]]:
+    out = []
+    for i in range(problem.n_arrays):
+        for step in (-1, 1):
+            p = list(panels)
+            p[i] += step
+            if problem.min_panels[i] <= p[i] <= problem.max_panels[i]:
+                out.append(tuple(p))
+    return out
+
+
+def _best_no_battery(problem: SizingProblem, key) -> tuple[Evaluation, list[Evaluation]]:
+    """Best design without battery: enumeration, or coordinate descent for very many combinations."""
+    combos = _panel_combos(problem)
+    if combos is not None:
+        evals = _evaluate_no_battery_batch(problem, combos)
+        return min(evals, key=key), evals
+    # Coordinate descent from the middle, one array at a time over its full range.
+    panels = [int((lo + hi) // 2) for lo, hi in zip(problem.min_panels, problem.max_panels, strict=True)]
+    evals: list[Evaluation] = []
+    for _ in range(4):
+        moved = False
+        for i in range(problem.n_arrays):
+            counts = np.arange(int(problem.min_panels[i]), int(problem.max_panels[i]) + 1)
+            grid = np.tile(np.array(panels, dtype=float), (len(counts), 1))
+            grid[:, i] = counts
+            batch = _evaluate_no_battery_batch(problem, grid)
+            evals += batch
+            best = min(batch, key=key)
+            if list(best.design.panels) != panels:
+                panels = list(best.design.panels)
+                moved = True
+        if not moved:
+            break
+    return min(evals, key=key), evals
+
+
+def _local_panel_search(search: _Search, start: Evaluation, key) -> Evaluation:
+    """Move panel counts to better integer neighbours (capacity re-optimised after each move)."""
+    problem = search.problem
+    best = start
+    for _ in range(4 * max(1, problem.n_arrays) + 4):
+        cap = best.design.capacity_kwh
+        trial = [search.eval(p, cap) for p in _neighbours(problem, best.design.panels)]
+        better = [e for e in trial if key(e) < key(best) - 1e-9]
+        if not better:
+            break
+        move = min(better, key=key)
+        best = min(search.golden_capacity(move.design.panels, key, around=cap, width=1.0), move, key=key)
+    return best
+
+
+def size_system(problem: SizingProblem) -> SizingOutcome:
+    """Choose panel counts and battery size for ``problem.goal`` (see the module docstring)."""
+    goal = problem.goal
+    if goal == "cost-savings":
+        return _size_cost(problem)
+    return _size_self_sufficiency(problem)
+
+
+def _cost_key(e: Evaluation) -> float:
+    return e.annual_cost
+
+
+def _size_cost(problem: SizingProblem) -> SizingOutcome:
+    best0, _ = _best_no_battery(problem, _cost_key)
+    if not problem.battery_allowed:
+        return SizingOutcome("optimal", None, best0, best0, evaluations=1, dispatch="none")
+    dispatch = "greedy" if problem.greedy_is_optimal else "lp"
+    greedy = _Search(problem, "greedy")
+    # Coarse grid with the (fast) self-consumption dispatch: panel candidates near the no-battery optimum
+    # and across the range, capacity levels across the range.
+    lo_p, hi_p = problem.min_panels.astype(int), problem.max_panels.astype(int)
+    base = np.array(best0.design.panels, dtype=int)
+    cand = {
+        tuple(int(x) for x in np.clip(base + k * np.maximum((hi_p - base) // 3, 1), lo_p, hi_p))
+        for k in range(4)
+    }
+    cand.add(tuple(int(x) for x in hi_p))
+    combos = np.array(sorted(cand), dtype=float)
+    levels = np.linspace(greedy.cmin, greedy.cmax, 3)
+    grid_p = np.repeat(combos, len(levels), axis=0)
+    grid_c = np.tile(levels, len(combos))
+    greedy.add(_evaluate_greedy_batch(problem, grid_p, grid_c, greedy.power))
+    start = min(greedy.memo.values(), key=_cost_key)
+    start = greedy.golden_capacity(start.design.panels, _cost_key)
+    best_g = _local_panel_search(greedy, start, _cost_key)
+    evaluations = len(greedy.memo)
+    if dispatch == "lp":
+        exact = _Search(problem, "lp")
+        start = exact.golden_capacity(
+            best_g.design.panels, _cost_key, around=best_g.design.capacity_kwh, width=1.0
+        )
+        best_b = _local_panel_search(exact, start, _cost_key)
+        evaluations += len(exact.memo)
+        notes = [f"{len(exact.memo)} dispatch LPs"]
+    else:
+        best_b = best_g
+        notes = []
+    best = best_b if best_b.annual_cost < best0.annual_cost else best0
+    return SizingOutcome(
+        "optimal", None, best, best0, evaluations=evaluations, dispatch=dispatch, notes=notes
+    )
+
+
+def _size_self_sufficiency(problem: SizingProblem) -> SizingOutcome:
+    """Self-sufficiency and renewable-minimum goals (greedy self-consumption dispatch)."""
+    total_load = float(problem.load.sum())
+    search = _Search(problem, "greedy")
+    max_panels = tuple(int(x) for x in problem.max_panels)
+    top = search.eval(max_panels, search.cmax) if problem.battery_allowed else search.eval(max_panels, 0.0)
+    if problem.goal == "self-sufficiency":
+        limit = top.grid_to_load + d.SELF_SUFFICIENCY_TOLERANCE * total_load
+    else:
+        fraction = float(problem.min_fraction or 0.0)
+        limit = (1.0 - fraction) * total_load
+        if top.grid_to_load > limit + 1e-9:
+            battery = (
+                f" and a {search.cmax:.1f} kWh battery"
+                if problem.battery_allowed
+                else " (no battery allowed)"
+            )
+            kwp = float(problem.max_panels @ problem.panel_kwp)
+            return SizingOutcome(
+                "infeasible",
+                (
+                    f"The renewable share of {fraction:.0%} cannot be reached: even the largest allowed system "
+                    f"({kwp:.1f} kWp of new PV{battery}) covers only {top.self_sufficiency:.1%} of the "
+                    f"{total_load:.0f} kWh yearly consumption on site."
+                ),
+                None,
+                None,
+                evaluations=len(search.memo),
+            )
+    best0_all, evals0 = _best_no_battery(problem, _cost_key)
+    feasible0 = [e for e in evals0 if e.grid_to_load <= limit + 1e-9]
+    candidates: list[Evaluation] = list(feasible0)
+    if problem.battery_allowed:
+        combos = _panel_combos(problem)
+        panel_sets = [tuple(int(x) for x in c) for c in combos] if combos is not None else None
+        if panel_sets is None:
+            panel_sets = [max_panels, *_neighbours(problem, max_panels)]
+        # Which panel sets can reach the limit with the largest battery (one batch).
+        arr = np.array(panel_sets, dtype=float)
+        search.add(_evaluate_greedy_batch(problem, arr, np.full(len(arr), search.cmax), search.power))
+        reachable = [p for p in panel_sets if search.eval(p, search.cmax).grid_to_load <= limit + 1e-9]
+        for p in reachable:
+            first = search.min_capacity_for(p, limit)
+            if first is None:
+                continue
+            candidates.append(first)
+            if problem.goal == "renewable-minimum":
+                candidates.append(search.golden_capacity(p, _cost_key, lo=first.design.capacity_kwh))
+    candidates = [c for c in candidates if c.grid_to_load <= limit + 1e-9]
+    if not candidates:
+        return SizingOutcome(
+            "infeasible", "No design within the allowed ranges reaches the goal.", None, best0_all
+        )
+    best = min(candidates, key=_cost_key)
+    best0 = min(feasible0, key=_cost_key) if feasible0 else best0_all
+    return SizingOutcome(
+        "optimal", None, best, best0, evaluations=len(search.memo) + len(evals0), dispatch="greedy"
+    )
+
+
+# --- Reference: one full-year LP in cvxpy + Clarabel ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferenceLp:
+    """Solution of the full-year LP: status, annual cost [EUR/yr], relaxed panel counts, battery capacity
+    [kWh] and power [kW], solve time [s]."""
+
+    status: str
+    annual_cost: float
+    panels: tuple[float, ...]
+    capacity_kwh: float
+    power_kw: float
+    solve_seconds: float
+
+
+def solve_reference_lp(
+    problem: SizingProblem, with_battery: bool = True, fixed_panels: tuple[int, ...] | None = None
+) -> ReferenceLp:
+    """Size PV and battery with ONE vectorised full-year LP (cvxpy + Clarabel): panel counts relaxed to
+    continuous values (or fixed to ``fixed_panels``) and the battery (if ``with_battery``) within
+    [min, max]. The lifecycle objective equals ``size_system``'s; the yearly netting of net metering is
+    not modelled here.
+
+    With relaxed panels the hourly PV split is free, so PV may charge the battery while the grid serves
+    the load even without grid charging (a relaxation: a lower bound). With fixed panels PV serves the
+    load first (``u = min(pv, load)``, data), exactly the rule of the dispatch used by ``size_system``."""
+    import time
+
+    import cvxpy as cp
+    import scipy.sparse as sp
+
+    t0 = time.perf_counter()
+    n_hours = problem.hours
+    n = problem.n_arrays
+    load = problem.load
+    crf = capital_recovery_factor(problem.cost.discount_rate, problem.cost.years)
+    # Ownership annuity is linear: coefficients per EUR of PV capex, per kWp (O&M) and per EUR battery capex.
+    unit_pv = ownership_cost_npv(1.0, 0.0, 0.0, problem.cost)["total"]
+    unit_kw = ownership_cost_npv(0.0, 0.0, 1.0, problem.cost)["total"]
+    unit_bat = ownership_cost_npv(0.0, 1.0, 0.0, problem.cost)["total"]
+    if fixed_panels is not None:
+        panels = cp.Variable(n) if n else None
+        pv_data = problem.pv(np.asarray(fixed_panels, dtype=float))
+        pv = pv_data
+        u = np.minimum(pv_data, load)  # PV serves the load first
+    else:
+        panels = cp.Variable(n) if n else None
+        pv = problem.existing_pv + (
+            problem.new_pv_yield.T @ cp.multiply(problem.panel_kwp, panels) if n else 0
+        )
+        u = cp.Variable(n_hours, nonneg=True)  # PV to load
+    e = cp.Variable(n_hours, nonneg=True)  # export
+    w = cp.Variable(n_hours, nonneg=True)  # curtailed
+    g = cp.Variable(n_hours, nonneg=True)  # grid to load
+    cons = []
+    if n and fixed_panels is not None:
+        cons += [panels == np.asarray(fixed_panels, dtype=float)]
+    elif n:
+        cons += [panels >= problem.min_panels, panels <= problem.max_panels]
+    b = problem.battery
+    grid_import = g
+    own = 0
+    if n:
+        kwp = cp.multiply(problem.panel_kwp, panels)
+        own = crf * (unit_pv * (problem.pv_cost_per_kwp @ kwp) + unit_kw * cp.sum(kwp))
+    if with_battery and problem.battery_allowed:
+        assert b is not None
+        eta = problem.eta
+        cap = cp.Variable(nonneg=True)
+        power = cp.Variable(nonneg=True)
+        cpv = cp.Variable(n_hours, nonneg=True)
+        dis = cp.Variable(n_hours, nonneg=True)
+        s = cp.Variable(n_hours, nonneg=True)
+        shift = sp.csr_matrix((np.ones(n_hours), (np.arange(n_hours), (np.arange(n_hours) - 1) % n_hours)))
+        charge = cpv
+        if b.grid_charging:
+            cg = cp.Variable(n_hours, nonneg=True)
+            charge = cpv + cg
+            grid_import = g + cg
+        cons += [
+            u + dis + g == load,
+            u + cpv + e + w == pv,
+            s == shift @ s + eta * charge - dis / eta,
+            charge <= power,
+            dis <= power,
+            s <= cap,
+            s >= problem.min_fraction_soc * cap,
+            cap >= max(b.min_capacity_kwh, 0.0),
+            cap <= b.capacity_kwh,
+            power >= b.min_power_rating_kw,
+            power <= b.power_rating_kw,
+        ]
+        own = own + crf * unit_bat * (cap * b.cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW)
+    else:
+        cap = power = None
+        cons += [u + g == load, u + e + w == pv]
+    energy = problem.tariff.import_weights @ grid_import - problem.export_value @ e
+    if problem.tariff.demand_rate > 0:
+        peak = cp.Variable(12)
+        months = month_of_hour(n_hours)
+        month_map = sp.csr_matrix((np.ones(n_hours), (np.arange(n_hours), months)), shape=(n_hours, 12))
+        cons += [grid_import <= month_map @ peak, peak >= problem.tariff.demand_floor_kw]
+        energy = energy + problem.tariff.demand_rate / 12.0 * cp.sum(peak)
+    if problem.goal == "renewable-minimum" and problem.min_fraction is not None:
+        cons.append(cp.sum(g) <= (1 - problem.min_fraction) * float(load.sum()))
+    prob = cp.Problem(cp.Minimize(own + energy + problem.tariff.fixed_yearly), cons)
+    prob.solve(solver="CLARABEL")
+    elapsed = time.perf_counter() - t0
+    if prob.status not in ("optimal", "optimal_inaccurate"):
+        return ReferenceLp(prob.status, float("nan"), (), 0.0, 0.0, elapsed)
+    return ReferenceLp(
+        prob.status,
+        float(prob.value) - problem.tariff.fixed_yearly,
+        tuple(float(x) for x in panels.value) if n else (),
+        float(cap.value) if cap is not None else 0.0,
+        float(power.value) if power is not None else 0.0,
+        elapsed,
+    )
+
+
+@dataclass(frozen=True)
+class ReferenceSizing:
+    """Full-LP reference: the relaxed LP (lower bound) and the best integer-settled strict LP."""
+
+    relaxed: ReferenceLp
+    settled: ReferenceLp
+    settled_panels: tuple[int, ...]
+    seconds: float
+
+
+def reference_sizing(problem: SizingProblem) -> ReferenceSizing:
+    """The straightforward way: one relaxed full-year LP, then its panel counts settled on the integer
+    neighbours (floor/ceil per array), each re-solved as a full-year LP with PV-first dispatch, with and
+    without battery; the cheapest is the reference cost [EUR/yr]."""
+    import time
+
+    t0 = time.perf_counter()
+    relaxed = solve_reference_lp(problem, with_battery=True)
+    options = [(int(math.floor(x + 1e-6)), int(math.ceil(x - 1e-6))) for x in relaxed.panels]
+    best: tuple[ReferenceLp, tuple[int, ...]] | None = None
+    for combo in itertools.product(*[sorted(set(o)) for o in options]) if options else [()]:
+        for with_battery in (True, False) if problem.battery_allowed else (False,):
+            r = solve_reference_lp(problem, with_battery=with_battery, fixed_panels=tuple(combo))
+            if r.status.startswith("optimal") and (best is None or r.annual_cost < best[0].annual_cost):
+                best = (r, tuple(combo))
+    assert best is not None
+    return ReferenceSizing(relaxed, best[0], best[1], time.perf_counter() - t0)

@@ -1,0 +1,396 @@
+"""Electricity contracts: resolve a ``TariffInput`` for one calendar year into hourly prices, and bill
+hourly grid import/export.
+
+* flat: one import price (taxes included, or energy tax + VAT added from ``defaults``) and one feed-in
+  price; from 2027 to 2029 Dutch feed-in is at least half the bare supply price (the floor that follows
+  the end of net metering).
+* dynamic: (day-ahead + supplier markup + energy tax) x (1 + VAT) for import; day-ahead minus a fee for
+  export. Without supplied prices a built-in reference day-ahead year is used (``reference_day_ahead``).
+* net metering (Dutch salderingsregeling): exported kWh up to the imported kWh are netted over the year;
+  it applies to calendar years up to 2026 unless forced on/off by the caller.
+* per-kWh feed-in costs (terugleverkosten), fixed monthly costs, and the Belgian capacity tariff: a demand
+  charge on the monthly peak [kW], billed on the rolling 12-month average with a 2.5 kW floor per month.
+
+Everything here is linear in import/export except the netting (a min of two yearly sums) and the
+demand charge (a max per month), both convex, so the sizing can use the same terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from apps.engine import defaults as d
+from apps.engine.types import BillBreakdown, TariffInput
+
+HOURS = 8760
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@lru_cache(maxsize=1)
+def _month_of_hour() -> np.ndarray:
+    """Month index 0..11 of each of the 8760 hours (non-leap calendar)."""
+    out = np.repeat(np.arange(12), np.array(_MONTH_DAYS) * 24)
+    out.flags.writeable = False
+    return out
+
+
+@lru_cache(maxsize=1)
+def _month_starts() -> np.ndarray:
+    """First hour of each month [h] (12 values)."""
+    return np.concatenate([[0], np.cumsum(np.array(_MONTH_DAYS) * 24)[:-1]])
+
+
+def month_of_hour(hours: int = HOURS) -> np.ndarray:
+    """Month index 0..11 for ``hours`` steps; shorter horizons (tests) fall in the first months."""
+    base = _month_of_hour()
+    if hours <= HOURS:
+        return base[:hours]
+    return np.minimum(np.arange(hours) // (24 * 31), 11)
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedTariff:
+    """One calendar year's contract as hourly prices.
+
+    import_price: what one imported kWh costs, taxes included [EUR/kWh, per hour]
+    export_price: what one exported kWh earns before feed-in costs [EUR/kWh, per hour]
+    feed_in_cost: terugleverkosten per exported kWh [EUR/kWh]
+    net_metering: True if exports are netted against imports over the year
+    net_metering_value: extra credit per netted kWh on top of ``export_price`` [EUR/kWh]
+    fixed_monthly: fixed costs [EUR/month]
+    demand_rate: capacity tariff incl. VAT [EUR/kW/yr] (0 = none); demand_floor_kw [kW]
+    bare_supply_price: mean import price excl. taxes [EUR/kWh] (for reporting and the feed-in floor)
+    """
+
+    year: int
+    tariff_type: str
+    import_price: np.ndarray
+    export_price: np.ndarray
+    feed_in_cost: float
+    net_metering: bool
+    net_metering_value: float
+    fixed_monthly: float
+    demand_rate: float
+    demand_floor_kw: float
+    bare_supply_price: float
+
+    @property
+    def net_export_price(self) -> np.ndarray:
+        """Export price after feed-in costs [EUR/kWh]."""
+        return self.export_price - self.feed_in_cost
+
+    @property
+    def is_flat(self) -> bool:
+        """True if import and export prices are constant over the year."""
+        return bool(np.ptp(self.import_price) == 0 and np.ptp(self.export_price) == 0)
+
+    @property
+    def regime_key(self) -> tuple:
+        """Years with equal keys bill identically (before escalation)."""
+        return (self.net_metering, float(self.export_price.mean()), float(self.import_price.mean()))
+
+
+# --- Built-in day-ahead price year ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def reference_day_ahead() -> np.ndarray:
+    """Built-in reference day-ahead price year [EUR/kWh excl. taxes, 8760, read-only].
+
+    Deterministic synthetic NL EPEX-like year (seed ``REFERENCE_DAY_AHEAD_SEED``): a seasonal level (winter
+    ~30 % above summer), a daily shape with morning and evening peaks and a night trough, a midday dip
+    that deepens with the solar season (so sunny spring/summer weekends go below zero), multi-day
+    weather regimes (lognormal AR(1) day factor), hourly noise, a floor at
+    ``REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH``, and an affine rescale to the annual mean
+    ``REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH``. It is a plausible shape, not a forecast.
+    """
+    rng = np.random.default_rng(d.REFERENCE_DAY_AHEAD_SEED)
+    days = HOURS // 24
+    doy = np.arange(days)
+    hour = np.arange(24)
+    # Seasonal level: maximum mid-January, minimum mid-July.
+    season = 1.0 + 0.15 * np.cos(2 * np.pi * (doy - 15) / 365.0)
+    # Daily shape: night trough, morning peak around 8h, evening peak around 19h.
+    shape = (
+        0.85
+        + 0.25 * np.exp(-0.5 * ((hour - 8) / 1.5) ** 2)
+        + 0.45 * np.exp(-0.5 * ((hour - 19) / 2.0) ** 2)
+        - 0.12 * np.exp(-0.5 * ((hour - 3.5) / 2.0) ** 2)
+    )
+    # Solar dip: bell around 13h, strongest in May-July.
+    solar_season = np.clip(np.cos(2 * np.pi * (doy - 172) / 365.0), 0, None) ** 1.5
+    solar_bell = np.exp(-0.5 * ((hour - 13) / 2.2) ** 2)
+    # Weather regimes: AR(1) over days on the log of a day factor, and daily sunniness.
+    z = np.empty(days)
+    z[0] = 0.0
+    eps = rng.standard_normal(days)
+    for i in range(1, days):
+        z[i] = 0.7 * z[i - 1] + np.sqrt(1 - 0.7**2) * eps[i]
+    day_factor = np.exp(0.25 * z)
+    sunny = rng.uniform(0.2, 1.0, days)
+    weekend = ((doy + 2) % 7) >= 5  # 1 Jan of the reference year is a Wednesday
+    level = 0.095 * season * day_factor * np.where(weekend, 0.9, 1.0)
+    prices = level[:, None] * shape[None, :]
+    dip = 0.16 * (solar_season * sunny * np.where(weekend, 1.3, 1.0))[:, None] * solar_bell[None, :]
+    prices = prices - dip
+    prices = prices + 0.008 * rng.standard_normal((days, 24))
+    prices = prices.ravel()
+    prices = np.maximum(prices, d.REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH)
+    # Affine rescale around the floor so the mean hits the target and the floor stays the floor.
+    floor = d.REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH
+    prices = floor + (prices - floor) * (d.REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH - floor) / (
+        prices.mean() - floor
+    )
+    prices.flags.writeable = False
+    return prices
+
+
+# --- Resolution per calendar year --------------------------------------------------------------------------
+
+
+def _taxes(country: str) -> tuple[float, float]:
+    """(energy tax [EUR/kWh excl. VAT], VAT [-]) for a country."""
+    if country == "BE":
+        return d.BE_EXCISE_EUR_PER_KWH, d.BE_VAT
+    return d.NL_ENERGY_TAX_EUR_PER_KWH, d.NL_VAT
+
+
+def net_metering_applies(tariff: TariffInput, year: int) -> bool:
+    """Whether yearly netting applies in calendar ``year``: the caller's explicit choice, else the Dutch
+    law (netting up to and including 2026; none in Belgium, where the 'terugdraaiende teller' ended)."""
+    if tariff.net_metering is not None:
+        return tariff.net_metering
+    return tariff.country == "NL" and year <= d.NL_NET_METERING_LAST_YEAR
+
+
+def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> ResolvedTariff:
+    """Hourly prices of ``tariff`` in calendar ``year`` (before price escalation) [EUR/kWh]."""
+    tax, vat = _taxes(tariff.country)
+    netting = net_metering_applies(tariff, year)
+    if tariff.type == "flat":
+        if tariff.taxes_included:
+            imp = float(tariff.flat_eur_per_kwh)
+            bare = imp / (1 + vat) - tax
+        else:
+            bare = float(tariff.flat_eur_per_kwh)
+            imp = (bare + tax) * (1 + vat)
+        exp = float(tariff.feed_in_eur_per_kwh)
+        lo, hi = d.NL_FEED_IN_FLOOR_YEARS
+        if tariff.country == "NL" and not netting and lo <= year <= hi:
+            exp = max(exp, d.NL_FEED_IN_FLOOR_FRACTION * max(bare, 0.0))
+        import_price = np.full(hours, imp)
+        export_price = np.full(hours, exp)
+        net_value = imp - exp
+    elif tariff.type == "dynamic":
+        if tariff.day_ahead_eur_per_kwh is not None:
+            da = np.asarray(tariff.day_ahead_eur_per_kwh, dtype=float)
+            if da.shape != (hours,):
+                raise ValueError(f"day_ahead_eur_per_kwh needs {hours} values, got {da.shape}")
+        else:
+            da = reference_day_ahead()[:hours]
+        markup = (
+            d.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH
+            if tariff.supplier_markup_eur_per_kwh is None
+            else tariff.supplier_markup_eur_per_kwh
+        )
+        fee = (
+            d.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH
+            if tariff.feed_in_fee_eur_per_kwh is None
+            else tariff.feed_in_fee_eur_per_kwh
+        )
+        import_price = (da + markup + tax) * (1 + vat)
+        export_price = da - fee
+        bare = float(np.mean(da + markup))
+        # Netting on a dynamic contract returns the energy tax (with its VAT) on netted kWh.
+        net_value = tax * (1 + vat)
+    else:
+        raise ValueError(f"unknown tariff type {tariff.type!r}")
+    if tariff.capacity_tariff:
+        rate = (
+            d.BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR
+            if tariff.capacity_tariff_eur_per_kw_year is None
+            else tariff.capacity_tariff_eur_per_kw_year
+        ) * (1 + vat)
+    else:
+        rate = 0.0
+    return ResolvedTariff(
+        year=year,
+        tariff_type=tariff.type,
+        import_price=import_price,
+        export_price=export_price,
+        feed_in_cost=float(tariff.feed_in_cost_eur_per_kwh),
+        net_metering=netting,
+        net_metering_value=float(net_value) if netting else 0.0,
+        fixed_monthly=float(tariff.fixed_monthly_eur),
+        demand_rate=float(rate),
+        demand_floor_kw=d.BE_CAPACITY_TARIFF_FLOOR_KW,
+        bare_supply_price=float(bare),
+    )
+
+
+# --- Billing --------------------------------------------------------------------------------------------------
+
+
+def monthly_peaks(grid_import: np.ndarray) -> np.ndarray:
+    """Monthly peak of hourly grid import [kW] (12 values; mean power of the peak hour). Works on a 1-D
+    series or a (k, hours) batch (returns (k, 12))."""
+    x = np.asarray(grid_import, dtype=float)
+    hours = x.shape[-1]
+    starts = _month_starts()
+    starts = starts[starts < hours]
+    peaks = np.maximum.reduceat(x, starts, axis=-1)
+    if peaks.shape[-1] < 12:
+        pad = np.zeros(x.shape[:-1] + (12 - peaks.shape[-1],))
+        peaks = np.concatenate([peaks, pad], axis=-1)
+    return peaks
+
+
+def demand_cost(grid_import: np.ndarray, tariff: ResolvedTariff) -> np.ndarray | float:
+    """Yearly capacity-tariff cost [EUR/yr]: rate x the 12-month average of the monthly peaks, each
+    floored at ``demand_floor_kw`` (in a repeating year the rolling average equals the yearly one)."""
+    if tariff.demand_rate == 0:
+        return 0.0 if np.ndim(grid_import) == 1 else np.zeros(np.shape(grid_import)[0])
+    peaks = np.maximum(monthly_peaks(grid_import), tariff.demand_floor_kw)
+    return tariff.demand_rate * peaks.mean(axis=-1)
+
+
+def energy_cost(
+    grid_import: np.ndarray, grid_export: np.ndarray, tariff: ResolvedTariff
+) -> np.ndarray | float:
+    """Yearly bill without fixed costs [EUR/yr]: import - export revenue + feed-in costs - netting credit
+    + demand charge. Vectorised: (hours,) → float, (k, hours) → (k,)."""
+    imp = np.asarray(grid_import, dtype=float)
+    exp = np.asarray(grid_export, dtype=float)
+    cost = imp @ tariff.import_price - exp @ tariff.net_export_price
+    if tariff.net_metering:
+        cost = cost - tariff.net_metering_value * np.minimum(imp.sum(axis=-1), exp.sum(axis=-1))
+    return cost + demand_cost(imp, tariff)
+
+
+def bill(grid_import: np.ndarray, grid_export: np.ndarray, tariff: ResolvedTariff) -> BillBreakdown:
+    """Full yearly bill with its monthly energy / demand / fixed parts [EUR]."""
+    imp = np.asarray(grid_import, dtype=float)
+    exp = np.asarray(grid_export, dtype=float)
+    months = month_of_hour(imp.shape[0])
+    m_import = np.bincount(months, weights=imp * tariff.import_price, minlength=12)
+    m_revenue = np.bincount(months, weights=exp * tariff.export_price, minlength=12)
+    m_fee = np.bincount(months, weights=exp * tariff.feed_in_cost, minlength=12)
+    credit = 0.0
+    m_credit = np.zeros(12)
+    if tariff.net_metering:
+        credit = tariff.net_metering_value * min(imp.sum(), exp.sum())
+        m_exp = np.bincount(months, weights=exp, minlength=12)
+        if m_exp.sum() > 0:
+            m_credit = credit * m_exp / m_exp.sum()
+    demand = float(demand_cost(imp, tariff))
+    m_demand = np.full(12, demand / 12.0)
+    m_fixed = np.full(12, tariff.fixed_monthly)
+    m_energy = m_import - m_revenue + m_fee - m_credit
+    total = float(m_energy.sum() + demand + m_fixed.sum())
+    return BillBreakdown(
+        import_cost=float(m_import.sum()),
+        feed_in_revenue=float(m_revenue.sum()),
+        feed_in_cost=float(m_fee.sum()),
+        net_metering_credit=float(credit),
+        demand_cost=demand,
+        fixed_cost=float(m_fixed.sum()),
+        total=total,
+        monthly_energy=tuple(float(x) for x in m_energy),
+        monthly_demand=tuple(float(x) for x in m_demand),
+        monthly_fixed=tuple(float(x) for x in m_fixed),
+    )
+
+
+# --- Levelised contract for the sizing ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class LevelisedTariff:
+    """The analysis period's contracts folded into one equivalent year: ``terms`` are (weight, tariff)
+    with weight = CRF x sum over the regime's years of (1+escalation)^(y-1) / (1+rate)^y [-], so the
+    weighted yearly cost is the annuity of the discounted lifecycle energy cost [EUR/yr]."""
+
+    terms: tuple[tuple[float, ResolvedTariff], ...]
+
+    def energy_cost(self, grid_import: np.ndarray, grid_export: np.ndarray) -> np.ndarray | float:
+        """Levelised yearly energy cost [EUR/yr] (vectorised like ``energy_cost``)."""
+        return sum(w * energy_cost(grid_import, grid_export, t) for w, t in self.terms)
+
+    @property
+    def import_weights(self) -> np.ndarray:
+        """Hourly weight of one imported kWh [EUR/kWh] (linear part)."""
+        return sum(w * t.import_price for w, t in self.terms)
+
+    @property
+    def export_weights(self) -> np.ndarray:
+        """Hourly value of one exported kWh after feed-in costs [EUR/kWh] (linear part)."""
+        return sum(w * t.net_export_price for w, t in self.terms)
+
+    @property
+    def demand_rate(self) -> float:
+        """Levelised capacity tariff [EUR/kW/yr]."""
+        return float(sum(w * t.demand_rate for w, t in self.terms))
+
+    @property
+    def demand_floor_kw(self) -> float:
+        return self.terms[0][1].demand_floor_kw
+
+    @property
+    def has_net_metering(self) -> bool:
+        return any(t.net_metering and w > 0 for w, t in self.terms)
+
+    @property
+    def is_flat(self) -> bool:
+        return all(t.is_flat for _, t in self.terms)
+
+    @property
+    def fixed_yearly(self) -> float:
+        return float(sum(w * 12 * t.fixed_monthly for w, t in self.terms))
+
+
+def capital_recovery_factor(rate: float, years: int) -> float:
+    """CRF = r (1+r)^n / ((1+r)^n - 1) [1/yr]; 1/n when r = 0."""
+    if rate == 0:
+        return 1.0 / years
+    g = (1 + rate) ** years
+    return rate * g / (g - 1)
+
+
+def tariffs_by_year(
+    tariff: TariffInput, first_year: int, years: int, hours: int = HOURS
+) -> list[ResolvedTariff]:
+    """Resolved contract for each analysis year 1..N (calendar ``first_year`` + i), sharing objects
+    between years with the same regime."""
+    cache: dict[tuple, ResolvedTariff] = {}
+    out = []
+    for i in range(years):
+        year = first_year + i
+        lo, hi = d.NL_FEED_IN_FLOOR_YEARS
+        key = (net_metering_applies(tariff, year), lo <= year <= hi)
+        if key not in cache:
+            cache[key] = resolve_tariff(tariff, year, hours)
+        out.append(cache[key])
+    return out
+
+
+def levelise(
+    tariff: TariffInput,
+    first_year: int,
+    years: int,
+    discount_rate: float,
+    escalation: float,
+    hours: int = HOURS,
+) -> LevelisedTariff:
+    """Fold the yearly contracts of the analysis period into a ``LevelisedTariff``."""
+    crf = capital_recovery_factor(discount_rate, years)
+    weights: dict[int, float] = {}
+    objs: dict[int, ResolvedTariff] = {}
+    for y, t in enumerate(tariffs_by_year(tariff, first_year, years, hours), start=1):
+        weights[id(t)] = (
+            weights.get(id(t), 0.0) + crf * (1 + escalation) ** (y - 1) / (1 + discount_rate) ** y
+        )
+        objs[id(t)] = t
+    return LevelisedTariff(terms=tuple((weights[k], objs[k]) for k in weights))

@@ -1,0 +1,361 @@
+"""Typed inputs and outputs of the engine: frozen dataclasses mirroring the seed's POST /v1/scans body
+(inputs) and everything the FullReportDto needs (``ScanResult``).
+
+Units: energy [kWh], power [kW], money [EUR], angles [degrees, azimuth 180 = south], percentages as in the
+seed (``minimumChargeLevel`` 20 means 20 %), fractions as fractions (``renewableElectricityMinFraction``).
+Hourly arrays have 8760 values (non-leap year, local standard time UTC+1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from apps.engine import defaults as d
+
+Goal = Literal["cost-savings", "self-sufficiency", "renewable-minimum"]
+TariffType = Literal["flat", "dynamic"]
+Country = Literal["NL", "BE"]
+Status = Literal["optimal", "infeasible"]
+
+
+# --- Inputs ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    """lat, lon [degrees]."""
+
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class KnownConsumption:
+    """``inputMethod: known``: yearly consumption [kWh/yr] (net meter reading) and, with existing PV, the
+    yearly export [kWh/yr] used to reconstruct the gross load."""
+
+    yearly_kwh: float
+    yearly_export_kwh: float | None = None
+    load_profile: str = "standard"
+
+
+@dataclass(frozen=True, eq=False)
+class StudioConsumption:
+    """``inputMethod: studio``: the studio profile's hourly load [kWh, 8760] and, when the profile came from
+    a net meter with feed-in, its hourly export [kWh, 8760]."""
+
+    hourly_kwh: np.ndarray
+    hourly_export_kwh: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class ExistingPvArray:
+    """An installed PV array: panels [count] x watts [Wp], tilt [deg], orientation (azimuth) [deg],
+    system losses [%]."""
+
+    name: str
+    panel_count: int
+    panel_power_watts: float
+    tilt_angle: float
+    orientation_angle: float
+    system_losses: float = d.DEFAULT_SYSTEM_LOSSES_PCT
+
+    @property
+    def kwp(self) -> float:
+        """Installed capacity [kWp]."""
+        return self.panel_count * self.panel_power_watts / 1000.0
+
+
+@dataclass(frozen=True)
+class NewPvArray:
+    """A candidate PV array: panel count range [count], watts [Wp], tilt/orientation [deg], installed
+    cost [EUR/kWp], system losses [%]."""
+
+    name: str
+    min_panel_count: int
+    max_panel_count: int
+    panel_power_watts: float
+    tilt_angle: float
+    orientation_angle: float
+    cost_per_kwp: float = d.DEFAULT_PV_COST_EUR_PER_KWP
+    system_losses: float = d.DEFAULT_SYSTEM_LOSSES_PCT
+
+
+@dataclass(frozen=True, eq=False)
+class TariffInput:
+    """The electricity contract.
+
+    type: "flat" (one import and one feed-in price) or "dynamic" (hourly day-ahead based).
+    flat_eur_per_kwh, feed_in_eur_per_kwh: flat prices [EUR/kWh]; taxes_included False → energy tax and
+    VAT are added to the import price from ``defaults``.
+    day_ahead_eur_per_kwh: 8760 day-ahead prices [EUR/kWh excl. tax]; None → built-in reference year.
+    supplier_markup_eur_per_kwh, feed_in_fee_eur_per_kwh: dynamic contract terms [EUR/kWh]; None → defaults.
+    net_metering: None → follow the law (Dutch salderingsregeling up to 2026 for NL); True/False forces it.
+    feed_in_cost_eur_per_kwh: terugleverkosten [EUR/kWh exported]; fixed_monthly_eur [EUR/month].
+    capacity_tariff: apply the Belgian capacity tariff (monthly peak demand charge);
+    capacity_tariff_eur_per_kw_year [EUR/kW/yr excl. VAT]; None → default.
+    country: "NL" or "BE" (taxes, VAT, floor rules).
+    """
+
+    type: TariffType = "flat"
+    flat_eur_per_kwh: float = 0.28
+    feed_in_eur_per_kwh: float = 0.05
+    taxes_included: bool = True
+    day_ahead_eur_per_kwh: np.ndarray | None = None
+    supplier_markup_eur_per_kwh: float | None = None
+    feed_in_fee_eur_per_kwh: float | None = None
+    net_metering: bool | None = None
+    feed_in_cost_eur_per_kwh: float = d.DEFAULT_FEED_IN_COST_EUR_PER_KWH
+    fixed_monthly_eur: float = d.DEFAULT_FIXED_MONTHLY_EUR
+    capacity_tariff: bool = False
+    capacity_tariff_eur_per_kw_year: float | None = None
+    country: Country = "NL"
+
+
+@dataclass(frozen=True)
+class BatteryInput:
+    """Battery range: capacity [kWh] and power [kW] between min and max (a battery of size zero is always
+    also considered), minimum charge level [% of capacity], round-trip efficiency [%], cost [EUR/kWh],
+    grid charging allowed, calendar life [years]."""
+
+    capacity_kwh: float
+    power_rating_kw: float
+    min_capacity_kwh: float = 0.0
+    min_power_rating_kw: float = 0.0
+    minimum_charge_level: float = d.DEFAULT_BATTERY_MIN_CHARGE_PCT
+    roundtrip_efficiency: float = d.DEFAULT_BATTERY_ROUNDTRIP_EFFICIENCY_PCT
+    cost_per_kwh: float = d.DEFAULT_BATTERY_COST_EUR_PER_KWH
+    grid_charging: bool = False
+    life_years: int = d.DEFAULT_BATTERY_LIFE_YEARS
+    brand_name: str | None = None
+    model_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanInputs:
+    """Everything one scan needs. ``consumption`` is known or studio; ``first_operating_year`` is the
+    calendar year of analysis year 1 (the year after the scan, so a 2026 scan starts in 2027)."""
+
+    location: Location
+    consumption: KnownConsumption | StudioConsumption
+    existing_pv: tuple[ExistingPvArray, ...] = ()
+    new_pv: tuple[NewPvArray, ...] = ()
+    tariff: TariffInput = field(default_factory=TariffInput)
+    battery: BatteryInput | None = None
+    goal: Goal = "cost-savings"
+    renewable_electricity_min_fraction: float | None = None
+    analysis_years: int = d.DEFAULT_ANALYSIS_YEARS
+    include_pv_maintenance_costs: bool = False
+    include_battery_maintenance_costs: bool = False
+    discount_rate: float = d.DEFAULT_DISCOUNT_RATE
+    price_escalation: float = d.DEFAULT_PRICE_ESCALATION
+    first_operating_year: int = d.DEFAULT_FIRST_OPERATING_YEAR
+
+    def __post_init__(self) -> None:
+        lo, hi = d.ANALYSIS_YEARS_RANGE
+        if not lo <= self.analysis_years <= hi:
+            raise ValueError(f"analysis_years must be within {lo}-{hi}, got {self.analysis_years}")
+        if self.goal == "renewable-minimum" and self.renewable_electricity_min_fraction is None:
+            raise ValueError("renewable-minimum needs renewable_electricity_min_fraction")
+        for array in self.new_pv:
+            if not 0 <= array.min_panel_count <= array.max_panel_count:
+                raise ValueError(f"new PV array {array.name!r}: need 0 <= min <= max panel count")
+        if self.battery is not None:
+            b = self.battery
+            if not (
+                0 <= b.min_capacity_kwh <= b.capacity_kwh and 0 <= b.min_power_rating_kw <= b.power_rating_kw
+            ):
+                raise ValueError("battery: need 0 <= min <= max for capacity and power")
+            if not 0 < b.roundtrip_efficiency <= 100 or not 0 <= b.minimum_charge_level < 100:
+                raise ValueError(
+                    "battery: efficiency must be in (0, 100] and minimum charge level in [0, 100)"
+                )
+
+
+# --- Outputs --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PvArrayResult:
+    """One PV array in the result: size [panels, kWp], yearly output [kWh/yr], specific yield
+    [kWh/kWp/yr], capacity factor [%], CO2 avoided per year [kg/yr]."""
+
+    name: str
+    type: Literal["existing", "new"]
+    panel_count: int
+    panel_power_watts: float
+    installed_kwp: float
+    tilt_deg: float
+    azimuth_deg: float
+    losses_pct: float
+    lifetime_years: int
+    yearly_output_kwh: float
+    specific_yield_kwh_per_kwp: float
+    capacity_factor_pct: float
+    co2_saved_kg: float
+    investment_eur: float
+
+
+@dataclass(frozen=True)
+class BatteryResult:
+    """The chosen battery: capacity [kWh], power [kW], efficiency/min charge [%], cost [EUR], equivalent
+    full cycles [1/yr], state of health at the end of the analysis [%], replacements, annual savings
+    over the PV-only design [EUR/yr, year 1]."""
+
+    capacity_kwh: float
+    power_kw: float
+    roundtrip_efficiency_pct: float
+    min_charge_level_pct: float
+    purchase_cost_eur: float
+    replacement_cost_eur: float
+    replacement_years: tuple[int, ...]
+    cycles_per_year: float
+    state_of_health_end_pct: float
+    annual_savings_eur: float
+    grid_charging_enabled: bool
+    was_requested: bool
+    is_feasible: bool
+    return_period_years: float | None
+    brand_name: str | None = None
+    model_name: str | None = None
+
+
+@dataclass(frozen=True)
+class BillBreakdown:
+    """One year's electricity bill [EUR/yr]: import energy, feed-in revenue (positive), feed-in costs,
+    net-metering credit, capacity (demand) charge, fixed costs, total (= what the household pays), and the
+    monthly energy/demand/fixed parts [EUR/month, 12 values]."""
+
+    import_cost: float
+    feed_in_revenue: float
+    feed_in_cost: float
+    net_metering_credit: float
+    demand_cost: float
+    fixed_cost: float
+    total: float
+    monthly_energy: tuple[float, ...]
+    monthly_demand: tuple[float, ...]
+    monthly_fixed: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class FinanceResult:
+    """Cashflows over the analysis period [EUR] (index 0 = investment year, 1..N = operating years),
+    NPV [EUR], simple payback (returnPeriod) [years, interpolated; None if never], break-even year (first
+    year the discounted cumulative cashflow is >= 0) [year index; None if never], average annual
+    return [% of investment/yr] and the lifecycle (discounted) totals [EUR]."""
+
+    years: int
+    yearly_cashflows: tuple[float, ...]
+    cumulative_cashflows: tuple[float, ...]
+    yearly_bills: tuple[float, ...]
+    baseline_yearly_bills: tuple[float, ...]
+    yearly_feed_in_revenue: tuple[float, ...]
+    npv: float
+    payback_years: float | None
+    break_even_year: int | None
+    avg_annual_return_pct: float
+    investment_eur: float
+    pv_investment_eur: float
+    battery_investment_eur: float
+    replacement_cost_npv: float
+    pv_om_npv: float
+    battery_om_npv: float
+    lifecycle_energy_bill: float
+    lifecycle_feed_in_revenue: float
+    lifecycle_total_cost: float
+    baseline_lifecycle_cost: float
+    year_one_bill: float
+    year_one_feed_in_revenue: float
+    year_one_maintenance: float
+    year_one_savings: float
+    baseline_year_one_bill: float
+    battery_state_of_health_end: float
+    battery_replacement_years: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """A contract x battery combination for the chosen PV: year-one bill [EUR/yr], savings vs BAU on the
+    same contract [EUR/yr], payback [years or None], NPV [EUR]."""
+
+    tariff_type: TariffType
+    with_battery: bool
+    yearly_cost_eur: float
+    yearly_savings_eur: float
+    payback_years: float | None
+    npv_eur: float
+
+
+@dataclass(frozen=True)
+class PaybackRange:
+    """Payback [years or None] under low/base/high assumptions, with the assumptions used."""
+
+    low: float | None
+    base: float | None
+    high: float | None
+    assumptions: dict[str, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class HourlySeries:
+    """The report's hourly series [kWh per hour, 8760 each]; battery_level is the state of charge at the
+    end of each hour [kWh]; import/export prices [EUR/kWh, year 1]."""
+
+    consumption: np.ndarray
+    solar_production: np.ndarray
+    solar_used_onsite: np.ndarray
+    solar_exported: np.ndarray
+    solar_stored: np.ndarray
+    solar_wasted: np.ndarray
+    grid_used_onsite: np.ndarray
+    grid_stored: np.ndarray
+    baseline_grid_consumption: np.ndarray
+    battery_used_onsite: np.ndarray
+    battery_level: np.ndarray
+    import_price: np.ndarray
+    export_price: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class ScanResult:
+    """Everything the FullReportDto needs. When ``status == "infeasible"`` only status, reason, inputs
+    echo and assumptions are meaningful; the rest is None."""
+
+    status: Status
+    reason: str | None
+    engine_version: str
+    weather_source: str | None
+    goal: Goal
+    tariff_type: TariffType
+    yearly_usage_kwh: float = 0.0
+    existing_pv: tuple[PvArrayResult, ...] = ()
+    new_pv: tuple[PvArrayResult, ...] = ()
+    battery: BatteryResult | None = None
+    battery_requested: bool = False
+    total_pv_kwp: float = 0.0
+    total_pv_output_kwh: float = 0.0
+    peak_pv_output_kw: float = 0.0
+    grid_import_kwh: float = 0.0
+    grid_import_kwh_bau: float = 0.0
+    grid_export_kwh: float = 0.0
+    grid_export_kwh_bau: float = 0.0
+    peak_grid_demand_kw: float = 0.0
+    peak_grid_demand_kw_bau: float = 0.0
+    solar_used_onsite_kwh: float = 0.0
+    self_sufficiency: float = 0.0
+    self_sufficiency_bau: float = 0.0
+    self_consumption: float = 0.0
+    bill: BillBreakdown | None = None
+    bill_bau: BillBreakdown | None = None
+    finance: FinanceResult | None = None
+    scenarios: tuple[ScenarioResult, ...] = ()
+    payback_range: PaybackRange | None = None
+    co2: dict[str, Any] = field(default_factory=dict)
+    series: HourlySeries | None = None
+    monthly_co2_savings_kg: tuple[float, ...] = ()
+    assumptions: dict[str, Any] = field(default_factory=dict)
+    sizing_method: str = ""
