@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.organizations",
     "apps.dossiers",
+    "apps.scans",
+    "apps.studio",
     "apps.portal",
 ]
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("v1/docs", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="api-docs"),
     path("v1/auth/", include("apps.accounts.api.urls")),
     path("v1/", include("apps.dossiers.api.urls")),
+    path("v1/", include("apps.scans.api.urls")),
+    path("v1/", include("apps.studio.api.urls")),
     re_path(r"^v1/(?P<rest>.*)$", common_views.api_not_found),
     path("", include("apps.portal.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

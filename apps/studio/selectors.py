@@ -1,0 +1,99 @@
+"""Studio profile reads. The list never loads the hourly arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import QuerySet
+
+from apps.common.errors import AppError, NotFound
+from apps.organizations.models import Organization
+from apps.studio.layers.common import unpack
+from apps.studio.models import StudioLayer, StudioProfile
+
+LIGHT_FIELDS = (
+    "id",
+    "organization_id",
+    "user_id",
+    "name",
+    "year",
+    "lat",
+    "lon",
+    "base_profile_type",
+    "base_profile_name",
+    "total_kwh",
+    "peak_kw",
+    "total_export_kwh",
+    "peak_export_kw",
+    "layer_count",
+    "has_solar_layer",
+    "created_at",
+    "updated_at",
+)
+
+
+def studio_profile_list(*, organization: Organization) -> QuerySet[StudioProfile]:
+    """The organization's profiles, newest change first, summary columns only."""
+    return StudioProfile.objects.for_organization(organization).only(*LIGHT_FIELDS)
+
+
+def studio_profile_get(*, organization: Organization, profile_id: str) -> StudioProfile:
+    profile = StudioProfile.objects.for_organization(organization).filter(pk=profile_id).first()
+    if profile is None:
+        raise NotFound("Studio profile not found.")
+    return profile
+
+
+def studio_layer_get(*, profile: StudioProfile, layer_id: str) -> StudioLayer:
+    layer = profile.layers.filter(pk=layer_id).first()
+    if layer is None:
+        raise NotFound("Layer not found in this studio profile.")
+    return layer
+
+
+def studio_layers(*, profile: StudioProfile) -> list[StudioLayer]:
+    return list(profile.layers.all())
+
+
+@dataclass(frozen=True, eq=False)
+class StudioProfileSeries:
+    """What a scan needs from a studio profile (kWh per hour, 8760 values of the engine's year).
+
+    consumption_kwh: the profile's result (grid import after all layers);
+    export_kwh: the grid export after all layers, None when the profile exports nothing;
+    production_kwh: the solar layer's production, None without an (enabled) solar layer;
+    has_solar_layer: the profile has a solar layer (its export is then PV feed-in).
+    """
+
+    profile_id: str
+    name: str
+    consumption_kwh: np.ndarray
+    export_kwh: np.ndarray | None
+    production_kwh: np.ndarray | None
+    has_solar_layer: bool
+    total_kwh: float
+    total_export_kwh: float
+
+
+def studio_profile_for_scan(organization: Organization, profile_id: str) -> StudioProfileSeries:
+    """The profile's hourly result for a scan. 404 outside the organization; 400 without a base profile."""
+    profile = studio_profile_get(organization=organization, profile_id=profile_id)
+    consumption = unpack(profile.result)
+    if consumption is None:
+        raise AppError(
+            "This studio profile has no base profile yet, so it has no consumption to scan.",
+            code="studio_profile_empty",
+        )
+    export = unpack(profile.export_result)
+    production = unpack(profile.production_result)
+    return StudioProfileSeries(
+        profile_id=profile.id,
+        name=profile.name,
+        consumption_kwh=consumption,
+        export_kwh=export if export is not None and export.any() else None,
+        production_kwh=production if production is not None and production.any() else None,
+        has_solar_layer=profile.has_solar_layer,
+        total_kwh=profile.total_kwh,
+        total_export_kwh=profile.total_export_kwh,
+    )
