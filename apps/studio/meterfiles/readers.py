@@ -209,6 +209,10 @@ def _read_table(
             f"{', '.join(map(str, skipped[:MAX_REPORTED_LINES]))}. Re-export the file without editing it.",
             lines=skipped[:MAX_REPORTED_LINES],
         )
+    if len(df) == 0 or df.isna().all(axis=None):
+        raise MeterFileError(
+            errors.EMPTY, "The file has a header but no data rows. Export the history again."
+        )
     first_line = header_idx + (2 if header else 1)
     return df, first_line
 

@@ -101,7 +101,7 @@ def fluvius_csv(
     fd, ft = local.strftime(dfmt), local.strftime("%H:%M:%S")
     ud, ut = end.strftime(dfmt), end.strftime("%H:%M:%S")
     # day tariff Mon-Fri 07:00-22:00 local, night otherwise
-    day = (local.weekday < 5) & (local.hour >= 7) & (local.hour < 22)
+    day = (local.day_of_week < 5) & (local.hour >= 7) & (local.hour < 22)
     imp = data.import_wh[keep]
     exp = data.export_wh[keep]
     names = (
@@ -150,7 +150,7 @@ def homewizard_csv(
     times = np.append(data.utc_s, data.utc_s[-1] + data.step_s)
     local = pd.DatetimeIndex(times.astype("datetime64[s]")).tz_localize("UTC").tz_convert(LOCAL_TZ)
     stamps = local.strftime("%Y-%m-%d %H:%M")
-    low = (local.weekday >= 5) | (local.hour < 7) | (local.hour >= 23)
+    low = (local.day_of_week >= 5) | (local.hour < 7) | (local.hour >= 23)
     low_iv = low[:n]
     base_i = round(start_import_kwh * 1000)
     base_e = round(start_export_kwh * 1000)
@@ -186,7 +186,7 @@ def dsmr_reader_csv(data: SyntheticData, drop: np.ndarray | None = None) -> byte
     keep = np.ones(len(data.utc_s), dtype=bool) if drop is None else ~drop
     local = data.local()
     stamps = [s[:-2] + ":" + s[-2:] for s in local.strftime("%Y-%m-%dT%H:%M:%S%z")]
-    low = np.asarray((local.weekday >= 5) | (local.hour < 7) | (local.hour >= 23))
+    low = np.asarray((local.day_of_week >= 5) | (local.hour < 7) | (local.hour >= 23))
     e1 = _kwh(np.where(low, data.import_wh, 0), False)
     e2 = _kwh(np.where(low, 0, data.import_wh), False)
     r1 = _kwh(np.where(low, data.export_wh, 0), False)
