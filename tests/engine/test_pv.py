@@ -102,3 +102,15 @@ def test_solar_position_is_computed_once_and_arrays_are_fast(weather):
     after = solar_geometry.cache_info()
     assert after.misses == before.misses  # no new sun-position computation
     assert elapsed < 1.0  # ~10 ms per array on the development machine
+
+
+def test_pv_runs_on_pvgis_weather():
+    # The PVGIS path yields the same kind of Weather; a synthetic TMY body in PVGIS's JSON shape.
+    from apps.engine.weather import parse_pvgis_tmy
+    from tests.engine.test_weather import pvgis_tmy_body
+
+    weather = parse_pvgis_tmy(pvgis_tmy_body(), 52.1, 5.1)
+    series = pv.kwh_per_kwp(weather, 35, 180, 14)
+    assert series.shape == (HOURS,) and series.min() >= 0.0 and series.sum() > 0.0
+    night = np.isin(hour_of_day(), [23, 0, 1, 2])
+    assert series[night].sum() == 0.0

@@ -26,6 +26,20 @@ def test_time_base_is_a_non_leap_standard_time_year():
     assert set(index.strftime("%z")) == {"+0100"}  # no DST shift
 
 
+def test_time_base_helpers():
+    from apps.engine import timebase as tb
+
+    # Calendar facts of 2025: January has 744 hours, February 672; 1 January 2025 is a Wednesday.
+    counts = np.bincount(tb.month_of_hour(), minlength=13)[1:]
+    assert counts[0] == 744 and counts[1] == 672 and counts.sum() == HOURS
+    assert tb.weekday()[0] == 2 and tb.day_of_year()[-1] == 365 and tb.hour_of_day()[25] == 1
+    assert tb.days_in_month().tolist() == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    assert tb.daily_sum(np.ones(HOURS)).tolist() == [24.0] * 365
+    assert tb.monthly_sum(np.ones(HOURS)).tolist() == (counts * 1.0).tolist()
+    with pytest.raises(ValueError):
+        tb.month_of_hour()[0] = 5  # cached arrays are read-only
+
+
 def test_monthly_irradiation_follows_knmi_de_bilt_normals(de_bilt):
     # Expected: KNMI 1991-2020 De Bilt normals (defaults.MONTHLY_GHI_KWH_M2); the cloud model is
     # calibrated to them, so each month must be within 5 % (the grid cell is not exactly the station).
