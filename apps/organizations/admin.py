@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from apps.organizations.models import ApiKey, Membership, Organization, WebhookEndpoint
+from apps.organizations.models import ApiKey, Membership, Organization, WebhookDelivery, WebhookEndpoint
 from apps.organizations.services import api_key_revoke
+from apps.organizations.webhooks import webhook_replay
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,3 +54,34 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ("active",)
     search_fields = ("url", "organization__name")
     list_select_related = ("organization",)
+
+
+@admin.action(description="Replay selected deliveries (same webhook-id)")
+def replay_deliveries(modeladmin, request, queryset):
+    for delivery in queryset:
+        webhook_replay(delivery=delivery)
+    modeladmin.message_user(request, f"{queryset.count()} deliveries queued again.")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("event_type", "endpoint", "status", "attempt_count", "last_status_code", "created_at")
+    list_filter = ("status", "event_type")
+    search_fields = ("id", "endpoint__url", "endpoint__organization__name")
+    list_select_related = ("endpoint",)
+    readonly_fields = (
+        "endpoint",
+        "event_type",
+        "payload",
+        "status",
+        "attempt_count",
+        "attempts",
+        "last_status_code",
+        "created_at",
+        "delivered_at",
+    )
+    actions = [replay_deliveries]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,263 @@
+"""/v1/scans endpoints. Thin: validate, call a selector or service, shape the answer."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from apps.common.api.pagination import PagePagination
+from apps.common.errors import AppError
+from apps.organizations.selectors import organization_for_request
+from apps.scans import selectors, services
+from apps.scans.api.serializers import (
+    BreakdownQuerySerializer,
+    ScanCreateSerializer,
+    ScanListItemSerializer,
+    ScanStatusSerializer,
+    ShareSerializer,
+)
+from apps.scans.breakdown import FIELDS as BREAKDOWN_FIELDS
+from apps.scans.breakdown import breakdown
+from apps.scans.models import Scan
+
+IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
+
+
+class AnonScanThrottle(AnonRateThrottle):
+    """The seed's 3 requests/min per IP for anonymous GET /v1/scans/:id (authenticated callers: none)."""
+
+    scope = "anon_scan"
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
+def full_report(scan: Scan) -> dict:
+    """FullReportDto (snake_case; the renderer camelizes): the stored report plus the per-read keys."""
+    return {
+        "id": scan.id,
+        "status": scan.report.get("status", "optimal"),
+        "created_at": scan.created_at,
+        **{k: v for k, v in scan.report.items() if k != "status"},
+        "is_shared": bool(scan.share_token),
+        "share_token": scan.share_token,
+    }
+
+
+def scan_body(scan: Scan) -> dict:
+    if scan.status == Scan.Status.COMPLETED and scan.report:
+        return full_report(scan)
+    return ScanStatusSerializer(scan).data
+
+
+def branding(request, scan: Scan) -> dict:
+    organization = scan.organization
+    if organization is None:
+        return {"branding_logo": None, "branding_display_name": None, "branding_enabled": False}
+    logo = request.build_absolute_uri(organization.branding_logo.url) if organization.branding_logo else None
+    return {
+        "branding_logo": logo,
+        "branding_display_name": organization.branding_display_name or organization.name,
+        "branding_enabled": organization.branding_enabled,
+    }
+
+
+def chart_data(scan: Scan, **options) -> dict:
+    series = selectors.scan_series(scan=scan)
+    if series is None:
+        raise AppError(
+            "This scan has no chart data.", status=409, code="scan_not_completed", title="Conflict"
+        )
+    year = scan.inputs.get("first_operating_year") or services.ENGINE_PARAMETERS["first_operating_year"]
+    return breakdown(hourly=series.unpack(), charts=series.charts, year=year, **options)
+
+
+class ScanCollectionView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("dossierId", str, description="Only scans of this dossier"),
+        ],
+        responses=ScanListItemSerializer(many=True),
+    )
+    def get(self, request):
+        scans = selectors.scan_list(
+            organization=request.organization, dossier_id=request.query_params.get("dossierId")
+        )
+        paginator = PagePagination()
+        page = paginator.paginate_queryset(scans, request, view=self)
+        return paginator.get_paginated_response(ScanListItemSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=ScanCreateSerializer,
+        responses={201: ScanStatusSerializer, 200: ScanStatusSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
+    def post(self, request):
+        organization = request.organization
+        data = dict(request.data) if hasattr(request.data, "keys") else request.data
+        if not isinstance(data, dict):
+            raise AppError("The body must be a JSON object.", errors={"body": ["Expected a JSON object."]})
+        body_hash = services.request_hash(data)
+        root = None
+        if data.get("copied_from_id"):
+            root = services.adjustment_root(organization=organization, copied_from_id=data["copied_from_id"])
+            data = services.adjustment_body(root=root, data=data)
+        serializer = ScanCreateSerializer(
+            data=data, context={"organization": organization, "request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        inputs = dict(serializer.validated_data)
+        if root is not None:
+            services.adjustment_check(organization=organization, root=root, inputs=inputs)
+        dossier = None
+        if inputs.get("dossier_id"):
+            dossier = selectors.dossier_for(organization=organization, dossier_id=inputs["dossier_id"])
+        created = services.scan_create(
+            organization=organization,
+            inputs=inputs,
+            dossier=dossier,
+            copied_from=root,
+            idempotency_key=request.META.get(IDEMPOTENCY_HEADER) or None,
+            body_hash=body_hash,
+        )
+        return Response(
+            ScanStatusSerializer(created.scan).data,
+            status=status.HTTP_201_CREATED if created.created else status.HTTP_200_OK,
+        )
+
+
+class ScanDetailView(APIView):
+    def get_permissions(self):
+        if self.request.method == "GET":
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def get_throttles(self):
+        if self.request.method == "GET":
+            return [AnonScanThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(responses={200: OpenApiResponse(description="ScanDto or FullReportDto")})
+    def get(self, request, pk):
+        organization = organization_for_request(request) if request.user.is_authenticated else None
+        if organization is not None:
+            scan = selectors.scan_get(organization=organization, scan_id=pk)
+        else:
+            scan = selectors.scan_get_public(scan_id=pk)
+        return Response(scan_body(scan))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        services.scan_delete(scan=selectors.scan_get(organization=request.organization, scan_id=pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScanStatusView(APIView):
+    @extend_schema(responses=ScanStatusSerializer)
+    def get(self, request, pk):
+        return Response(
+            ScanStatusSerializer(selectors.scan_get(organization=request.organization, scan_id=pk)).data
+        )
+
+
+class ScanBreakdownView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("startDate", str),
+            OpenApiParameter("interval", str, enum=["day", "week", "month", "year"]),
+            OpenApiParameter("extended", bool),
+            OpenApiParameter("fields", str, description="Comma-separated field names"),
+        ],
+        responses={200: OpenApiResponse(description="Breakdown chart data")},
+    )
+    def get(self, request, pk):
+        scan = selectors.scan_get(organization=request.organization, scan_id=pk)
+        params = request.query_params
+        query = BreakdownQuerySerializer(
+            data={
+                _snake(name): params[name]
+                for name in ("startDate", "interval", "extended", "fields")
+                if name in params
+            }
+        )
+        query.is_valid(raise_exception=True)
+        wanted = {_snake(f.strip()) for f in query.validated_data["fields"].split(",") if f.strip()}
+        unknown = sorted(_camel(f) for f in wanted - set(BREAKDOWN_FIELDS))
+        if unknown:
+            raise AppError(
+                f"fields: unknown field(s) {', '.join(unknown)}.",
+                errors={"fields": [f"Unknown field(s): {', '.join(unknown)}."]},
+            )
+        if scan.status != Scan.Status.COMPLETED:
+            raise AppError(
+                f"The scan is {scan.public_status}; breakdown data exists once it is completed.",
+                status=409,
+                code="scan_not_completed",
+                title="Conflict",
+            )
+        return Response(
+            chart_data(
+                scan,
+                start=query.validated_data.get("start_date"),
+                interval=query.validated_data["interval"],
+                extended=query.validated_data["extended"],
+                fields=wanted or None,
+            )
+        )
+
+
+class ScanAdjustmentsView(APIView):
+    @extend_schema(responses=ScanListItemSerializer(many=True))
+    def get(self, request, pk):
+        scan = selectors.scan_get(organization=request.organization, scan_id=pk)
+        return Response(ScanListItemSerializer(selectors.scan_adjustments(scan=scan), many=True).data)
+
+
+class ScanShareView(APIView):
+    @extend_schema(request=None, responses=ShareSerializer)
+    def post(self, request, pk):
+        scan = services.scan_share(scan=selectors.scan_get(organization=request.organization, scan_id=pk))
+        return Response({"is_shared": True, "share_token": scan.share_token})
+
+    @extend_schema(responses=ShareSerializer)
+    def delete(self, request, pk):
+        services.scan_unshare(scan=selectors.scan_get(organization=request.organization, scan_id=pk))
+        return Response({"is_shared": False, "share_token": None})
+
+
+class ScanBrandingView(APIView):
+    @extend_schema(
+        responses={200: OpenApiResponse(description="brandingLogo, brandingDisplayName, brandingEnabled")}
+    )
+    def get(self, request, pk):
+        return Response(branding(request, selectors.scan_get(organization=request.organization, scan_id=pk)))
+
+
+class SharedScanView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(
+        auth=[], responses={200: OpenApiResponse(description="scanId, report, chartData, branding")}
+    )
+    def get(self, request, token):
+        scan = selectors.scan_by_share_token(token=token)
+        body = {
+            "scan_id": scan.id,
+            "report": full_report(scan),
+            "chart_data": chart_data(scan, interval="year"),
+            **branding(request, scan),
+        }
+        services.scan_share_viewed(scan=scan)
+        return Response(body)

@@ -1,0 +1,110 @@
+"""Resolved scan inputs (the stored, validated snake_case dict) → the engine's `ScanInputs` dataclasses."""
+
+import numpy as np
+
+from apps.engine.types import (
+    BatteryInput,
+    ExistingPvArray,
+    KnownConsumption,
+    Location,
+    NewPvArray,
+    ScanInputs,
+    StudioConsumption,
+    TariffInput,
+)
+from apps.scans.studio_link import StudioLoad
+
+
+def _tariff(raw: dict) -> TariffInput:
+    common = {
+        "type": raw["type"],
+        "net_metering": raw.get("net_metering"),
+        "feed_in_cost_eur_per_kwh": raw["feed_in_cost_eur_per_kwh"],
+        "fixed_monthly_eur": raw["fixed_monthly_eur"],
+        "capacity_tariff": raw["capacity_tariff"],
+        "capacity_tariff_eur_per_kw_year": raw.get("capacity_tariff_eur_per_kw_year"),
+        "country": raw["country"],
+    }
+    if raw["type"] == "flat":
+        return TariffInput(
+            **common,
+            flat_eur_per_kwh=raw["flat_eur_per_kwh"],
+            feed_in_eur_per_kwh=raw["feed_in_eur_per_kwh"],
+            taxes_included=raw["taxes_included"],
+        )
+    prices = raw.get("day_ahead_eur_per_kwh")
+    return TariffInput(
+        **common,
+        day_ahead_eur_per_kwh=np.asarray(prices, dtype=float) if prices is not None else None,
+        supplier_markup_eur_per_kwh=raw.get("supplier_markup_eur_per_kwh"),
+        feed_in_fee_eur_per_kwh=raw.get("feed_in_fee_eur_per_kwh"),
+    )
+
+
+def _battery(raw: dict | None) -> BatteryInput | None:
+    if raw is None:
+        return None
+    return BatteryInput(
+        capacity_kwh=raw["capacity_kwh"],
+        power_rating_kw=raw["power_rating_kw"],
+        min_capacity_kwh=raw["min_capacity_kwh"],
+        min_power_rating_kw=raw["min_power_rating_kw"],
+        minimum_charge_level=raw["minimum_charge_level"],
+        roundtrip_efficiency=raw["roundtrip_efficiency"],
+        cost_per_kwh=raw["cost_per_kwh"],
+        grid_charging=raw["grid_charging"],
+        life_years=raw["life_years"],
+        brand_name=raw.get("brand_name") or None,
+        model_name=raw.get("model_name") or None,
+    )
+
+
+def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> ScanInputs:
+    """`inputs` is `Scan.inputs`; `studio` the loaded profile when `input_method == "studio"`."""
+    if inputs["input_method"] == "studio":
+        if studio is None:
+            raise ValueError("a studio scan needs its studio profile loaded")
+        consumption = StudioConsumption(
+            hourly_kwh=studio.hourly_kwh, hourly_export_kwh=studio.hourly_export_kwh
+        )
+    else:
+        consumption = KnownConsumption(
+            yearly_kwh=inputs["yearly_kwh"],
+            yearly_export_kwh=inputs.get("yearly_export_kwh"),
+            load_profile=inputs.get("load_profile") or "standard",
+        )
+    return ScanInputs(
+        location=Location(lat=inputs["location"]["lat"], lon=inputs["location"]["lon"]),
+        consumption=consumption,
+        existing_pv=tuple(
+            ExistingPvArray(
+                name=a["name"],
+                panel_count=a["panel_count"],
+                panel_power_watts=a["panel_power_watts"],
+                tilt_angle=a["tilt_angle"],
+                orientation_angle=a["orientation_angle"],
+                system_losses=a["system_losses"],
+            )
+            for a in inputs["existing_pv"]
+        ),
+        new_pv=tuple(
+            NewPvArray(
+                name=a["name"],
+                min_panel_count=a["min_panel_count"],
+                max_panel_count=a["max_panel_count"],
+                panel_power_watts=a["panel_power_watts"],
+                tilt_angle=a["tilt_angle"],
+                orientation_angle=a["orientation_angle"],
+                cost_per_kwp=a["cost_per_kwp"],
+                system_losses=a["system_losses"],
+            )
+            for a in inputs["new_pv"]
+        ),
+        tariff=_tariff(inputs["tariff"]),
+        battery=_battery(inputs.get("electric_battery")),
+        goal=inputs["goal"],
+        renewable_electricity_min_fraction=inputs.get("renewable_electricity_min_fraction"),
+        analysis_years=inputs["analysis_years"],
+        include_pv_maintenance_costs=inputs["include_pv_maintenance_costs"],
+        include_battery_maintenance_costs=inputs["include_battery_maintenance_costs"],
+    )

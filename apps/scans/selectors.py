@@ -1,0 +1,69 @@
+"""Reads for scans. Every organization-facing read goes through `Scan.objects.for_organization`."""
+
+from django.db.models import Count, QuerySet
+
+from apps.common.errors import NotFound
+from apps.dossiers.models import Dossier
+from apps.organizations.models import Organization
+from apps.scans.models import Scan, ScanSeries
+
+LIST_DEFERRED = ("inputs", "report")
+
+
+def scan_list(*, organization: Organization, dossier_id: str | None = None) -> QuerySet[Scan]:
+    scans = (
+        Scan.objects.for_organization(organization)
+        .defer(*LIST_DEFERRED)
+        .annotate(adjustment_count=Count("adjustments"))
+        .order_by("-created_at", "id")
+    )
+    if dossier_id:
+        scans = scans.filter(dossier_id=dossier_id)
+    return scans
+
+
+def scan_get(*, organization: Organization | None, scan_id: str) -> Scan:
+    """The organization's scan, or NotFound (another organization's scan is indistinguishable from none)."""
+    scan = Scan.objects.for_organization(organization).filter(pk=scan_id).first()
+    if scan is None:
+        raise NotFound("No scan with this id.")
+    return scan
+
+
+def scan_get_public(*, scan_id: str) -> Scan:
+    """A scan created without an organization (anonymous GET); organization scans are NotFound here."""
+    scan = Scan.objects.filter(pk=scan_id, organization__isnull=True).first()
+    if scan is None:
+        raise NotFound("No scan with this id.")
+    return scan
+
+
+def scan_by_share_token(*, token: str) -> Scan:
+    scan = (
+        Scan.objects.select_related("organization")
+        .filter(share_token=token, status=Scan.Status.COMPLETED)
+        .exclude(share_token__isnull=True)
+        .first()
+        if token
+        else None
+    )
+    if scan is None:
+        raise NotFound("This share link does not exist or has been revoked.")
+    return scan
+
+
+def scan_adjustments(*, scan: Scan) -> QuerySet[Scan]:
+    return (
+        Scan.objects.filter(copied_from=scan)
+        .defer(*LIST_DEFERRED)
+        .annotate(adjustment_count=Count("adjustments"))
+        .order_by("-created_at", "id")
+    )
+
+
+def scan_series(*, scan: Scan) -> ScanSeries | None:
+    return ScanSeries.objects.filter(scan=scan).first()
+
+
+def dossier_for(*, organization: Organization, dossier_id: str) -> Dossier | None:
+    return Dossier.objects.for_organization(organization).filter(pk=dossier_id).first()
