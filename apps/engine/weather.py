@@ -5,7 +5,10 @@ Two providers share one interface (``WeatherProvider.get(lat, lon) -> Weather``)
 * ``OfflineWeather`` (the default): deterministic and without network. pvlib's Ineichen clear sky with
   its bundled Linke turbidity, dimmed by a seeded stochastic cloud model whose monthly irradiation is
   calibrated to the KNMI De Bilt climate normals (see ``defaults.py``), split into DNI/DHI with Erbs;
-  air temperature from a monthly climatology with a diurnal cycle and noise.
+  air temperature from a monthly climatology with a diurnal cycle and noise. The cloud climate is De
+  Bilt's everywhere (the sun's geometry and turbidity are the location's own), which suits the
+  Netherlands and Belgium; it does not know the sunnier coast (~+5-9 % in summer, KNMI). Use PVGIS
+  for anything further afield.
 * ``PvgisWeather``: PVGIS typical meteorological year (TMY) fetched from the JRC API, stored through a
   small cache hook (so the Django side can keep it in the database), and mapped onto the time base.
 
@@ -356,7 +359,8 @@ def fetch_pvgis_tmy_json(
 def tmy_to_timebase(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """Map a TMY indexed by UTC timestamps (months from different years) onto the time base.
 
-    Every row keeps its month, day and hour (minutes such as PVGIS's HH:10 are floored); Feb 29 is
+    Every row keeps its month, day and hour (minutes such as PVGIS's HH:10 are floored, i.e. a value is
+    taken to describe the hour that starts at its timestamp); Feb 29 is
     dropped; rows are placed on the reference year in UTC, a missing hour is filled by linear
     interpolation, and the year is rolled by one hour so step 0 is 00:00 UTC+1 (= Dec 31 23:00 UTC of
     the same typical year, i.e. the TMY wraps around).
