@@ -28,14 +28,17 @@ from apps.devices.clients.enode import (
 from apps.devices.fakes import enode as fe
 from apps.devices.fakes import household as hh
 
+from .conftest import shared_http
 
-def make_client(handle, retry, **kwargs) -> EnodeClient:
+
+def make_client(handle, retry, http=None, **kwargs) -> EnodeClient:
     options = dict(
         api_url=handle.base_url,
         token_url=f"{handle.base_url}/oauth2/token",
         client_id=fe.CLIENT_ID,
         client_secret=fe.CLIENT_SECRET,
         retry=retry,
+        http_client=http or shared_http(),
     )
     options.update(kwargs)
     return EnodeClient(**options)
@@ -93,11 +96,11 @@ def test_link_session_then_household_opens_link(fake, retry):
         redirect_uri="https://solarscan.example/devices/enode/done",
     )
     assert session.link_url.startswith(handle.base_url + "/link/")
-    opened = httpx.get(session.link_url)
+    opened = shared_http().get(session.link_url)
     assert opened.status_code == 302
     assert opened.headers["location"] == "https://solarscan.example/devices/enode/done?userId=household-42"
     assert [i.vendor for i in client.list_inverters(user_id="household-42")] == ["enode"]
-    assert httpx.get(session.link_url).status_code == 410  # single use
+    assert shared_http().get(session.link_url).status_code == 410  # single use
 
 
 def test_link_session_scope_checked_before_sending(fake, retry):

@@ -20,6 +20,7 @@ import base64
 import email.utils
 import logging
 import random
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,38 @@ from .errors import (
 )
 
 logger = logging.getLogger("apps.devices.clients")
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Masks secret-bearing query parameters in log records.
+
+    httpx logs every request URL at INFO ("HTTP Request: GET https://...?key=..."); Enphase's API key
+    travels in the query string, OAuth codes in callback URLs. This filter is attached to the
+    ``httpx`` logger when this module is imported (and can be attached to any other logger).
+    """
+
+    _QUERY = re.compile(
+        r"(?i)([?&](?:key|api_key|code|access_token|refresh_token|client_secret|token|user_id)=)[^&\s\"'#]+"
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = self._QUERY.sub(r"\1***", record.msg)
+        if record.args:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            record.args = tuple(
+                self._QUERY.sub(r"\1***", str(a)) if isinstance(a, str | httpx.URL) else a for a in args
+            )
+        return True
+
+
+def install_log_redaction(logger_name: str = "httpx") -> None:
+    target = logging.getLogger(logger_name)
+    if not any(isinstance(f, RedactSecretsFilter) for f in target.filters):
+        target.addFilter(RedactSecretsFilter())
+
+
+install_log_redaction()
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -458,7 +491,7 @@ class ClientCredentialsAuth:
                 idempotent=True,
                 what="get an access token",
             )
-        except VendorRequestError as exc:  # 400 invalid_client and friends
+        except (VendorRequestError, VendorAuthError) as exc:  # 400 invalid_client and friends
             raise VendorAuthError(
                 "the token endpoint refused the client credentials; check the client id and secret",
                 vendor=self.http.vendor,

@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 import secrets
 from typing import Any
 from urllib.parse import urlencode
@@ -30,6 +32,20 @@ CLIENT_SECRET = "fake-enphase-secret"
 USER_ID = "4d6a51330a"
 TZ = "Europe/Amsterdam"
 OPERATIONAL = dt.date(2022, 4, 12)
+
+
+@functools.lru_cache(maxsize=64)
+def _daily_wh(quantity: str, start: dt.date, end: dt.date) -> tuple[int, ...]:
+    """Wh per local day from ``start`` to ``end`` inclusive (cached: summaries ask for years)."""
+    if end < start:
+        return ()
+    hourly = hh.hourly(
+        quantity,
+        pd.Timestamp(start).tz_localize(TZ),
+        pd.Timestamp(end + dt.timedelta(days=1)).tz_localize(TZ),
+    )
+    daily = hourly.groupby(hourly.index.tz_convert(TZ).date).sum()
+    return tuple(int(round(v * 1000)) for v in daily.to_numpy())
 
 
 class FakeEnphase(FakeVendorApp):
@@ -151,7 +167,7 @@ class FakeEnphase(FakeVendorApp):
             if count > self.plan_limit:
                 wait = (minute + 1) * 60 - self.now().timestamp()
                 if req.path.startswith("/api/v4/"):
-                    return self.failure_response(429, max(1.0, round(wait)))
+                    return self.failure_response(429, float(max(1, math.ceil(wait))))
                 return self.failure_response(409, wait)
         return None
 

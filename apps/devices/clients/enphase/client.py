@@ -228,7 +228,7 @@ class EnphaseClient:
                 idempotent=False,
                 what=what,
             )
-        except VendorRequestError as exc:
+        except (VendorRequestError, VendorAuthError) as exc:
             raise VendorAuthError(
                 f"{what}: Enlighten refused the grant; the household must link their system again",
                 vendor=VENDOR,
