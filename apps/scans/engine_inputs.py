@@ -14,6 +14,9 @@ from apps.engine.types import (
 )
 from apps.scans.studio_link import StudioLoad
 
+# Engine parameters outside the API body; stored with each scan's inputs (see services.ENGINE_PARAMETERS).
+ENGINE_PARAMETERS = ("discount_rate", "price_escalation", "first_operating_year")
+
 
 def _tariff(raw: dict) -> TariffInput:
     common = {
@@ -107,4 +110,5 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
         analysis_years=inputs["analysis_years"],
         include_pv_maintenance_costs=inputs["include_pv_maintenance_costs"],
         include_battery_maintenance_costs=inputs["include_battery_maintenance_costs"],
+        **{name: inputs[name] for name in ENGINE_PARAMETERS if inputs.get(name) is not None},
     )

@@ -294,7 +294,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             },
             "parameters": {
                 "evaluation_period": finance.years,
-                "discount_rate": _pct(inputs.get("discount_rate", _assumed(result, "discount_rate")), 2),
+                "discount_rate": _pct(_assumed(result, "discountRate", inputs.get("discount_rate")), 2),
                 "baseline_first_year_cost": _r(finance.baseline_year_one_bill),
                 "baseline_total_cost": _r(finance.baseline_lifecycle_cost),
             },
@@ -367,7 +367,6 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
         },
         "assumptions": {
             **_plain(result.assumptions),
-            "engine_version": result.engine_version,
             "weather_source": result.weather_source,
             "sizing_method": result.sizing_method,
         },
@@ -375,9 +374,10 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
     return report
 
 
-def _assumed(result: ScanResult, name: str) -> float | None:
+def _assumed(result: ScanResult, name: str, fallback: float | None = None) -> float | None:
+    """A numeric assumption the engine reports (its own name), else `fallback`."""
     value = (result.assumptions or {}).get(name)
-    return float(value) if isinstance(value, int | float) else None
+    return float(value) if isinstance(value, int | float) else fallback
 
 
 def summary(report: dict) -> dict:

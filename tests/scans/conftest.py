@@ -4,6 +4,7 @@ import copy
 
 import pytest
 from django.core.cache import cache
+from djangorestframework_camel_case.util import underscoreize
 
 from apps.scans.models import Scan
 
@@ -82,17 +83,45 @@ def stub_broker():
     broker.flush_all()
 
 
-def make_scan(organization, *, status=Scan.Status.PROCESSING, **fields) -> Scan:
+def resolved_inputs(data: dict) -> dict:
+    """A camelCase body → the stored inputs (validated, defaults filled), as the API would store them."""
     from apps.scans.api.serializers import ScanCreateSerializer
+    from apps.scans.services import ENGINE_PARAMETERS
 
-    serializer = ScanCreateSerializer(data=MINIMAL_BODY_SNAKE)
+    serializer = ScanCreateSerializer(data=underscoreize(data))
     serializer.is_valid(raise_exception=True)
-    inputs = dict(serializer.validated_data)
+    inputs = {**serializer.validated_data, **ENGINE_PARAMETERS}
     inputs.pop("copied_from_id", None)
     inputs.pop("dossier_id", None)
+    return inputs
+
+
+def make_scan(organization, *, status=Scan.Status.PROCESSING, data=None, **fields) -> Scan:
+    inputs = resolved_inputs(data or MINIMAL_BODY)
     return Scan.objects.create(
         organization=organization, inputs=inputs, goal=inputs["goal"], status=status, **fields
     )
 
 
-MINIMAL_BODY_SNAKE = {"location": {"lat": 52.09, "lon": 5.12}, "input_method": "known", "yearly_kwh": 3000}
+@pytest.fixture(scope="session")
+def seed_result():
+    """The engine's result for the seed body, computed once for the whole tests/scans run (~1-2 s)."""
+    from apps.engine.api import run_scan
+    from apps.scans.engine_inputs import build_engine_inputs
+
+    return run_scan(build_engine_inputs(resolved_inputs(SEED_BODY)))
+
+
+def complete_scan(organization, result, **fields) -> Scan:
+    """A completed scan of the seed body, its report assembled from `result` by the real service."""
+    from apps.scans.services import scan_complete
+
+    scan = make_scan(organization, status=Scan.Status.RUNNING, data=SEED_BODY, **fields)
+    assert scan_complete(scan_id=scan.id, inputs=scan.inputs, result=result) == "completed"
+    scan.refresh_from_db()
+    return scan
+
+
+@pytest.fixture
+def completed(owner, seed_result) -> Scan:
+    return complete_scan(owner.organization, seed_result)

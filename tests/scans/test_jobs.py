@@ -1,0 +1,155 @@
+"""The run_scan job lifecycle (DESIGN §2, §7): claim, complete, fail, retry, redelivery, sweep."""
+
+from datetime import timedelta
+
+import httpx
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from apps.organizations.models import WebhookDelivery
+from apps.organizations.services import webhook_endpoint_create
+from apps.scans import services
+from apps.scans.jobs import run_scan
+from apps.scans.models import Scan, ScanSeries
+
+from .conftest import SEED_BODY, body, make_scan
+
+
+@pytest.fixture
+def endpoint(owner):
+    return webhook_endpoint_create(organization=owner.organization, url="http://127.0.0.1:9/hook", events=[])
+
+
+def _events(endpoint) -> list[str]:
+    return list(WebhookDelivery.objects.filter(endpoint=endpoint).values_list("event_type", flat=True))
+
+
+def test_post_enqueues_only_the_id_after_commit(owner, stub_broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner.key_client().post("/v1/scans", SEED_BODY, format="json")
+    assert response.status_code == 201
+    messages = stub_broker.queues["scans"].qsize() if "scans" in stub_broker.queues else 0
+    assert messages == 1
+    message = stub_broker.queues["scans"].get_nowait()
+    import dramatiq
+
+    decoded = dramatiq.Message.decode(message)
+    assert decoded.actor_name == "run_scan" and decoded.args == (response.json()["id"],)
+
+
+def test_seed_body_runs_to_completed_report(owner, endpoint):
+    """Seed example body (seeds/scans-api.txt, POST /v1/scans) through the real engine."""
+    scan = make_scan(owner.organization, data=SEED_BODY)
+    run_scan.fn(scan.id)
+    scan.refresh_from_db()
+    assert scan.status == "completed", scan.error_message
+    assert scan.report["status"] == "optimal"
+    assert scan.engine_version and scan.started_at and scan.finished_at and scan.attempts == 1
+    kpi = scan.report["overview"]["kpi"]
+    assert 0 < kpi["self_sufficiency"] <= 1 and kpi["yearly_usage_kwh"] > 3500  # gross load > net import
+    assert scan.self_sufficiency == kpi["self_sufficiency"]
+    series = ScanSeries.objects.get(scan=scan).unpack()
+    assert len(series["consumption"]) == 8760
+    assert _events(endpoint) == ["scan.completed"]
+
+    # A redelivered message (or a second worker) finds the scan no longer "processing": nothing happens.
+    before = (scan.report, scan.finished_at)
+    assert services.scan_run(scan_id=scan.id) == "skipped"
+    scan.refresh_from_db()
+    assert (scan.report, scan.finished_at) == before and scan.attempts == 1
+    assert _events(endpoint) == ["scan.completed"]
+
+
+def test_running_scan_is_not_claimed_twice(owner):
+    scan = make_scan(owner.organization, status=Scan.Status.RUNNING)
+    assert services.scan_claim(scan_id=scan.id) is False
+    assert services.scan_run(scan_id=scan.id) == "skipped"
+    scan.refresh_from_db()
+    assert scan.status == "running" and scan.attempts == 0
+
+
+def test_infeasible_goal_is_an_error_with_an_actionable_message(owner, endpoint):
+    data = body(
+        goal="renewable-minimum",
+        renewableElectricityMinFraction=0.95,
+        existingPv=[],
+        yearlyExportKwh=None,
+        electricBattery=None,
+        newPv=[{**SEED_BODY["newPv"][0], "maxPanelCount": 2}],
+    )
+    scan = make_scan(owner.organization, data=data)
+    run_scan.fn(scan.id)
+    scan.refresh_from_db()
+    assert scan.status == "error"
+    assert "cannot be met" in scan.error_message and "renewableElectricityMinFraction" in scan.error_message
+    assert _events(endpoint) == ["scan.failed"]
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.payload["data"]["errorMessage"] == scan.error_message
+
+
+def test_bad_input_fails_without_retry(owner, endpoint, monkeypatch):
+    def boom(_):
+        raise ValueError("studio profile: 8759 values, expected 8760")
+
+    monkeypatch.setattr(services, "_run_engine", boom)
+    scan = make_scan(owner.organization)
+    run_scan.fn(scan.id)  # does not raise: deterministic failures are not retried
+    scan.refresh_from_db()
+    assert scan.status == "error" and "8759 values" in scan.error_message
+    assert _events(endpoint) == ["scan.failed"]
+
+
+def test_solver_failure_message(owner, monkeypatch):
+    class SolverError(Exception):
+        pass
+
+    monkeypatch.setattr(services, "_run_engine", lambda _: (_ for _ in ()).throw(SolverError("clarabel")))
+    scan = make_scan(owner.organization)
+    run_scan.fn(scan.id)
+    scan.refresh_from_db()
+    assert scan.status == "error" and "solver failure" in scan.error_message
+
+
+def test_transient_failure_is_retried_then_gives_up(owner, endpoint, monkeypatch):
+    def offline(_):
+        raise httpx.ConnectError("PVGIS unreachable")
+
+    monkeypatch.setattr(services, "_run_engine", offline)
+    scan = make_scan(owner.organization)
+    for attempt in range(1, services.MAX_ATTEMPTS):
+        with pytest.raises(services.TransientScanError):
+            run_scan.fn(scan.id)
+        scan.refresh_from_db()
+        assert (scan.status, scan.attempts) == ("processing", attempt)  # released for the retry
+    run_scan.fn(scan.id)
+    scan.refresh_from_db()
+    assert scan.status == "error" and "temporary problem" in scan.error_message
+    assert _events(endpoint) == ["scan.failed"]
+    assert run_scan.options["max_retries"] == services.MAX_ATTEMPTS - 1
+
+
+def test_deleted_scan_message_does_nothing(owner):
+    scan = make_scan(owner.organization)
+    scan_id = scan.id
+    scan.delete()
+    assert services.scan_run(scan_id=scan_id) == "skipped"
+
+
+def test_sweep_marks_stuck_scans_as_error(owner, endpoint):
+    now = timezone.now()
+    queued = make_scan(owner.organization)
+    Scan.objects.filter(pk=queued.pk).update(
+        created_at=now - services.STUCK_PROCESSING_AFTER - timedelta(minutes=1)
+    )
+    crashed = make_scan(owner.organization, status=Scan.Status.RUNNING, started_at=now - timedelta(hours=1))
+    fresh = make_scan(owner.organization)
+    busy = make_scan(owner.organization, status=Scan.Status.RUNNING, started_at=now)
+
+    call_command("sweep_stuck_scans")
+    states = dict(Scan.objects.values_list("id", "status"))
+    assert states[queued.id] == states[crashed.id] == "error"
+    assert states[fresh.id] == "processing" and states[busy.id] == "running"
+    assert "did not finish" in Scan.objects.get(pk=crashed.id).error_message
+    assert sorted(_events(endpoint)) == ["scan.failed", "scan.failed"]
+    assert services.scans_sweep_stuck() == []  # idempotent
