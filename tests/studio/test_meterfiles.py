@@ -16,6 +16,7 @@ from apps.studio.meterfiles import (
     detect_format,
     read_meter_file,
 )
+from apps.studio.meterfiles import synthetic as syn
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -132,6 +133,21 @@ def test_homewizard_offline_readings_are_a_gap_with_known_energy():
         True,
     )
     assert any("offline" in w for w in s.warnings)
+
+
+def test_homewizard_autumn_dst_repeated_readings_give_25_hours():
+    data = syn.synthetic_data("2025-10-26", "2025-10-27", step_min=15, seed=2)
+    text = syn.homewizard_csv(data).decode()
+    # generated file: the 02:00-02:45 readings appear twice (summer pass, then winter pass)
+    assert text.count("2025-10-26 02:15,") == 2
+    s = read_meter_file(text.encode())
+    assert s.start == std(2025, 10, 25, 23)  # local midnight, still UTC+2
+    assert s.hours == 25
+    assert s.gaps == []
+    assert s.warnings == []  # no reading went down: the repeated hour was ordered correctly
+    # last minus first reading of Import T1 + T2 = the generated quarter-hour energies
+    assert s.import_kwh.sum() == pytest.approx(data.total_import_kwh, rel=1e-9)
+    np.testing.assert_allclose(s.import_kwh, data.import_wh.reshape(-1, 4).sum(axis=1) / 1000, atol=1e-9)
 
 
 # --- DSMR-reader ---------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ EXPECTED_FORMATS = (
 _OBIS_LINE = re.compile(r"^\s*\d-\d:\d{1,3}\.\d{1,3}\.\d{1,3}\(")
 _P1_TIMESTAMP = re.compile(r"0-0:1\.0\.0\((\d{12})[WS]\)")
 _OFFSET_AT_END = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+FLUVIUS_RESOLUTION_SAMPLE = 5000  # rows whose Until - From gives the resolution
 _SKIPPED_LINE = re.compile(r"Skipping line (\d+)")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 
@@ -186,7 +187,7 @@ def _read_table(
                 io.StringIO(body),
                 sep=sep,
                 header=0 if header else None,
-                dtype=str,
+                dtype=object,
                 keep_default_na=False,
                 na_values=[""],
                 skip_blank_lines=False,
@@ -351,18 +352,17 @@ def read_fluvius(text: str, header_idx: int, sep: str) -> Grid:
         )
     blank = _blank_rows(df)
     units = _text(df["unit"]) if "unit" in df.columns else np.full(len(df), "", dtype=object)
-    if np.isin(units, ["m³", "m3", "m^3"]).any():
+    gas_rows = np.isin(units, ["m³", "m3", "m^3"])
+    if gas_rows.any() and not (units == "kwh").any():
         raise _gas_error()
     dates = df["from_date"].dropna()
     first_date = str(dates.iloc[0]).strip() if len(dates) else ""
     dfmt = "%d/%m/%Y" if "/" in first_date else "%d-%m-%Y"
     dformats = (dfmt, "%Y-%m-%d", "ISO8601")
     from_local = _parse_local(df["from_date"], dformats, df["from_time"])
-    until_local = _parse_local(df["until_date"], dformats, df["until_time"])
     reg = _text(df["register"])
     volume, bad_vol = _to_float(df["volume"], decimal_comma=True)
-    bad_time = (from_local == _NAT) | (until_local == _NAT)
-    _raise_bad((bad_time | bad_vol) & ~blank, first_line, "date/time or volume")
+    _raise_bad(((from_local == _NAT) | bad_vol) & ~blank, first_line, "date/time or volume")
     # direction per register
     reg_codes, reg_names = pd.factorize(reg)
     reg_names = [str(r) for r in reg_names]
@@ -398,8 +398,15 @@ def read_fluvius(text: str, header_idx: int, sep: str) -> Grid:
         none_used = _lookup(codes, none_u, False)
         volume = np.where(np.isnan(volume) & none_used, 0.0, volume)
     used = is_imp | is_exp
-    dur = until_local[used] - from_local[used]
-    step_s = int(np.median(dur)) if len(dur) else detect_step(from_local)
+    # resolution = Until - From, from the first rows (Until is used for nothing else)
+    sample_rows = np.flatnonzero(used)[:FLUVIUS_RESOLUTION_SAMPLE]
+    until_local = _parse_local(
+        df["until_date"].iloc[sample_rows], dformats, df["until_time"].iloc[sample_rows]
+    )
+    bad_until = np.zeros(len(df), dtype=bool)
+    bad_until[sample_rows[until_local == _NAT]] = True
+    _raise_bad(bad_until, first_line, "Until date/time")
+    step_s = int(np.median(until_local - from_local[sample_rows]))
     resolution = check_step(step_s)
     utc, info = local_to_utc(from_local, reg_codes)
     warn += dst_warnings(info)

@@ -195,8 +195,9 @@ def dsmr_reader_csv(data: SyntheticData, drop: np.ndarray | None = None) -> byte
         "Hour Start,Electricity 1 (Dutch Users: Low Tariff),Electricity 2 (Dutch Users: Normal Tariff),"
         "Electricity 1 Returned (Dutch Users: Low Tariff),Electricity 2 Returned (Dutch Users: Normal Tariff),Gas"
     ]
+    gas_hour = np.isin(np.asarray(local.hour), (6, 7, 18))
     for i in np.flatnonzero(keep).tolist():
-        gas = "0.042" if local[i].hour in (6, 7, 18) else "0.000"
+        gas = "0.042" if gas_hour[i] else "0.000"
         lines.append(f"{stamps[i]},{e1[i]},{e2[i]},{r1[i]},{r2[i]},{gas}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
