@@ -1,12 +1,86 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
+from django.views.i18n import set_language
 
-from apps.portal import views
+from apps.portal.forms import PortalPasswordResetForm
+from apps.portal.views import api_keys, dashboard, dossiers, members, settings, webhooks
 
 app_name = "portal"
 
-urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
+auth_urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="portal/login.html",
+            redirect_authenticated_user=True,
+            next_page=reverse_lazy("portal:dashboard"),
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(next_page="portal:login"), name="logout"),
-    path("", views.dashboard, name="dashboard"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=PortalPasswordResetForm,
+            template_name="registration/password_reset_form.html",
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+            success_url=reverse_lazy("portal:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_reset_confirm.html",
+            success_url=reverse_lazy("portal:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("language/", set_language, name="set_language"),
+]
+
+dossier_urlpatterns = [
+    path("dossiers/", dossiers.dossier_index, name="dossier_index"),
+    path("dossiers/new/", dossiers.dossier_new, name="dossier_new"),
+    path("dossiers/<str:pk>/", dossiers.dossier_detail, name="dossier_detail"),
+    path("dossiers/<str:pk>/edit/", dossiers.dossier_edit, name="dossier_edit"),
+    path("dossiers/<str:pk>/delete/", dossiers.dossier_remove, name="dossier_delete"),
+]
+
+settings_urlpatterns = [
+    path("settings/", settings.settings_overview, name="settings"),
+    path("settings/members/", members.member_index, name="member_index"),
+    path("settings/members/invite/", members.member_invite, name="member_invite"),
+    path("settings/members/<int:pk>/", members.member_edit, name="member_edit"),
+    path("settings/members/<int:pk>/remove/", members.member_remove, name="member_remove"),
+    path("settings/api-keys/", api_keys.api_key_index, name="api_key_index"),
+    path("settings/api-keys/new/", api_keys.api_key_new, name="api_key_new"),
+    path("settings/api-keys/created/", api_keys.api_key_created, name="api_key_created"),
+    path("settings/api-keys/<str:pk>/revoke/", api_keys.api_key_revoke_view, name="api_key_revoke"),
+    path("settings/branding/", settings.branding, name="branding"),
+    path("settings/webhooks/", webhooks.webhook_index, name="webhook_index"),
+    path("settings/webhooks/new/", webhooks.webhook_new, name="webhook_new"),
+    path("settings/webhooks/created/", webhooks.webhook_created, name="webhook_created"),
+    path("settings/webhooks/<str:pk>/toggle/", webhooks.webhook_toggle, name="webhook_toggle"),
+    path("settings/webhooks/<str:pk>/delete/", webhooks.webhook_remove, name="webhook_delete"),
+]
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    *auth_urlpatterns,
+    *dossier_urlpatterns,
+    *settings_urlpatterns,
 ]

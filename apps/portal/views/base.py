@@ -1,0 +1,57 @@
+"""Tenant resolution for every portal view, in one place.
+
+`portal_view` logs the user in, finds the organization from the session user's membership and sets
+`request.organization` and `request.membership`. Objects are only ever looked up through
+`org_object_or_404`, so another organization's object is a 404, never a 403 or a leak.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from apps.common.errors import AppError
+from apps.organizations.models import Membership
+from apps.organizations.selectors import membership_for, organization_for_request
+
+
+def resolve_membership(request) -> Membership | None:
+    """The session user's membership (cached on the request); None when they belong to no organization."""
+    if not hasattr(request, "_portal_membership"):
+        organization = organization_for_request(request)
+        request._portal_membership = (
+            membership_for(request.user, organization) if organization is not None else None
+        )
+    return request._portal_membership
+
+
+def portal_view(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        membership = resolve_membership(request)
+        if membership is None:
+            raise Http404("You are not a member of any organization.")
+        request.membership = membership
+        request.organization = membership.organization
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def require_manager(request) -> None:
+    """Settings changes: owners and admins only; a plain member of the same organization gets 403."""
+    if not request.membership.can_manage:
+        raise PermissionDenied("Only owners and admins can change organization settings.")
+
+
+def org_object_or_404(request, queryset, **lookup):
+    """Look an object up inside the request's organization only."""
+    return get_object_or_404(queryset.filter(organization=request.organization), **lookup)
+
+
+def report_app_error(request, error: AppError) -> None:
+    messages.error(request, error.detail)
