@@ -151,7 +151,7 @@ class DispatchLP:
         self.grid_charging = grid_charging
         self.demand = demand
         self._eta: float | None = None
-        self._build_pending = True
+        self._last_cost: np.ndarray | None = None
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
 
@@ -219,6 +219,7 @@ class DispatchLP:
         lp.a_matrix_.num_row_ = a.shape[0]
         self.highs.passModel(lp)
         self._eta = eta
+        self._last_cost = None
         self._row_lower = np.asarray(lp.row_lower_, dtype=float).copy()
         self._row_upper = np.asarray(lp.row_upper_, dtype=float).copy()
         self._col_idx = np.arange(ncol, dtype=np.int32)
@@ -268,7 +269,9 @@ class DispatchLP:
         if self.demand:
             row_upper[pos : pos + n] = -deficit
         h = self.highs
-        h.changeColsCost(ncol, self._col_idx, cost)
+        if self._last_cost is None or not np.array_equal(cost, self._last_cost):
+            h.changeColsCost(ncol, self._col_idx, cost)
+            self._last_cost = cost
         h.changeColsBounds(ncol, self._col_idx, lower, upper)
         h.changeRowsBounds(len(row_lower), self._row_idx, row_lower, row_upper)
         h.run()

@@ -732,16 +732,24 @@ class ReferenceSizing:
 
 
 def reference_sizing(problem: SizingProblem) -> ReferenceSizing:
-    """The straightforward way: one relaxed full-year LP, then its panel counts settled on the integer
-    neighbours (floor/ceil per array), each re-solved as a full-year LP with PV-first dispatch, with and
-    without battery; the cheapest is the reference cost [EUR/yr]."""
+    """The straightforward way: the relaxed full-year LP with and without battery (the cheaper is a lower
+    bound), then the panel counts of each settled on their integer neighbours (floor/ceil per array),
+    each re-solved as a full-year LP with PV-first dispatch, with and without battery; the cheapest
+    settled solution is the reference cost [EUR/yr]."""
     import time
 
     t0 = time.perf_counter()
-    relaxed = solve_reference_lp(problem, with_battery=True)
-    options = [(int(math.floor(x + 1e-6)), int(math.ceil(x - 1e-6))) for x in relaxed.panels]
+    relaxed_runs = [solve_reference_lp(problem, with_battery=False)]
+    if problem.battery_allowed:
+        relaxed_runs.append(solve_reference_lp(problem, with_battery=True))
+    relaxed_runs = [r for r in relaxed_runs if r.status.startswith("optimal")]
+    relaxed = min(relaxed_runs, key=lambda r: r.annual_cost)
+    combos: set[tuple[int, ...]] = set()
+    for r in relaxed_runs:
+        options = [sorted({int(math.floor(x + 1e-6)), int(math.ceil(x - 1e-6))}) for x in r.panels]
+        combos.update(itertools.product(*options))
     best: tuple[ReferenceLp, tuple[int, ...]] | None = None
-    for combo in itertools.product(*[sorted(set(o)) for o in options]) if options else [()]:
+    for combo in sorted(combos):
         for with_battery in (True, False) if problem.battery_allowed else (False,):
             r = solve_reference_lp(problem, with_battery=with_battery, fixed_panels=tuple(combo))
             if r.status.startswith("optimal") and (best is None or r.annual_cost < best[0].annual_cost):

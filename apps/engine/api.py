@@ -1,0 +1,355 @@
+"""The engine's single entry point: ``run_scan(inputs, weather_provider=None) -> ScanResult``.
+
+weather → PV per array → load → sizing → BAU → finance → scenarios → CO2 → hourly series. Pure: the
+same inputs (and weather) give the same result; nothing here touches Django, the network (unless the
+given provider does) or the clock. A goal that cannot be met returns ``status="infeasible"`` with a
+reason; bad inputs raise ``ValueError`` (the API layer validates them first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import numpy as np
+
+from apps.engine import defaults as d
+from apps.engine.co2 import co2_summary
+from apps.engine.finance import CostParams
+from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
+from apps.engine.pv import kwh_per_kwp, pv_stats
+from apps.engine.scenarios import battery_finance, build_case, case_finance, contract_scenarios, payback_range
+from apps.engine.sizing import Design, SizingProblem, size_system
+from apps.engine.tariffs import bill, levelise, tariffs_by_year
+from apps.engine.types import (
+    BatteryResult,
+    HourlySeries,
+    KnownConsumption,
+    PvArrayResult,
+    ScanInputs,
+    ScanResult,
+    StudioConsumption,
+)
+from apps.engine.weather import OfflineWeather, WeatherProvider
+
+
+def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> np.ndarray:
+    """Hourly gross consumption [kWh per hour].
+
+    known: the household profile scaled to ``yearly_kwh``; with existing PV and a yearly export, the
+    bill's import and export are combined with the simulated PV (``load.reconstruct_gross_load``).
+    With existing PV but no export figure, ``yearly_kwh`` is taken as the gross consumption.
+    studio: the profile as given; with an export series (net meter) the gross load is
+    import + PV - export, hour by hour, never below the import.
+    """
+    c = inputs.consumption
+    if isinstance(c, KnownConsumption):
+        if inputs.existing_pv and c.yearly_export_kwh is not None:
+            return reconstruct_gross_load(c.yearly_kwh, c.yearly_export_kwh, existing_pv)
+        return load_profile(c.yearly_kwh, c.load_profile)
+    if isinstance(c, StudioConsumption):
+        imported = validate_profile(c.hourly_kwh, "studio profile")
+        if c.hourly_export_kwh is None:
+            return imported
+        exported = validate_profile(c.hourly_export_kwh, "studio export")
+        return imported + np.maximum(existing_pv - exported, 0.0)
+    raise ValueError("consumption must be KnownConsumption or StudioConsumption")
+
+
+def _cost_params(inputs: ScanInputs) -> CostParams:
+    b = inputs.battery
+    return CostParams(
+        years=inputs.analysis_years,
+        discount_rate=inputs.discount_rate,
+        price_escalation=inputs.price_escalation,
+        pv_om_eur_per_kw_year=d.PV_OM_EUR_PER_KW_YEAR if inputs.include_pv_maintenance_costs else 0.0,
+        battery_om_fraction=d.BATTERY_OM_FRACTION_PER_YEAR
+        if inputs.include_battery_maintenance_costs
+        else 0.0,
+        battery_life_years=b.life_years if b is not None else d.DEFAULT_BATTERY_LIFE_YEARS,
+    )
+
+
+def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
+    """Every rate, price and factor the result depends on (for the report and reproduction)."""
+    first = yearly[0]
+    tariff = inputs.tariff
+    return {
+        "engineVersion": d.ENGINE_VERSION,
+        "firstOperatingYear": inputs.first_operating_year,
+        "analysisYears": params.years,
+        "discountRate": params.discount_rate,
+        "priceEscalation": params.price_escalation,
+        "omEscalation": params.om_escalation,
+        "pvDegradationPerYear": params.pv_degradation,
+        "pvOmEurPerKwYear": params.pv_om_eur_per_kw_year,
+        "batteryOmFractionPerYear": params.battery_om_fraction,
+        "batteryLifeYears": params.battery_life_years,
+        "batteryCapacityFadePerYear": params.battery_fade_per_year,
+        "batteryReplacementCostFraction": params.battery_replacement_fraction,
+        "batteryCostEurPerKw": d.BATTERY_COST_EUR_PER_KW,
+        "tariffType": tariff.type,
+        "country": tariff.country,
+        "taxesIncluded": tariff.taxes_included,
+        "energyTaxEurPerKwh": d.NL_ENERGY_TAX_EUR_PER_KWH
+        if tariff.country == "NL"
+        else d.BE_EXCISE_EUR_PER_KWH,
+        "vat": d.NL_VAT if tariff.country == "NL" else d.BE_VAT,
+        "importPriceYearOneMeanEurPerKwh": float(first.import_price.mean()),
+        "exportPriceYearOneMeanEurPerKwh": float(first.export_price.mean()),
+        "bareSupplyPriceEurPerKwh": first.bare_supply_price,
+        "feedInCostEurPerKwh": first.feed_in_cost,
+        "fixedMonthlyEur": first.fixed_monthly,
+        "netMeteringYears": [inputs.first_operating_year + i for i, t in enumerate(yearly) if t.net_metering],
+        "netMeteringLastYearByLaw": d.NL_NET_METERING_LAST_YEAR,
+        "feedInFloorFraction": d.NL_FEED_IN_FLOOR_FRACTION,
+        "feedInFloorYears": list(d.NL_FEED_IN_FLOOR_YEARS),
+        "capacityTariffEurPerKwYearInclVat": first.demand_rate,
+        "capacityTariffFloorKw": first.demand_floor_kw if first.demand_rate else None,
+        "dynamicSupplierMarkupEurPerKwh": (
+            tariff.supplier_markup_eur_per_kwh
+            if tariff.supplier_markup_eur_per_kwh is not None
+            else d.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH
+        ),
+        "dynamicFeedInFeeEurPerKwh": (
+            tariff.feed_in_fee_eur_per_kwh
+            if tariff.feed_in_fee_eur_per_kwh is not None
+            else d.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH
+        ),
+        "dayAheadSource": (
+            "supplied" if tariff.day_ahead_eur_per_kwh is not None else "built-in reference year"
+        )
+        if tariff.type == "dynamic"
+        else None,
+        "gridCarbonIntensityKgPerKwh": d.GRID_CARBON_INTENSITY_KG_PER_KWH,
+        "treeKgCo2PerYear": d.TREE_KG_CO2_PER_YEAR,
+        "carKgCo2PerKm": d.CAR_KG_CO2_PER_KM,
+        "flightKgCo2": d.FLIGHT_KG_CO2,
+        "selfSufficiencyTolerance": d.SELF_SUFFICIENCY_TOLERANCE,
+        "batteryCapacityStepKwh": d.BATTERY_CAPACITY_STEP_KWH,
+    }
+
+
+def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
+    """Size, simulate and cost one household's PV + battery (see the module docstring)."""
+    provider = weather_provider or OfflineWeather()
+    weather = provider.get(inputs.location.lat, inputs.location.lon)
+    params = _cost_params(inputs)
+
+    # PV per array [kWh per hour].
+    existing_series = [
+        kwh_per_kwp(weather, a.tilt_angle, a.orientation_angle, a.system_losses) * a.kwp
+        for a in inputs.existing_pv
+    ]
+    existing_pv = np.sum(existing_series, axis=0) if existing_series else np.zeros(8760)
+    new_yield = (
+        np.array(
+            [kwh_per_kwp(weather, a.tilt_angle, a.orientation_angle, a.system_losses) for a in inputs.new_pv]
+        )
+        if inputs.new_pv
+        else np.zeros((0, 8760))
+    )
+    load = _gross_load(inputs, existing_pv)
+
+    lev = levelise(
+        inputs.tariff,
+        inputs.first_operating_year,
+        params.years,
+        params.discount_rate,
+        params.price_escalation,
+    )
+    problem = SizingProblem(
+        load=load,
+        existing_pv=existing_pv,
+        new_pv_yield=new_yield,
+        panel_kwp=np.array([a.panel_power_watts / 1000.0 for a in inputs.new_pv]),
+        min_panels=np.array([a.min_panel_count for a in inputs.new_pv], dtype=float),
+        max_panels=np.array([a.max_panel_count for a in inputs.new_pv], dtype=float),
+        pv_cost_per_kwp=np.array([a.cost_per_kwp for a in inputs.new_pv], dtype=float),
+        battery=inputs.battery,
+        tariff=lev,
+        cost=params,
+        goal=inputs.goal,
+        min_fraction=inputs.renewable_electricity_min_fraction,
+    )
+    yearly = tariffs_by_year(inputs.tariff, inputs.first_operating_year, params.years)
+    assumptions = _assumptions(inputs, params, yearly)
+    outcome = size_system(problem)
+    if outcome.status != "optimal" or outcome.best is None:
+        return ScanResult(
+            status="infeasible",
+            reason=outcome.reason,
+            engine_version=d.ENGINE_VERSION,
+            weather_source=weather.source,
+            goal=inputs.goal,
+            tariff_type=inputs.tariff.type,
+            yearly_usage_kwh=float(load.sum()),
+            battery_requested=inputs.battery is not None,
+            assumptions=assumptions,
+            sizing_method=outcome.dispatch,
+        )
+
+    design = outcome.best.design
+    case = build_case(problem, design, inputs.tariff, inputs.first_operating_year)
+    fin = case_finance(case)
+    flows, bau = case.full, case.bau
+    year_one = yearly[0]
+    design_bill = bill(flows.grid_import, flows.grid_export, year_one)
+    bau_bill = bill(bau.grid_import, bau.grid_export, year_one)
+
+    # Scenarios: the "with battery" option is the chosen battery, or the smallest allowed one.
+    battery_design = None
+    if design.capacity_kwh > 0:
+        battery_design = design
+    elif problem.battery_allowed and inputs.battery is not None:
+        cap = max(inputs.battery.min_capacity_kwh, d.BATTERY_CAPACITY_STEP_KWH)
+        battery_design = Design(design.panels, cap, inputs.battery.power_rating_kw)
+    scenarios = contract_scenarios(
+        problem, design, inputs.tariff, inputs.first_operating_year, battery_design, main_case=case
+    )
+    prange = payback_range(case)
+
+    # CO2 and the arrays.
+    co2 = co2_summary(
+        flows.grid_import,
+        bau.grid_import,
+        grid_export_kwh=flows.grid_export,
+        years=params.years,
+        degradation_per_year=params.pv_degradation,
+    )
+    new_total = (
+        float(sum(np.asarray(design.panels) * problem.panel_kwp @ new_yield)) if inputs.new_pv else 0.0
+    )
+    existing_total = float(existing_pv.sum())
+    bau_saved = (float(load.sum()) - float(bau.grid_used_onsite.sum())) * co2.grid_carbon_intensity
+    existing_results = []
+    for a, series in zip(inputs.existing_pv, existing_series, strict=True):
+        st = pv_stats(series, a.kwp)
+        existing_results.append(
+            PvArrayResult(
+                name=a.name,
+                type="existing",
+                panel_count=a.panel_count,
+                panel_power_watts=a.panel_power_watts,
+                installed_kwp=a.kwp,
+                tilt_deg=a.tilt_angle,
+                azimuth_deg=a.orientation_angle,
+                losses_pct=a.system_losses,
+                lifetime_years=d.PV_LIFETIME_YEARS,
+                yearly_output_kwh=st.yearly_kwh,
+                specific_yield_kwh_per_kwp=st.specific_yield_kwh_per_kwp,
+                capacity_factor_pct=st.capacity_factor_pct,
+                co2_saved_kg=bau_saved * st.yearly_kwh / existing_total if existing_total > 0 else 0.0,
+                investment_eur=0.0,
+            )
+        )
+    new_results = []
+    for i, a in enumerate(inputs.new_pv):
+        count = design.panels[i]
+        kwp = count * a.panel_power_watts / 1000.0
+        series = new_yield[i] * kwp
+        st = pv_stats(series, kwp)
+        new_results.append(
+            PvArrayResult(
+                name=a.name,
+                type="new",
+                panel_count=count,
+                panel_power_watts=a.panel_power_watts,
+                installed_kwp=kwp,
+                tilt_deg=a.tilt_angle,
+                azimuth_deg=a.orientation_angle,
+                losses_pct=a.system_losses,
+                lifetime_years=d.PV_LIFETIME_YEARS,
+                yearly_output_kwh=st.yearly_kwh,
+                specific_yield_kwh_per_kwp=st.specific_yield_kwh_per_kwp,
+                capacity_factor_pct=st.capacity_factor_pct,
+                co2_saved_kg=co2.co2_saved_kg * st.yearly_kwh / new_total if new_total > 0 else 0.0,
+                investment_eur=kwp * a.cost_per_kwp,
+            )
+        )
+
+    battery_result = None
+    if design.capacity_kwh > 0 and inputs.battery is not None:
+        b = inputs.battery
+        bfin = battery_finance(case)
+        usable = design.capacity_kwh * (1 - b.minimum_charge_level / 100.0)
+        purchase = design.capacity_kwh * b.cost_per_kwh + design.power_kw * d.BATTERY_COST_EUR_PER_KW
+        battery_result = BatteryResult(
+            capacity_kwh=design.capacity_kwh,
+            power_kw=design.power_kw,
+            roundtrip_efficiency_pct=b.roundtrip_efficiency,
+            min_charge_level_pct=b.minimum_charge_level,
+            purchase_cost_eur=purchase,
+            replacement_cost_eur=purchase
+            * params.battery_replacement_fraction
+            * len(fin.battery_replacement_years),
+            replacement_years=fin.battery_replacement_years,
+            cycles_per_year=float(flows.battery_used_onsite.sum()) / usable if usable > 0 else 0.0,
+            state_of_health_end_pct=100.0 * fin.battery_state_of_health_end,
+            annual_savings_eur=(bfin.year_one_savings if bfin else 0.0),
+            grid_charging_enabled=b.grid_charging,
+            was_requested=True,
+            is_feasible=True,
+            return_period_years=bfin.payback_years if bfin else None,
+            brand_name=b.brand_name,
+            model_name=b.model_name,
+        )
+
+    total_load = float(load.sum())
+    pv_total = float(flows.pv.sum())
+    used = float(flows.solar_used_onsite.sum() + flows.solar_stored.sum())
+    series = HourlySeries(
+        consumption=flows.load,
+        solar_production=flows.pv,
+        solar_used_onsite=flows.solar_used_onsite,
+        solar_exported=flows.solar_exported,
+        solar_stored=flows.solar_stored,
+        solar_wasted=flows.solar_wasted,
+        grid_used_onsite=flows.grid_used_onsite,
+        grid_stored=flows.grid_stored,
+        baseline_grid_consumption=bau.grid_import,
+        battery_used_onsite=flows.battery_used_onsite,
+        battery_level=flows.battery_level,
+        import_price=year_one.import_price,
+        export_price=year_one.export_price,
+    )
+    return ScanResult(
+        status="optimal",
+        reason=None,
+        engine_version=d.ENGINE_VERSION,
+        weather_source=weather.source,
+        goal=inputs.goal,
+        tariff_type=inputs.tariff.type,
+        yearly_usage_kwh=total_load,
+        existing_pv=tuple(existing_results),
+        new_pv=tuple(new_results),
+        battery=battery_result,
+        battery_requested=inputs.battery is not None,
+        total_pv_kwp=float(
+            sum(a.kwp for a in inputs.existing_pv) + sum(r.installed_kwp for r in new_results)
+        ),
+        total_pv_output_kwh=pv_total,
+        peak_pv_output_kw=float(flows.pv.max()),
+        grid_import_kwh=float(flows.grid_import.sum()),
+        grid_import_kwh_bau=float(bau.grid_import.sum()),
+        grid_export_kwh=float(flows.grid_export.sum()),
+        grid_export_kwh_bau=float(bau.grid_export.sum()),
+        peak_grid_demand_kw=float(flows.grid_import.max()),
+        peak_grid_demand_kw_bau=float(bau.grid_import.max()),
+        solar_used_onsite_kwh=float(flows.solar_used_onsite.sum()),
+        self_sufficiency=1.0 - float(flows.grid_used_onsite.sum()) / total_load if total_load else 0.0,
+        self_sufficiency_bau=1.0 - float(bau.grid_used_onsite.sum()) / total_load if total_load else 0.0,
+        self_consumption=used / pv_total if pv_total > 0 else 0.0,
+        bill=design_bill,
+        bill_bau=bau_bill,
+        finance=fin,
+        scenarios=scenarios,
+        payback_range=prange,
+        co2={
+            **{k: v for k, v in asdict(co2).items() if k not in ("monthly_saved_kg", "equivalents")},
+            "equivalents": asdict(co2.equivalents),
+        },
+        series=series,
+        monthly_co2_savings_kg=tuple(float(x) for x in co2.monthly_saved_kg),
+        assumptions=assumptions,
+        sizing_method=outcome.dispatch,
+    )

@@ -1,0 +1,145 @@
+"""Engine benchmark: whole ``run_scan`` on reference scans, and the sizing's gap to the full-year LP.
+
+Run: ``.venv/bin/python benchmarks/engine_bench.py [--repeats N] [--no-reference]``
+
+Cases: the seed's example POST /v1/scans body (flat tariff, goal self-sufficiency), the same body with
+goal cost-savings, and dynamic-tariff variants of both. Weather is cached (one warm-up run per case, not
+timed), as in production where the weather of a location is stored. For each case it prints the median
+and max wall time over the repeats, the peak traced Python memory (tracemalloc) and the process's max RSS,
+then, for the cost-savings cases, the full-LP reference (``sizing.reference_sizing``: one relaxed
+full-year cvxpy + Clarabel LP, then its panel counts settled on integers and re-solved) and the ratio of
+the engine's sizing cost to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from apps.engine.api import run_scan  # noqa: E402
+from apps.engine.types import (  # noqa: E402
+    BatteryInput,
+    ExistingPvArray,
+    KnownConsumption,
+    Location,
+    NewPvArray,
+    ScanInputs,
+    TariffInput,
+)
+
+
+def seed_inputs() -> ScanInputs:
+    """The seed's example request body (scans-api.txt, POST /v1/scans)."""
+    return ScanInputs(
+        location=Location(52.3676, 4.9041),
+        consumption=KnownConsumption(yearly_kwh=3500, yearly_export_kwh=800, load_profile="standard"),
+        existing_pv=(ExistingPvArray("existing_pv_1", 10, 400, 35, 180, 14),),
+        new_pv=(NewPvArray("new_pv_1", 0, 10, 400, 35, 180, cost_per_kwp=1000, system_losses=14),),
+        tariff=TariffInput(type="flat", flat_eur_per_kwh=0.28, feed_in_eur_per_kwh=0.1, taxes_included=True),
+        battery=BatteryInput(
+            capacity_kwh=10,
+            power_rating_kw=10,
+            min_capacity_kwh=5,
+            min_power_rating_kw=5,
+            minimum_charge_level=20,
+            roundtrip_efficiency=92,
+            cost_per_kwh=550,
+            brand_name="Tesla",
+            model_name="Powerwall 3",
+        ),
+        goal="self-sufficiency",
+        renewable_electricity_min_fraction=0.5,
+        analysis_years=25,
+        include_pv_maintenance_costs=True,
+        include_battery_maintenance_costs=True,
+    )
+
+
+def cases() -> dict[str, ScanInputs]:
+    seed = seed_inputs()
+    dynamic = replace(seed, tariff=TariffInput(type="dynamic"))
+    return {
+        "seed flat (self-sufficiency)": seed,
+        "seed flat (cost-savings)": replace(seed, goal="cost-savings"),
+        "dynamic (self-sufficiency)": dynamic,
+        "dynamic (cost-savings)": replace(dynamic, goal="cost-savings"),
+    }
+
+
+def _time_case(inputs: ScanInputs, repeats: int) -> tuple[list[float], float, object]:
+    run_scan(inputs)  # warm-up: weather and solver models cached
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = run_scan(inputs)
+        times.append(time.perf_counter() - t0)
+    tracemalloc.start()
+    run_scan(inputs)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return times, peak / 2**20, result
+
+
+def _reference(inputs: ScanInputs) -> tuple[float, float, float, float]:
+    """(engine sizing cost, settled full-LP cost, relaxed LP cost, LP seconds) [EUR/yr]."""
+    from apps.engine import api
+    from apps.engine.sizing import reference_sizing, size_system
+
+    captured = {}
+    original = api.size_system
+
+    def spy(problem):
+        captured["problem"] = problem
+        return original(problem)
+
+    api.size_system = spy
+    try:
+        run_scan(inputs)
+    finally:
+        api.size_system = original
+    problem = captured["problem"]
+    fast = size_system(problem).best.annual_cost
+    ref = reference_sizing(problem)
+    return fast, ref.settled.annual_cost, ref.relaxed.annual_cost, ref.seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--no-reference", action="store_true")
+    args = parser.parse_args()
+    print(f"engine benchmark: {args.repeats} timed runs per case after one warm-up")
+    all_cases = cases()
+    for name, inputs in all_cases.items():
+        times, peak_mb, result = _time_case(inputs, args.repeats)
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        b = result.battery
+        print(
+            f"{name:30s} median {statistics.median(times):6.3f} s  max {max(times):6.3f} s  "
+            f"peak traced {peak_mb:5.1f} MB  max RSS so far {rss_mb:5.0f} MB | "
+            f"PV {[a.panel_count for a in result.new_pv]} battery "
+            f"{(b.capacity_kwh if b else 0):.1f} kWh  payback {result.finance.payback_years}"
+        )
+    if args.no_reference:
+        return
+    print("full-year LP reference (cvxpy + Clarabel), cost-savings cases:")
+    for name, inputs in all_cases.items():
+        if inputs.goal != "cost-savings":
+            continue
+        fast, settled, relaxed, seconds = _reference(inputs)
+        print(
+            f"{name:30s} sizing {fast:8.2f} EUR/yr | full LP settled {settled:8.2f} ratio {fast / settled:.5f}"
+            f" | relaxed LP bound {relaxed:8.2f} ratio {fast / relaxed:.5f} | LP time {seconds:5.1f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()
