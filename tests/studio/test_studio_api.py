@@ -482,3 +482,17 @@ def test_member_sees_the_organizations_profiles(owner, member):
 
 def test_anonymous_is_rejected(anon):
     assert anon.get("/v1/studio-profiles").status_code in (401, 403)
+
+
+def test_admin_pages(owner, profile_id, admin_client):
+    owner.key_client().post(f"/v1/studio-profiles/{profile_id}/layers", {"presetId": "ev"}, format="json")
+    assert admin_client.get("/admin/studio/studioprofile/").status_code == 200
+    assert admin_client.get(f"/admin/studio/studioprofile/{profile_id}/change/").status_code == 200
+
+
+def test_empty_profile_chart_and_csv_400(client):
+    pid = client.post("/v1/studio-profiles", {}, format="json").json()["id"]
+    for url in (f"/v1/studio-profiles/{pid}/chart?view=year", f"/v1/studio-profiles/{pid}/export-csv"):
+        response = client.get(url)
+        assert response.status_code == 400 and response.json()["code"] == "base_profile_required"
+    assert client.get(f"/v1/studio-profiles/{pid}").json()["baseline"] is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.engine.timebase import HOURS
@@ -12,6 +13,7 @@ from apps.studio.models import StudioLayer, StudioProfile
 # --- Inputs ---------------------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "array", "items": {"type": "number", "minimum": 0}, "maxItems": HOURS})
 class HourlyArrayField(serializers.Field):
     """8760 finite numbers ≥ 0 [kWh per hour] → numpy array (validated in one vectorised pass)."""
 
@@ -44,6 +46,14 @@ class HourlyArrayField(serializers.Field):
         super().__init__(*args, **kwargs)
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "minItems": 7,
+        "maxItems": 7,
+        "items": {"type": "array", "minItems": 12, "maxItems": 12, "items": {"type": "boolean"}},
+    }
+)
 class ScheduleField(serializers.Field):
     """7×12 booleans: days Monday..Sunday × months January..December."""
 
