@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
 HOURS = 8760
 LOCAL = timezone(timedelta(hours=1))
+WALL_CLOCK = ZoneInfo("Europe/Amsterdam")
 ENERGY_SERIES = (
     "consumption",
     "solar_used_onsite",
@@ -92,7 +94,7 @@ def breakdown(
     if start is None:
         start = datetime(year, 1, 1, tzinfo=LOCAL)
     elif start.tzinfo is not None:
-        start = start.astimezone(LOCAL)
+        start = start.astimezone(WALL_CLOCK)  # the calendar day as the household sees it
     first, buckets = _window(start, interval, year)
     offset = _hour_of_year(first)
     hours = sum(n for _, n in buckets)
