@@ -257,3 +257,23 @@ def test_signature_known_vector():
     assert sign_webhook_body("key", b"The quick brown fox jumps over the lazy dog") == (
         "sha1=de7c9b85b8b78aa6bc8a7a36f70a90701c9db4d9"
     )
+
+
+def test_disconnect_vendor_removes_only_that_vendor(fake, retry):
+    handle = fake("enode")
+    client = make_client(handle, retry)
+    client.disconnect_vendor(fe.DEMO_USER, "HUAWEI")
+    assert client.list_batteries(user_id=fe.DEMO_USER) == []
+    assert len(client.list_inverters(user_id=fe.DEMO_USER)) == 1
+
+
+def test_inverter_daily_month(fake, retry):
+    handle = fake("enode")
+    client = make_client(handle, retry)
+    inverter = client.list_inverters(user_id=fe.DEMO_USER)[0]
+    daily = client.get_inverter_daily(inverter.vendor_id, 2025, 6)
+    assert len(daily) == 30
+    june = hh.hourly(
+        "pv", pd.Timestamp("2025-05-31 22:00", tz="UTC"), pd.Timestamp("2025-06-30 22:00", tz="UTC")
+    )
+    assert daily.sum() == pytest.approx(june.sum(), abs=0.05)

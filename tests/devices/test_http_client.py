@@ -88,3 +88,18 @@ def test_fake_control_endpoints_over_http(vendor):
         assert http.get(f"{base_url}/_fake/requests").json() == []
     finally:
         stop()
+
+
+def test_clients_and_fakes_import_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import apps.devices.clients.enode, apps.devices.clients.enphase, "
+        "apps.devices.clients.pod, apps.devices.fakes.server, apps.devices.fakes.enode, "
+        "apps.devices.fakes.enphase, apps.devices.fakes.pod; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework', 'dramatiq')); "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -21,6 +21,7 @@ import email.utils
 import logging
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -459,18 +460,20 @@ class ClientCredentialsAuth:
         self.store = store or MemoryTokenStore()
         self.skew = skew
         self._token: Token | None = None
+        self._lock = threading.Lock()  # one token fetch at a time when threads share the client
         http.secrets.append(client_secret)
 
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(client_id={self.client_id!r}, token_url={self.token_url!r})"
 
     def token(self) -> Token:
-        now = self.http.clock()
-        if self._token is None:
-            self._token = self.store.load()
-        if self._token is not None and self._token.is_fresh(now, self.skew):
-            return self._token
-        return self.fetch()
+        with self._lock:
+            now = self.http.clock()
+            if self._token is None:
+                self._token = self.store.load()
+            if self._token is not None and self._token.is_fresh(now, self.skew):
+                return self._token
+            return self.fetch()
 
     def fetch(self) -> Token:
         data = {"grant_type": "client_credentials"}
@@ -508,8 +511,9 @@ class ClientCredentialsAuth:
         return self.token().authorization
 
     def invalidate(self) -> bool:
-        self._token = None
-        self.store.save(None)
+        with self._lock:
+            self._token = None
+            self.store.save(None)
         return True
 
 

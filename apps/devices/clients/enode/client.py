@@ -27,6 +27,7 @@ from .parsers import (
     LinkSession,
     _parse_asset,
     _parse_hem_statistics,
+    _parse_inverter_daily,
     _parse_inverter_statistics,
     _parse_link_session,
     _parse_page,
@@ -221,6 +222,16 @@ class EnodeClient:
             params=params,
             what="get inverter statistics",
         )
+
+    def get_inverter_daily(self, inverter_id: str, year: int, month: int) -> pd.Series:
+        """Daily production [kWh] of one month (DAY resolution), indexed by local day start in UTC."""
+        body = self.http.json(
+            "GET",
+            PATHS["inverter_statistics"].format(inverter_id=inverter_id),
+            params={"year": f"{year:04d}", "month": f"{month:02d}"},
+            what="get inverter statistics",
+        )
+        return _parse_inverter_daily(body)
 
     def get_inverter_production(self, inverter_id: str, start: dt.date, end: dt.date) -> pd.Series:
         """Hourly production [kWh], UTC, for local days ``start`` .. ``end`` inclusive (one call a day)."""
