@@ -1,0 +1,142 @@
+"""run_scan end to end on the seed's example body: conservation every hour, report fields, infeasible
+goals, studio input, and that the engine imports nothing of Django."""
+
+import subprocess
+import sys
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from apps.engine import defaults as d
+from apps.engine.api import run_scan
+from apps.engine.types import (
+    BatteryInput,
+    ExistingPvArray,
+    KnownConsumption,
+    Location,
+    NewPvArray,
+    ScanInputs,
+    StudioConsumption,
+    TariffInput,
+)
+
+SEED = ScanInputs(
+    location=Location(52.3676, 4.9041),
+    consumption=KnownConsumption(yearly_kwh=3500, yearly_export_kwh=800),
+    existing_pv=(ExistingPvArray("existing_pv_1", 10, 400, 35, 180, 14),),
+    new_pv=(NewPvArray("new_pv_1", 0, 10, 400, 35, 180, cost_per_kwp=1000, system_losses=14),),
+    tariff=TariffInput(type="flat", flat_eur_per_kwh=0.28, feed_in_eur_per_kwh=0.1, taxes_included=True),
+    battery=BatteryInput(
+        capacity_kwh=10,
+        power_rating_kw=10,
+        min_capacity_kwh=5,
+        min_power_rating_kw=5,
+        minimum_charge_level=20,
+        roundtrip_efficiency=92,
+        cost_per_kwh=550,
+        brand_name="Tesla",
+        model_name="Powerwall 3",
+    ),
+    goal="self-sufficiency",
+    renewable_electricity_min_fraction=0.5,
+    analysis_years=25,
+    include_pv_maintenance_costs=True,
+    include_battery_maintenance_costs=True,
+)
+
+
+@pytest.fixture(scope="module")
+def seed_result():
+    return run_scan(SEED)
+
+
+def _assert_conservation(result):
+    s = result.series
+    # Design §4: load = PV used on site + battery used on site + grid used on site, and
+    # PV = used on site + stored + exported + wasted, every hour.
+    assert np.allclose(s.consumption, s.solar_used_onsite + s.battery_used_onsite + s.grid_used_onsite, atol=1e-9)
+    assert np.allclose(s.solar_production, s.solar_used_onsite + s.solar_stored + s.solar_exported + s.solar_wasted, atol=1e-9)
+    for name in ("solar_used_onsite", "solar_stored", "solar_exported", "solar_wasted", "grid_used_onsite", "grid_stored", "battery_used_onsite"):
+        assert getattr(s, name).min() >= -1e-9, name
+        assert getattr(s, name).shape == (8760,)
+    if result.battery is not None:
+        b = result.battery
+        level = s.battery_level
+        eta = np.sqrt(b.roundtrip_efficiency_pct / 100)
+        # Battery: level[t] = level[t-1] + eta·stored - discharged/eta (cyclic year).
+        expected = np.roll(level, 1) + eta * (s.solar_stored + s.grid_stored) - s.battery_used_onsite / eta
+        assert np.allclose(level, expected, atol=1e-6)
+        assert level.min() >= b.capacity_kwh * b.min_charge_level_pct / 100 - 1e-6
+        assert level.max() <= b.capacity_kwh + 1e-6
+
+
+def test_seed_body_runs_and_conserves_energy(seed_result):
+    r = seed_result
+    assert r.status == "optimal" and r.reason is None
+    assert r.engine_version == d.ENGINE_VERSION
+    assert r.weather_source == "offline"
+    _assert_conservation(r)
+    assert r.yearly_usage_kwh == pytest.approx(r.series.consumption.sum())
+    assert r.grid_import_kwh <= r.grid_import_kwh_bau
+    assert 0 <= r.self_sufficiency_bau <= r.self_sufficiency <= 1
+    assert len(r.new_pv) == 1 and 0 <= r.new_pv[0].panel_count <= 10
+    assert r.existing_pv[0].installed_kwp == pytest.approx(4.0)
+    assert 700 < r.existing_pv[0].specific_yield_kwh_per_kwp < 1100  # Dutch south roof, kWh/kWp/yr
+
+
+def test_seed_body_report_fields(seed_result):
+    r = seed_result
+    f = r.finance
+    assert len(f.yearly_cashflows) == 26 and len(f.cumulative_cashflows) == 26
+    assert f.cumulative_cashflows[-1] == pytest.approx(sum(f.yearly_cashflows))
+    assert f.baseline_lifecycle_cost - f.lifecycle_total_cost == pytest.approx(f.npv, rel=1e-9, abs=1e-6)
+    assert len(r.bill.monthly_energy) == 12 and len(r.monthly_co2_savings_kg) == 12
+    assert r.bill.total == pytest.approx(sum(r.bill.monthly_energy) + sum(r.bill.monthly_demand) + sum(r.bill.monthly_fixed))
+    assert {(s.tariff_type, s.with_battery) for s in r.scenarios} == {
+        ("flat", False), ("flat", True), ("dynamic", False), ("dynamic", True)
+    }
+    assert r.payback_range is not None
+    for key in ("discountRate", "priceEscalation", "pvDegradationPerYear", "gridCarbonIntensityKgPerKwh", "netMeteringYears"):
+        assert key in r.assumptions
+    # A 2026 scan starts in 2027: no net metering in any analysis year (salderingsregeling ends 2027).
+    assert r.assumptions["netMeteringYears"] == []
+    assert r.co2["co2_saved_kg"] >= 0
+
+
+def test_seed_body_self_sufficiency_takes_battery(seed_result):
+    # Goal self-sufficiency: grid import first → the largest useful battery is chosen.
+    assert seed_result.battery is not None
+    b = seed_result.battery
+    assert 5 <= b.capacity_kwh <= 10 and b.cycles_per_year > 50
+    assert 0 < b.state_of_health_end_pct <= 100
+    assert b.brand_name == "Tesla"
+
+
+def test_cost_savings_flat_and_dynamic_conserve_energy():
+    for tariff in (SEED.tariff, TariffInput(type="dynamic")):
+        r = run_scan(replace(SEED, goal="cost-savings", tariff=tariff))
+        assert r.status == "optimal"
+        _assert_conservation(r)
+        assert np.all(r.series.grid_stored == 0)  # grid charging not allowed in the seed body
+
+
+def test_infeasible_goal_is_a_result_not_an_exception():
+    r = run_scan(replace(SEED, goal="renewable-minimum", renewable_electricity_min_fraction=0.99, battery=None))
+    assert r.status == "infeasible"
+    assert "99%" in r.reason
+    assert r.series is None and r.finance is None
+
+
+def test_studio_profile_input():
+    hourly = np.full(8760, 4000 / 8760)
+    r = run_scan(replace(SEED, consumption=StudioConsumption(hourly_kwh=hourly), existing_pv=(), goal="cost-savings"))
+    assert r.status == "optimal"
+    assert r.yearly_usage_kwh == pytest.approx(4000)
+    _assert_conservation(r)
+
+
+def test_engine_imports_no_django():
+    code = "import sys, apps.engine.api; print(any(m.startswith(('django', 'rest_framework', 'dramatiq')) for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
