@@ -23,6 +23,7 @@ import random
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -272,7 +273,14 @@ class VendorHttp:
         self.rate_limit = rate_limit
         self.error_detail = error_detail
         self.default_headers = dict(default_headers or {})
-        self.secrets = [s for s in secrets if s]
+        self.secrets = [s for s in secrets if s]  # configured secrets, kept for the client's life
+        self._recent_secrets: deque[str] = deque(maxlen=32)  # tokens and codes seen lately
+
+    def remember_secret(self, *values: str | None) -> None:
+        """Values to scrub from error details (tokens, codes); the newest 32 are kept."""
+        for value in values:
+            if value and value not in self._recent_secrets:
+                self._recent_secrets.append(value)
 
     def close(self) -> None:
         if self._own_client:
@@ -284,7 +292,7 @@ class VendorHttp:
         return f"{self.base_url}/{path.lstrip('/')}"
 
     def _detail(self, response: httpx.Response) -> str:
-        return redact(self.error_detail(response), *self.secrets)
+        return redact(self.error_detail(response), *self.secrets, *self._recent_secrets)
 
     def request(
         self,
@@ -461,7 +469,8 @@ class ClientCredentialsAuth:
         self.skew = skew
         self._token: Token | None = None
         self._lock = threading.Lock()  # one token fetch at a time when threads share the client
-        http.secrets.append(client_secret)
+        if client_secret not in http.secrets:
+            http.secrets.append(client_secret)
 
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(client_id={self.client_id!r}, token_url={self.token_url!r})"
@@ -502,7 +511,7 @@ class ClientCredentialsAuth:
                 detail=exc.detail,
             ) from None
         token = Token.from_token_response(body, now=self.http.clock(), vendor=self.http.vendor)
-        self.http.secrets.append(token.access_token)
+        self.http.remember_secret(token.access_token)
         self._token = token
         self.store.save(token)
         return token

@@ -236,7 +236,7 @@ class EnphaseClient:
                 detail=exc.detail,
             ) from None
         token = Token.from_token_response(body, now=self.http.clock(), vendor=VENDOR)
-        self.http.secrets.extend([token.access_token, token.refresh_token])
+        self.http.remember_secret(token.access_token, token.refresh_token)
         return token
 
     def exchange_code(self, code: str, *, state: str | None, expected_state: str | None) -> Token:
@@ -244,7 +244,7 @@ class EnphaseClient:
         check_oauth_state(state, expected_state)
         if not code:
             raise VendorInputError("the callback carried no authorization code", vendor=VENDOR)
-        self.http.secrets.append(code)
+        self.http.remember_secret(code)
         token = self._token_request(
             {"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri},
             "exchange the authorization code",
