@@ -1,0 +1,148 @@
+"""Outgoing webhooks: Standard Webhooks signatures verified by the standardwebhooks package on a local
+receiver, attempts logged, retries on 5xx, replay from admin."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from standardwebhooks import Webhook
+
+from apps.organizations.jobs import WEBHOOK_MAX_RETRIES, deliver_webhook
+from apps.organizations.models import WebhookDelivery
+from apps.organizations.services import webhook_endpoint_create
+from apps.organizations.webhooks import WebhookDeliveryFailed, webhook_deliver, webhook_emit
+
+from .conftest import complete_scan
+
+
+class Receiver:
+    """A tiny HTTP server on 127.0.0.1 answering the queued status codes (then 200), recording requests."""
+
+    def __init__(self, statuses=()):
+        self.statuses = list(statuses)
+        self.requests: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/solarscan"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def test_scan_completed_is_signed_per_standard_webhooks(owner, receiver, seed_result):
+    endpoint = webhook_endpoint_create(organization=owner.organization, url=receiver.url, events=[])
+    scan = complete_scan(owner.organization, seed_result)
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint, event_type="scan.completed")
+    webhook_deliver(delivery_id=delivery.id)
+
+    headers, raw = receiver.requests[0]
+    payload = Webhook(endpoint.secret).verify(raw, headers)  # raises if the signature is wrong
+    assert payload["type"] == "scan.completed"
+    assert payload["data"]["scanId"] == scan.id and payload["data"]["status"] == "completed"
+    assert payload["data"]["selfSufficiency"] == scan.self_sufficiency
+    assert headers["webhook-id"] == f"msg_{delivery.id}" and headers["webhook-signature"].startswith("v1,")
+    # A tampered body does not verify.
+    with pytest.raises(Exception, match="signature"):
+        Webhook(endpoint.secret).verify(raw.replace(scan.id.encode(), b"c" * 25), headers)
+    delivery.refresh_from_db()
+    assert delivery.status == "succeeded" and delivery.attempt_count == 1 and delivery.last_status_code == 200
+
+
+def test_failed_attempt_is_logged_and_retried(owner):
+    receiver = Receiver(statuses=[500])
+    try:
+        endpoint = webhook_endpoint_create(
+            organization=owner.organization, url=receiver.url, events=["scan.failed"]
+        )
+        (delivery,) = webhook_emit(
+            organization=owner.organization, event_type="scan.failed", data={"scanId": "x"}
+        )
+        with pytest.raises(WebhookDeliveryFailed):
+            webhook_deliver(delivery_id=delivery.id)  # the actor raises, so Dramatiq retries with backoff
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempt_count, delivery.last_status_code) == ("failed", 1, 500)
+        assert delivery.attempts[0]["statusCode"] == 500 and delivery.attempts[0]["error"] == "HTTP 500"
+        webhook_deliver(delivery_id=delivery.id)  # the retry
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempt_count) == ("succeeded", 2)
+        ids = {headers["webhook-id"] for headers, _ in receiver.requests}
+        assert ids == {delivery.message_id}  # the same id on every attempt, so receivers can dedupe
+        for headers, raw in receiver.requests:
+            Webhook(endpoint.secret).verify(raw, headers)
+        webhook_deliver(delivery_id=delivery.id)  # delivered: nothing is sent again
+        assert len(receiver.requests) == 2
+    finally:
+        receiver.close()
+    assert deliver_webhook.options["max_retries"] == WEBHOOK_MAX_RETRIES > 0
+
+
+def test_unreachable_endpoint_is_logged(owner):
+    webhook_endpoint_create(organization=owner.organization, url="http://127.0.0.1:9/closed", events=[])
+    (delivery,) = webhook_emit(organization=owner.organization, event_type="scan.completed", data={})
+    with pytest.raises(WebhookDeliveryFailed):
+        webhook_deliver(delivery_id=delivery.id)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and "ConnectError" in delivery.attempts[0]["error"]
+
+
+def test_only_active_subscribed_endpoints_receive(owner, outsider):
+    wanted = webhook_endpoint_create(
+        organization=owner.organization, url="http://127.0.0.1:9/a", events=["scan.completed"]
+    )
+    webhook_endpoint_create(
+        organization=owner.organization, url="http://127.0.0.1:9/b", events=["share.viewed"]
+    )
+    inactive = webhook_endpoint_create(organization=owner.organization, url="http://127.0.0.1:9/c", events=[])
+    inactive.active = False
+    inactive.save()
+    webhook_endpoint_create(organization=outsider.organization, url="http://127.0.0.1:9/d", events=[])
+    deliveries = webhook_emit(organization=owner.organization, event_type="scan.completed", data={})
+    assert [d.endpoint_id for d in deliveries] == [wanted.id]
+
+
+def test_admin_replay_action(owner, admin_client, django_capture_on_commit_callbacks, stub_broker):
+    webhook_endpoint_create(organization=owner.organization, url="http://127.0.0.1:9/a", events=[])
+    (delivery,) = webhook_emit(organization=owner.organization, event_type="scan.completed", data={})
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="succeeded")
+    assert admin_client.get("/admin/organizations/webhookdelivery/").status_code == 200
+    assert admin_client.get(f"/admin/organizations/webhookdelivery/{delivery.pk}/change/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/organizations/webhookdelivery/",
+            {"action": "replay_deliveries", "_selected_action": [delivery.pk]},
+        )
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    import dramatiq
+
+    message = dramatiq.Message.decode(stub_broker.queues["webhooks"].get_nowait())
+    assert message.actor_name == "deliver_webhook" and message.args == (delivery.pk,)
+    assert json.dumps(delivery.payload)
+
+
+def test_scan_admin_pages(admin_client, completed):
+    assert admin_client.get("/admin/scans/scan/").status_code == 200
+    assert admin_client.get(f"/admin/scans/scan/{completed.pk}/change/").status_code == 200
