@@ -245,3 +245,14 @@ def test_no_consumption_meter_is_204(fake, retry):
     client = linked(handle, retry)
     assert client.get_consumption_lifetime(1765) is None
     assert client.get_daily_consumption(1765, dt.date(2025, 1, 1), dt.date(2025, 1, 2)).empty
+
+
+def test_concurrent_refresh_race_uses_the_winners_token(fake, retry):
+    handle = fake("enphase")
+    store = MemoryTokenStore()
+    worker_a = linked(handle, retry, token_store=store)
+    worker_b = make_client(handle, retry, token_store=store)
+    stale = store.token  # both workers read this token, then both refresh it
+    winner = worker_a.refresh(stale)
+    assert worker_b.refresh(stale) == winner  # B's grant is refused (rotated), B takes A's token
+    assert worker_b.get_system_summary(1765).system_id == "1765"

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+import threading
 import time
 from collections import deque
 from collections.abc import Mapping
@@ -167,6 +168,7 @@ class EnphaseClient:
         self.redirect_uri = redirect_uri
         self.user_id = user_id
         self.token_store = token_store or MemoryTokenStore()
+        self._refresh_lock = threading.RLock()
         self.http = VendorHttp(
             VENDOR,
             api_url,
@@ -252,22 +254,39 @@ class EnphaseClient:
         self.token_store.save(token)
         return token
 
-    def refresh(self) -> Token:
-        """Use the stored refresh token for a new access token (and store the rotated pair)."""
-        current = self.token_store.load()
-        if current is None or not current.refresh_token:
-            raise VendorAuthError(
-                "the Enlighten access expired and there is no refresh token; link the system again",
-                vendor=VENDOR,
-            )
-        token = self._token_request(
-            {"grant_type": "refresh_token", "refresh_token": current.refresh_token},
-            "refresh the access token",
-        )
-        if not token.refresh_token:
-            token.refresh_token = current.refresh_token
-        self.token_store.save(token)
-        return token
+    def refresh(self, current: Token | None = None) -> Token:
+        """Use the refresh token for a new access token (and store the rotated pair).
+
+        Enlighten rotates refresh tokens, so two workers refreshing at once race: the loser's grant
+        is refused. When that happens and the store meanwhile holds a newer, fresh token (the
+        winner's), that token is used instead of failing. (A database store should still serialise
+        refreshes, e.g. with ``select_for_update``.)
+        """
+        with self._refresh_lock:
+            current = current or self.token_store.load()
+            if current is None or not current.refresh_token:
+                raise VendorAuthError(
+                    "the Enlighten access expired and there is no refresh token; link the system again",
+                    vendor=VENDOR,
+                )
+            try:
+                token = self._token_request(
+                    {"grant_type": "refresh_token", "refresh_token": current.refresh_token},
+                    "refresh the access token",
+                )
+            except VendorAuthError:
+                stored = self.token_store.load()
+                if (
+                    stored is not None
+                    and stored.refresh_token != current.refresh_token
+                    and stored.is_fresh(self.http.clock())
+                ):
+                    return stored
+                raise
+            if not token.refresh_token:
+                token.refresh_token = current.refresh_token
+            self.token_store.save(token)
+            return token
 
     # -------------------------------------------------------------------------------------- calls
 
