@@ -18,7 +18,7 @@ demand charge (a max per month), both convex, so the sizing can use the same ter
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -316,15 +316,27 @@ class LevelisedTariff:
     terms: tuple[tuple[float, ResolvedTariff], ...]
 
     def energy_cost(self, grid_import: np.ndarray, grid_export: np.ndarray) -> np.ndarray | float:
-        """Levelised yearly energy cost [EUR/yr] (vectorised like ``energy_cost``)."""
-        return sum(w * energy_cost(grid_import, grid_export, t) for w, t in self.terms)
+        """Levelised yearly energy cost [EUR/yr] (vectorised like ``energy_cost``): the linear part with
+        the folded hourly weights, then each regime's netting credit and the demand charge."""
+        imp = np.asarray(grid_import, dtype=float)
+        exp = np.asarray(grid_export, dtype=float)
+        cost = imp @ self.import_weights - exp @ self.export_weights
+        netting = [(w, t) for w, t in self.terms if t.net_metering]
+        if netting:
+            netted = np.minimum(imp.sum(axis=-1), exp.sum(axis=-1))
+            cost = cost - sum(w * t.net_metering_value for w, t in netting) * netted
+        rate = self.demand_rate
+        if rate > 0:
+            peaks = np.maximum(monthly_peaks(imp), self.demand_floor_kw)
+            cost = cost + rate * peaks.mean(axis=-1)
+        return cost
 
-    @property
+    @cached_property
     def import_weights(self) -> np.ndarray:
         """Hourly weight of one imported kWh [EUR/kWh] (linear part)."""
         return sum(w * t.import_price for w, t in self.terms)
 
-    @property
+    @cached_property
     def export_weights(self) -> np.ndarray:
         """Hourly value of one exported kWh after feed-in costs [EUR/kWh] (linear part)."""
         return sum(w * t.net_export_price for w, t in self.terms)

@@ -55,9 +55,23 @@ def _assert_conservation(result):
     s = result.series
     # Design §4: load = PV used on site + battery used on site + grid used on site, and
     # PV = used on site + stored + exported + wasted, every hour.
-    assert np.allclose(s.consumption, s.solar_used_onsite + s.battery_used_onsite + s.grid_used_onsite, atol=1e-9)
-    assert np.allclose(s.solar_production, s.solar_used_onsite + s.solar_stored + s.solar_exported + s.solar_wasted, atol=1e-9)
-    for name in ("solar_used_onsite", "solar_stored", "solar_exported", "solar_wasted", "grid_used_onsite", "grid_stored", "battery_used_onsite"):
+    assert np.allclose(
+        s.consumption, s.solar_used_onsite + s.battery_used_onsite + s.grid_used_onsite, atol=1e-9
+    )
+    assert np.allclose(
+        s.solar_production,
+        s.solar_used_onsite + s.solar_stored + s.solar_exported + s.solar_wasted,
+        atol=1e-9,
+    )
+    for name in (
+        "solar_used_onsite",
+        "solar_stored",
+        "solar_exported",
+        "solar_wasted",
+        "grid_used_onsite",
+        "grid_stored",
+        "battery_used_onsite",
+    ):
         assert getattr(s, name).min() >= -1e-9, name
         assert getattr(s, name).shape == (8760,)
     if result.battery is not None:
@@ -92,12 +106,23 @@ def test_seed_body_report_fields(seed_result):
     assert f.cumulative_cashflows[-1] == pytest.approx(sum(f.yearly_cashflows))
     assert f.baseline_lifecycle_cost - f.lifecycle_total_cost == pytest.approx(f.npv, rel=1e-9, abs=1e-6)
     assert len(r.bill.monthly_energy) == 12 and len(r.monthly_co2_savings_kg) == 12
-    assert r.bill.total == pytest.approx(sum(r.bill.monthly_energy) + sum(r.bill.monthly_demand) + sum(r.bill.monthly_fixed))
+    assert r.bill.total == pytest.approx(
+        sum(r.bill.monthly_energy) + sum(r.bill.monthly_demand) + sum(r.bill.monthly_fixed)
+    )
     assert {(s.tariff_type, s.with_battery) for s in r.scenarios} == {
-        ("flat", False), ("flat", True), ("dynamic", False), ("dynamic", True)
+        ("flat", False),
+        ("flat", True),
+        ("dynamic", False),
+        ("dynamic", True),
     }
     assert r.payback_range is not None
-    for key in ("discountRate", "priceEscalation", "pvDegradationPerYear", "gridCarbonIntensityKgPerKwh", "netMeteringYears"):
+    for key in (
+        "discountRate",
+        "priceEscalation",
+        "pvDegradationPerYear",
+        "gridCarbonIntensityKgPerKwh",
+        "netMeteringYears",
+    ):
         assert key in r.assumptions
     # A 2026 scan starts in 2027: no net metering in any analysis year (salderingsregeling ends 2027).
     assert r.assumptions["netMeteringYears"] == []
@@ -122,7 +147,9 @@ def test_cost_savings_flat_and_dynamic_conserve_energy():
 
 
 def test_infeasible_goal_is_a_result_not_an_exception():
-    r = run_scan(replace(SEED, goal="renewable-minimum", renewable_electricity_min_fraction=0.99, battery=None))
+    r = run_scan(
+        replace(SEED, goal="renewable-minimum", renewable_electricity_min_fraction=0.99, battery=None)
+    )
     assert r.status == "infeasible"
     assert "99%" in r.reason
     assert r.series is None and r.finance is None
@@ -130,7 +157,9 @@ def test_infeasible_goal_is_a_result_not_an_exception():
 
 def test_studio_profile_input():
     hourly = np.full(8760, 4000 / 8760)
-    r = run_scan(replace(SEED, consumption=StudioConsumption(hourly_kwh=hourly), existing_pv=(), goal="cost-savings"))
+    r = run_scan(
+        replace(SEED, consumption=StudioConsumption(hourly_kwh=hourly), existing_pv=(), goal="cost-savings")
+    )
     assert r.status == "optimal"
     assert r.yearly_usage_kwh == pytest.approx(4000)
     _assert_conservation(r)

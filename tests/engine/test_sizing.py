@@ -38,7 +38,13 @@ def _profiles(hours: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     return load, pv_yield
 
 
-def _problem(tariff: TariffInput, battery: BatteryInput | None = None, goal="cost-savings", fraction=None, max_panels=12):
+def _problem(
+    tariff: TariffInput,
+    battery: BatteryInput | None = None,
+    goal="cost-savings",
+    fraction=None,
+    max_panels=12,
+):
     load, pv_yield = _profiles(T)
     lev = levelise(tariff, 2030, 20, 0.05, 0.0, hours=T)
     return SizingProblem(
@@ -58,9 +64,15 @@ def _problem(tariff: TariffInput, battery: BatteryInput | None = None, goal="cos
 
 
 FLAT = TariffInput(flat_eur_per_kwh=0.30, feed_in_eur_per_kwh=0.05)
-DYNAMIC = TariffInput(type="dynamic", day_ahead_eur_per_kwh=np.array(reference_day_ahead()[START : START + T]))
+DYNAMIC = TariffInput(
+    type="dynamic", day_ahead_eur_per_kwh=np.array(reference_day_ahead()[START : START + T])
+)
 BATTERY = BatteryInput(
-    capacity_kwh=8.0, power_rating_kw=3.0, minimum_charge_level=10, roundtrip_efficiency=90, cost_per_kwh=300.0 * SCALE
+    capacity_kwh=8.0,
+    power_rating_kw=3.0,
+    minimum_charge_level=10,
+    roundtrip_efficiency=90,
+    cost_per_kwh=300.0 * SCALE,
 )
 
 
@@ -86,7 +98,9 @@ def test_greedy_equals_lp_on_flat_tariff():
     greedy = evaluate(problem, design, "greedy")
     lp = evaluate(problem, design, "lp")
     assert lp.annual_cost == pytest.approx(greedy.annual_cost, rel=1e-6)
-    fixed = replace(problem, battery=replace(BATTERY, capacity_kwh=5.0, min_capacity_kwh=5.0, min_power_rating_kw=3.0))
+    fixed = replace(
+        problem, battery=replace(BATTERY, capacity_kwh=5.0, min_capacity_kwh=5.0, min_power_rating_kw=3.0)
+    )
     ref = solve_reference_lp(fixed, with_battery=True, fixed_panels=(10,))
     assert ref.annual_cost == pytest.approx(greedy.annual_cost, rel=1e-5)
 
@@ -165,7 +179,8 @@ def test_renewable_minimum_meets_the_fraction_at_least_cost():
         e.annual_cost
         for p in range(13)
         for cap in [0.0, *np.arange(0.1, 8.0001, 0.1)]
-        if (e := evaluate(problem, Design((p,), round(float(cap), 3), 3.0 if cap else 0.0))).self_sufficiency >= 0.6
+        if (e := evaluate(problem, Design((p,), round(float(cap), 3), 3.0 if cap else 0.0))).self_sufficiency
+        >= 0.6
     )
     assert out.best.annual_cost <= best * 1.005
 
