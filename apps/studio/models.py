@@ -49,6 +49,9 @@ class StudioProfile(models.Model):
     layer_count = models.PositiveSmallIntegerField(default=0)
     has_solar_layer = models.BooleanField(default=False)
 
+    idempotency_key = models.CharField(
+        max_length=100, blank=True, help_text="Idempotency-Key of the create call"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -58,7 +61,10 @@ class StudioProfile(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["organization", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["organization", "-updated_at"]),
+            models.Index(fields=["organization", "idempotency_key"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -22,10 +22,12 @@ export, ``production_result`` the solar layer's production. Summary stats: ``tot
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import numpy as np
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from apps.common.errors import AppError
 from apps.common.ids import new_id
@@ -39,6 +41,7 @@ from apps.studio.templates_catalog import TEMPLATES, template_profile
 
 DEFAULT_LAT = 52.09
 DEFAULT_LON = 5.12
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
 _ID_RE = re.compile(r"^c[a-z0-9]{24}$")
 
 
@@ -148,10 +151,20 @@ def profile_create(
     year: int | None = None,
     lat: float | None = None,
     lon: float | None = None,
+    idempotency_key: str | None = None,
 ) -> StudioProfile:
-    from django.utils import timezone
-
+    """A new empty profile. A repeated ``idempotency_key`` (within IDEMPOTENCY_WINDOW) returns the profile
+    the first call created instead of a second one."""
+    if idempotency_key:
+        earlier = (
+            StudioProfile.objects.for_organization(organization)
+            .filter(idempotency_key=idempotency_key, created_at__gte=timezone.now() - IDEMPOTENCY_WINDOW)
+            .first()
+        )
+        if earlier is not None:
+            return earlier
     return StudioProfile.objects.create(
+        idempotency_key=(idempotency_key or "")[:100],
         organization=organization,
         user=user if getattr(user, "pk", None) else None,
         name=(name or "").strip() or _default_name(organization),
@@ -183,6 +196,7 @@ def profile_duplicate(*, profile: StudioProfile, user=None, name: str | None = N
     copy.pk = new_id()
     copy.user = user if getattr(user, "pk", None) else profile.user
     copy.name = (name or "").strip() or f"{profile.name} (kopie)"
+    copy.idempotency_key = ""
     copy._state.adding = True
     copy.save(force_insert=True)
     for layer in layers:

@@ -61,6 +61,15 @@ def test_create_defaults_and_shape(client, owner):
     assert client.post("/v1/studio-profiles", {}, format="json").json()["name"] == "Profiel 3"
 
 
+def test_create_is_idempotent_with_a_key(client, outsider):
+    first = client.post("/v1/studio-profiles", {"name": "A"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post("/v1/studio-profiles", {"name": "A"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+    other = outsider.key_client().post("/v1/studio-profiles", {}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert other.json()["id"] != first.json()["id"]
+    assert client.get("/v1/studio-profiles").json()["total"] == 1
+
+
 def test_jwt_create_sets_user(owner):
     body = owner.jwt_client().post("/v1/studio-profiles", {"name": "x"}, format="json").json()
     assert body["userId"] == str(owner.user.pk)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from apps.common.errors import AppError, NotFound
-from apps.studio.meterfiles.synthetic import generic_csv, synthetic_data
+from apps.studio.meterfiles.synthetic import fluvius_csv, generic_csv, homewizard_csv, synthetic_data
 from apps.studio.models import StudioProfile
 from apps.studio.selectors import studio_profile_for_scan
 
@@ -51,6 +51,39 @@ def test_generic_csv_upload_totals_equal_the_files(client, year_data):
     assert after["totalKwh"] - after["totalExportKwh"] == pytest.approx(
         year_data.total_import_kwh - year_data.total_export_kwh + 0.5 * 8760, abs=0.1
     )
+
+
+@pytest.mark.parametrize("make", [fluvius_csv, homewizard_csv], ids=["fluvius", "homewizard"])
+def test_meter_exports_upload(client, year_data, make):
+    pid = client.post("/v1/studio-profiles", {}, format="json").json()["id"]
+    response = _upload(client, pid, make(year_data))
+    assert response.status_code == 201, response.content
+    # a full year in the file: the profile's totals are the file's totals
+    assert response.json()["totalKwh"] == pytest.approx(year_data.total_import_kwh, abs=0.01)
+    assert response.json()["totalExportKwh"] == pytest.approx(year_data.total_export_kwh, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("sample", "code"),
+    [
+        ("p1_telegram.txt", "p1_telegram"),
+        ("fluvius_gas.csv", "gas"),
+        ("daily_homewizard.csv", "daily"),
+        ("generic_bad_rows.csv", "bad_rows"),
+        ("fluvius_newest_quarter.csv", "too_short"),
+    ],
+)
+def test_sample_rejections_carry_the_parsers_code(client, sample, code):
+    from pathlib import Path
+
+    path = Path(__file__).parent / "samples" / sample
+    if not path.exists():
+        pytest.skip("meter-file sample not present")
+    pid = client.post("/v1/studio-profiles", {}, format="json").json()["id"]
+    response = _upload(client, pid, path.read_bytes(), sample)
+    assert response.status_code == 400 and response.json()["code"] == code
+    assert response.json()["errors"]["file"][0] == response.json()["detail"]
+    assert StudioProfile.objects.get(pk=pid).base_profile_type == ""
 
 
 def test_rejected_upload_changes_nothing(client):

@@ -54,10 +54,19 @@ class StudioProfileViewSet(TenantScopedViewSet):
 
     # list / retrieve come from the ModelViewSet
 
-    @extend_schema(request=s.CreateProfileSerializer, responses={201: s.StudioProfileSerializer})
+    @extend_schema(
+        request=s.CreateProfileSerializer,
+        responses={201: s.StudioProfileSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+    )
     def create(self, request, *args, **kwargs):
         data = _valid(s.CreateProfileSerializer, request.data)
-        profile = services.profile_create(organization=request.organization, user=request.user, **data)
+        profile = services.profile_create(
+            organization=request.organization,
+            user=request.user,
+            idempotency_key=request.META.get("HTTP_IDEMPOTENCY_KEY") or None,
+            **data,
+        )
         return self._summary(profile, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.SaveStateSerializer, responses=s.StudioProfileSerializer)
