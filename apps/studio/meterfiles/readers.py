@@ -187,7 +187,10 @@ def _read_table(
                 io.StringIO(body),
                 sep=sep,
                 header=0 if header else None,
-                dtype=object,
+                # clean numeric columns become float64 in the C parser; anything else stays text
+                # and is parsed (and its bad rows reported) by _to_float
+                decimal="," if sep == ";" else ".",
+                low_memory=False,
                 keep_default_na=False,
                 na_values=[""],
                 skip_blank_lines=False,
@@ -210,7 +213,7 @@ def _read_table(
             f"{', '.join(map(str, skipped[:MAX_REPORTED_LINES]))}. Re-export the file without editing it.",
             lines=skipped[:MAX_REPORTED_LINES],
         )
-    if len(df) == 0 or df.isna().all(axis=None):
+    if len(df) == 0:
         raise MeterFileError(
             errors.EMPTY, "The file has a header but no data rows. Export the history again."
         )
@@ -218,8 +221,17 @@ def _read_table(
     return df, first_line
 
 
-def _blank_rows(df: pd.DataFrame) -> np.ndarray:
-    return df.isna().all(axis=1).to_numpy()
+def _blank_rows(df: pd.DataFrame, columns: list | None = None) -> np.ndarray:
+    """Rows empty in ``columns`` (the key columns: checking every column of an object frame costs more
+    than reading it); raises when no row has data."""
+    blank = np.ones(len(df), dtype=bool)
+    for col in columns if columns is not None else df.columns:
+        blank &= df[col].isna().to_numpy()
+    if blank.all():
+        raise MeterFileError(
+            errors.EMPTY, "The file has a header but no data rows. Export the history again."
+        )
+    return blank
 
 
 def _raise_bad(bad: np.ndarray, first_line: int, what: str) -> None:
@@ -242,7 +254,7 @@ def _raise_bad(bad: np.ndarray, first_line: int, what: str) -> None:
 
 def _uniques(col: pd.Series) -> tuple[np.ndarray, list[str]]:
     codes, uniq = pd.factorize(col)  # empty (NaN) -> -1
-    return codes, [str(u).strip() for u in uniq]
+    return codes, [str(u).strip() for u in np.asarray(uniq, dtype=object).tolist()]
 
 
 def _lookup(codes: np.ndarray, values: np.ndarray, fill) -> np.ndarray:
@@ -260,7 +272,9 @@ def _text(col: pd.Series) -> np.ndarray:
 
 
 def _to_float(col: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Numbers from text. Returns (values with NaN for empty or bad, bad mask)."""
+    """Numbers from a column (already numeric, or text). Returns (values, NaN for empty or bad; bad mask)."""
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        return col.to_numpy(dtype=float, na_value=np.nan), np.zeros(len(col), dtype=bool)
     codes, uniq = _uniques(col)
     text = [u.replace(",", ".") for u in uniq] if decimal_comma else uniq
     vals = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce").to_numpy(dtype=float)
@@ -350,7 +364,7 @@ def read_fluvius(text: str, header_idx: int, sep: str) -> Grid:
             f"This looks like a Fluvius export but the columns {', '.join(missing)} are missing. Upload the "
             "'verbruikshistoriek' CSV as downloaded from mijn.fluvius.be.",
         )
-    blank = _blank_rows(df)
+    blank = _blank_rows(df, ["from_date", "register", "volume"])
     units = _text(df["unit"]) if "unit" in df.columns else np.full(len(df), "", dtype=object)
     gas_rows = np.isin(units, ["m³", "m3", "m^3"])
     if gas_rows.any() and not (units == "kwh").any():
@@ -444,7 +458,7 @@ def read_homewizard(text: str, header_idx: int, sep: str) -> Grid:
     time_col = cols["time"]
     imp_cols = [c for k, c in cols.items() if k.startswith("import")]
     exp_cols = [c for k, c in cols.items() if k.startswith("export")]
-    blank = _blank_rows(df)
+    blank = _blank_rows(df, [time_col, *imp_cols[:1]])
     local = _parse_local(df[time_col], ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "ISO8601"))
     bad = (local == _NAT) & ~blank
     values = {}
@@ -558,7 +572,7 @@ def read_dsmr_reader(text: str, header_idx: int, sep: str) -> Grid:
         raise MeterFileError(
             errors.UNKNOWN_FORMAT, f"No electricity columns found. Expected: {EXPECTED_FORMATS}."
         )
-    blank = _blank_rows(df)
+    blank = _blank_rows(df, [time_col, *imp_cols[:1]])
     utc = _parse_instants(df[time_col])
     bad = (utc == _NAT) & ~blank
     comma = sep != ","
@@ -659,7 +673,7 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     if has_header and any(ch.isdigit() for ch in first_field) and not any(ch.isalpha() for ch in first_field):
         raise unknown
     df, first_line = _read_table(text, header_idx, sep, header=has_header)
-    blank = _blank_rows(df)
+    blank = _blank_rows(df, list(df.columns[:2]))
     # drop trailing empty columns (lines ending with a delimiter)
     while df.shape[1] > 2 and df.iloc[:, -1].isna().all():
         df = df.iloc[:, :-1]
@@ -689,7 +703,9 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
             value_cols = value_cols[::-1]
     utc = _parse_instants(df[cols[0]], df[cols[1]] if split_time else None)
     bad = (utc == _NAT) & ~blank
-    decimal_comma = sep != "," or any(any("," in u for u in _uniques(df[c])[1][:1000]) for c in value_cols)
+    decimal_comma = sep != "," or any(
+        df[c].dtype == object and any("," in u for u in _uniques(df[c])[1][:1000]) for c in value_cols
+    )
     series = []
     for c in value_cols:
         v, b = _to_float(df[c], decimal_comma=decimal_comma)
