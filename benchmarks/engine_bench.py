@@ -3,7 +3,8 @@
 Run: ``.venv/bin/python benchmarks/engine_bench.py [--repeats N] [--no-reference]``
 
 Cases: the seed's example POST /v1/scans body (flat tariff, goal self-sufficiency), the same body with
-goal cost-savings, and dynamic-tariff variants of both. Weather is cached (one warm-up run per case, not
+goal cost-savings, dynamic-tariff variants of both (built-in day-ahead year), and cost-savings variants
+with a cheaper battery (250 EUR/kWh, 2-10 kWh, 2-5 kW) so that a battery is chosen. Weather is cached (one warm-up run per case, not
 timed), as in production where the weather of a location is stored. For each case it prints the median
 and max wall time over the repeats, the peak traced Python memory (tracemalloc) and the process's max RSS,
 then, for the cost-savings cases, the full-LP reference (``sizing.reference_sizing``: one relaxed
@@ -66,11 +67,17 @@ def seed_inputs() -> ScanInputs:
 def cases() -> dict[str, ScanInputs]:
     seed = seed_inputs()
     dynamic = replace(seed, tariff=TariffInput(type="dynamic"))
+    cheap = replace(
+        seed.battery, cost_per_kwh=250, min_capacity_kwh=2, min_power_rating_kw=2, power_rating_kw=5
+    )
     return {
         "seed flat (self-sufficiency)": seed,
         "seed flat (cost-savings)": replace(seed, goal="cost-savings"),
         "dynamic (self-sufficiency)": dynamic,
         "dynamic (cost-savings)": replace(dynamic, goal="cost-savings"),
+        # Variants where a battery pays off, so the reference exercises the battery sizing too.
+        "flat cheap battery (cost)": replace(seed, goal="cost-savings", battery=cheap),
+        "dynamic cheap battery (cost)": replace(dynamic, goal="cost-savings", battery=cheap),
     }
 
 

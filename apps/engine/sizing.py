@@ -53,6 +53,8 @@ from apps.engine.tariffs import LevelisedTariff, capital_recovery_factor, month_
 from apps.engine.types import BatteryInput, Goal
 
 _GOLDEN = (math.sqrt(5) - 1) / 2
+_LP_CAPACITY_TOL = 0.3
+"""Golden-section tolerance on the capacity with LP dispatch [kWh]; a last step checks +-0.1 kWh."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,8 +103,12 @@ class SizingProblem:
 
     @property
     def greedy_is_optimal(self) -> bool:
-        """Flat prices and no capacity tariff: self-consumption dispatch is cost-optimal."""
-        return self.tariff.is_flat and self.tariff.demand_rate == 0
+        """Self-consumption dispatch is cost-optimal: flat prices, no capacity tariff, and a stored kWh is
+        worth more than exporting it (round trip x import price >= export value)."""
+        if not (self.tariff.is_flat and self.tariff.demand_rate == 0):
+            return False
+        roundtrip = self.eta**2
+        return bool(roundtrip * self.tariff.import_weights.min() >= self.export_value.max())
 
     @property
     def export_value(self) -> np.ndarray:
@@ -483,7 +489,10 @@ def _local_panel_search(search: _Search, start: Evaluation, key) -> Evaluation:
         if not better:
             break
         move = min(better, key=key)
-        best = min(search.golden_capacity(move.design.panels, key, around=cap, width=1.0), move, key=key)
+        tol = _LP_CAPACITY_TOL if search.dispatch == "lp" else None
+        best = min(
+            search.golden_capacity(move.design.panels, key, around=cap, width=1.0, tol=tol), move, key=key
+        )
     return best
 
 
@@ -526,7 +535,11 @@ def _size_cost(problem: SizingProblem) -> SizingOutcome:
     if dispatch == "lp":
         exact = _Search(problem, "lp")
         start = exact.golden_capacity(
-            best_g.design.panels, _cost_key, around=best_g.design.capacity_kwh, width=1.0
+            best_g.design.panels,
+            _cost_key,
+            around=best_g.design.capacity_kwh,
+            width=1.0,
+            tol=_LP_CAPACITY_TOL,
         )
         best_b = _local_panel_search(exact, start, _cost_key)
         evaluations += len(exact.memo)
