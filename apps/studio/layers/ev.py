@@ -8,6 +8,9 @@ as fast as allowed until its battery is full again: per car at most ``charger_po
 layer has ``max_kw`` > 0 the cars share that limit equally. Energy a session cannot deliver before
 departure stays owed and is charged in the next session.
 
+The layer's ``hourly_kw`` pattern is kept for the editor but does not drive an EV layer: its data always
+comes from this session simulation (charging starts at arrival, uncontrolled, as most home chargers do).
+
 The year is cyclic (the engine's year repeats): the simulation runs the year once to reach the steady
 state and records the second run, so over the recorded year the energy delivered equals the energy
 driven (exactly, once a session can always catch up), and no hour exceeds the power limit.
