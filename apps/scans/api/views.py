@@ -1,7 +1,7 @@
 """/v1/scans endpoints. Thin: validate, call a selector or service, shape the answer."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -45,7 +45,7 @@ def full_report(scan: Scan) -> dict:
     return {
         "id": scan.id,
         "status": scan.report.get("status", "optimal"),
-        "created_at": scan.created_at,
+        "created_at": serializers.DateTimeField().to_representation(scan.created_at),
         **{k: v for k, v in scan.report.items() if k != "status"},
         "is_shared": bool(scan.share_token),
         "share_token": scan.share_token,
