@@ -283,6 +283,11 @@ def _solver_error(exc: BaseException) -> bool:
 def _explain(exc: BaseException) -> str:
     if isinstance(exc, AppError):
         return exc.detail
+    if type(exc).__name__ == "TimeLimitExceeded":
+        return (
+            "The scan took longer than the time limit and was stopped. Narrow the panel or battery ranges "
+            "and submit it again."
+        )
     if _solver_error(exc):
         return (
             "The optimiser could not solve this sizing problem (solver failure). Narrow the panel or battery "
@@ -313,7 +318,11 @@ def scan_run(*, scan_id: str) -> str:
             message = f"The scan failed {scan.attempts} times on a temporary problem ({type(exc).__name__}); please submit it again."
         else:
             message = _explain(exc)
-            if not isinstance(exc, AppError | ValueError) and not _solver_error(exc):
+            if (
+                not isinstance(exc, AppError | ValueError)
+                and not _solver_error(exc)
+                and "TimeLimit" not in type(exc).__name__
+            ):
                 log.exception("scan %s failed", scan_id)
         scan_fail(scan_id=scan_id, message=message)
         return "error"

@@ -1,0 +1,101 @@
+"""Report assembly and chart aggregation: pure functions checked against the seed's conventions."""
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from apps.scans.breakdown import breakdown
+from apps.scans.report import build_report, roof_direction
+
+from .conftest import SEED_BODY, resolved_inputs
+
+
+@pytest.mark.parametrize(
+    "azimuth,direction",
+    # DESIGN §4 / seed orientationAngle: azimuth 180 = south, 0 = north, clockwise.
+    [
+        (180, "south"),
+        (0, "north"),
+        (360, "north"),
+        (90, "east"),
+        (270, "west"),
+        (225, "south-west"),
+        (160, "south"),
+    ],
+)
+def test_roof_direction(azimuth, direction):
+    assert roof_direction(azimuth) == direction
+
+
+def test_report_figures_are_consistent_with_the_result(seed_result):
+    report = build_report(inputs=resolved_inputs(SEED_BODY), result=seed_result)
+    kpi = report["overview"]["kpi"]
+    assert kpi["self_sufficiency_improvement"] == pytest.approx(
+        kpi["self_sufficiency"] - kpi["self_sufficiency_baseline"], abs=2e-4
+    )
+    # toGrid = export / production, as a percentage (seed example: 620 of 4000 kWh ≈ 15 %).
+    solar = report["solar"]
+    assert solar["to_grid"] == pytest.approx(
+        100 * seed_result.grid_export_kwh / seed_result.total_pv_output_kwh, abs=0.06
+    )
+    # netGridDependencyKwh = purchase − feed-in (seed example: 2100 − 620 = 1480).
+    sus = report["sustainability"]
+    assert sus["self_sufficiency"]["net_grid_dependency_kwh"] == pytest.approx(
+        sus["energy_balance"]["grid_purchase_kwh"] - sus["energy_balance"]["grid_feed_in_kwh"], abs=0.11
+    )
+    # projectedCo2Savings in tonnes over the period (seed example: 8.25 t).
+    assert sus["equivalents"]["projected_co2_savings"] == pytest.approx(
+        sus["co2_emissions"]["co2_saved_total_kg"] / 1000, abs=0.01
+    )
+    assert report["financial"]["parameters"]["discount_rate"] == 5.0  # DESIGN §4 default 5 %
+    assert report["financial"]["parameters"]["evaluation_period"] == SEED_BODY["analysisYears"]
+    assert report["battery"]["was_requested"] is True
+    assert len(report["scenarios"]) >= 2 and report["assumptions"]["weather_source"] == "offline"
+
+
+def test_infeasible_result_has_no_report(seed_result):
+    from dataclasses import replace
+
+    with pytest.raises(ValueError):
+        build_report(inputs=resolved_inputs(SEED_BODY), result=replace(seed_result, status="infeasible"))
+
+
+def _flat_series(value=1.0):
+    names = (
+        "consumption",
+        "solar_used_onsite",
+        "solar_exported",
+        "solar_stored",
+        "solar_wasted",
+        "solar_production",
+        "grid_used_onsite",
+        "grid_stored",
+        "baseline_grid_consumption",
+        "battery_used_onsite",
+        "battery_level",
+        "import_price",
+        "export_price",
+    )
+    hourly = {name: np.full(8760, value) for name in names}
+    hourly["battery_level"] = np.arange(8760, dtype=float)
+    return hourly
+
+
+def test_breakdown_buckets_sum_hours():
+    hourly = _flat_series()
+    year = breakdown(hourly=hourly, charts={}, year=2027, interval="year")
+    # 1 kWh every hour: January 31 × 24 = 744 kWh, February (non-leap time base) 28 × 24 = 672 kWh.
+    assert year["consumption"][:2] == [744.0, 672.0] and sum(year["consumption"]) == 8760
+    day = breakdown(hourly=hourly, charts={}, year=2027, start=datetime(2027, 1, 2, 5), interval="day")
+    assert day["battery_level"][:2] == [24.0, 25.0]  # 2 January starts at hour 24
+    assert (
+        day["start_date"] == "2027-01-02T00:00:00.000+01:00"
+        and day["end_date"] == "2027-01-03T00:00:00.000+01:00"
+    )
+    wrap = breakdown(
+        hourly=hourly, charts={}, year=2027, start=datetime(2027, 12, 30), interval="week", extended=True
+    )
+    assert len(wrap["battery_level"]) == 168 and wrap["battery_level"][48] == 0.0  # wraps to 1 January
+    leap = breakdown(hourly=hourly, charts={}, year=2027, start=datetime(2028, 2, 29), interval="day")
+    assert leap["labels"][0] == "00:00" and leap["battery_level"][0] == (31 + 27) * 24  # 29 Feb → 28 Feb
