@@ -228,3 +228,36 @@ def test_generic_quarter_hours_summed_to_hours():
     assert s.resolution_minutes == 15
     # each hour: 0.1 + 0.2 + 0.3 + 0.4
     np.testing.assert_allclose(s.import_kwh, np.full(24, 1.0))
+
+
+def test_empty_export_columns_mean_no_export_not_a_gap():
+    text = "time,Import kWh,Export kWh\n" + "".join(
+        f"2025-01-06 {q // 4:02d}:{15 * (q % 4):02d},{1000 + 0.1 * q:.3f},\n" for q in range(97)
+    )
+    text = text.replace("2025-01-06 24:00", "2025-01-07 00:00")
+    s = read_meter_file(text.encode())
+    assert s.export_kwh is None
+    assert s.source_total_export_kwh is None
+    assert s.gaps == []
+    # Import readings 1000.000 .. 1009.600: 0.1 kWh per quarter, 0.4 per hour
+    np.testing.assert_allclose(s.import_kwh, np.full(24, 0.4), atol=1e-9)
+
+
+def test_generic_tariff_columns_summed_per_direction_from_the_header():
+    header = "Datum;Levering normaal (kWh);Levering dal (kWh);Teruglevering normaal (kWh);Teruglevering dal (kWh)\n"
+    rows = "".join(f"01-01-2025 {h:02d}:00;0,{h + 10};0,05;0,{h % 3};0\n" for h in range(24))
+    s = read_meter_file((header + rows).encode())
+    assert s.format == "generic"
+    # Levering normaal 0,10 .. 0,33 (sum 5.16) + Levering dal 24 x 0,05
+    assert s.import_kwh.sum() == pytest.approx(5.16 + 1.2)
+    # Teruglevering normaal 0,0 0,1 0,2 repeated 8 times
+    assert s.export_kwh.sum() == pytest.approx(2.4)
+    assert s.details["exportColumns"] == ["Teruglevering normaal (kWh)", "Teruglevering dal (kWh)"]
+
+
+def test_generic_export_column_first_is_recognised_by_its_header():
+    text = "time,export,import\n" + "".join(f"2025-01-01 {h:02d}:00,0.5,0.{h + 10}\n" for h in range(24))
+    s = read_meter_file(text.encode())
+    assert s.format == "generic"
+    assert s.export_kwh.sum() == pytest.approx(12.0)  # 24 x 0.5 in the "export" column
+    assert s.import_kwh.sum() == pytest.approx(5.16)  # 0.10 .. 0.33 in the "import" column

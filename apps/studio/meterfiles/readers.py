@@ -145,7 +145,7 @@ def detect(text: str) -> tuple[str, int, str, list[str]]:
         return FLUVIUS, header_idx, sep, nfields
     if nfields[0] == "time":
         rest = nfields[1:]
-        if any(f.startswith("import") for f in rest):
+        if any(f.startswith("import") and "kwh" in f for f in rest):
             return HOMEWIZARD, header_idx, sep, nfields
         if any("gas" in f for f in rest):
             raise _gas_error()
@@ -156,9 +156,6 @@ def detect(text: str) -> tuple[str, int, str, list[str]]:
             )
     if nfields[0] in ("hour start", "hour_start") or ("electricity 1" in joined and "returned" in joined):
         return DSMR_READER, header_idx, sep, nfields
-    if nfields[0] in ("day", "date", "datum", "dag") and len(nfields) > 1 and "time" not in joined:
-        # a date-only first column: checked for daily resolution when read
-        pass
     return GENERIC, header_idx, sep, nfields
 
 
@@ -640,7 +637,17 @@ _GENERIC_TIME_FORMATS = (
     "%d/%m/%Y",
 )
 _GENERIC_DATE_FORMATS = ("ISO8601", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d")
-_EXPORT_WORDS = ("export", "injectie", "teruglever", "levering aan", "returned", "injection", "feed")
+_EXPORT_WORDS = (
+    "export",
+    "injectie",
+    "terug",
+    "levering aan",
+    "returned",
+    "injection",
+    "feed",
+    "opwek",
+    "productie",
+)
 
 
 def _looks_like_time(value: str) -> bool:
@@ -672,8 +679,13 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     )
     if has_header and any(ch.isdigit() for ch in first_field) and not any(ch.isalpha() for ch in first_field):
         raise unknown
-    df, first_line = _read_table(text, header_idx, sep, header=has_header)
-    blank = _blank_rows(df, list(df.columns[:2]))
+    try:
+        df, first_line = _read_table(text, header_idx, sep, header=has_header)
+        blank = _blank_rows(df, list(df.columns[:2]))
+    except MeterFileError as exc:
+        if exc.code == errors.EMPTY:  # a single line that is no known header: not a meter export
+            raise unknown from exc
+        raise
     # drop trailing empty columns (lines ending with a delimiter)
     while df.shape[1] > 2 and df.iloc[:, -1].isna().all():
         df = df.iloc[:, :-1]
@@ -694,30 +706,50 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     looks = [_looks_like_time(v) for v in stamp_sample]
     if not looks[0] or sum(looks) < 0.5 * len(looks):
         raise unknown
-    if len(value_cols) not in (1, 2):
+    # value columns: one or two by position (consumption, export); more only with a header that says
+    # which are import and which export (tariff registers such as "Levering normaal", "Teruglevering dal"
+    # are summed per direction)
+    groups: list[list] = [[value_cols[0]], [value_cols[1]]] if len(value_cols) == 2 else [value_cols]
+    if has_header and len(value_cols) >= 2:
+        kinds = [_column_kind(_norm(str(c))) for c in value_cols]
+        imp_cols = [c for c, k in zip(value_cols, kinds, strict=True) if k == "import"]
+        exp_cols = [c for c, k in zip(value_cols, kinds, strict=True) if k == "export"]
+        if len(value_cols) == 2 and kinds[0] == "export" and kinds[1] != "export":
+            groups = [[value_cols[1]], [value_cols[0]]]
+        elif len(value_cols) > 2 and imp_cols:
+            groups = [imp_cols] + ([exp_cols] if exp_cols else [])
+    if len(value_cols) > 2 and len(groups) == 1 and len(groups[0]) > 2:
         raise unknown
-    if has_header and len(value_cols) == 2:
-        first_is_export = any(w in _norm(str(value_cols[0])) for w in _EXPORT_WORDS)
-        second_is_export = any(w in _norm(str(value_cols[1])) for w in _EXPORT_WORDS)
-        if first_is_export and not second_is_export:
-            value_cols = value_cols[::-1]
+    value_cols = [c for g in groups for c in g]
     utc = _parse_instants(df[cols[0]], df[cols[1]] if split_time else None)
     bad = (utc == _NAT) & ~blank
     decimal_comma = sep != "," or any(
-        df[c].dtype == object and any("," in u for u in _uniques(df[c])[1][:1000]) for c in value_cols
+        not pd.api.types.is_numeric_dtype(df[c].dtype) and any("," in u for u in _uniques(df[c])[1][:1000])
+        for c in value_cols
     )
     series = []
-    for c in value_cols:
-        v, b = _to_float(df[c], decimal_comma=decimal_comma)
-        series.append(v)
-        bad |= b & ~blank
+    for group in groups:
+        cols_v = []
+        for c in group:
+            v, b = _to_float(df[c], decimal_comma=decimal_comma)
+            cols_v.append(v)
+            bad |= b & ~blank
+        m = np.column_stack(cols_v)
+        # a row counts when any column of the group has a value (empty tariff columns are 0 then)
+        series.append(np.where(np.isnan(m).all(axis=1), np.nan, np.nansum(m, axis=1)))
     _raise_bad(bad, first_line, "timestamp or kWh value")
     ok = ~blank
     utc = utc[ok]
     imp = series[0][ok]
     exp = series[1][ok] if len(series) == 2 else None
     warn: list[str] = []
-    details = {"header": has_header, "delimiter": sep, "decimalComma": bool(decimal_comma)}
+    details = {
+        "header": has_header,
+        "delimiter": sep,
+        "decimalComma": bool(decimal_comma),
+        "importColumns": [str(c) for c in groups[0]],
+        "exportColumns": [str(c) for c in groups[1]] if len(groups) == 2 else [],
+    }
     if _is_cumulative(utc, imp, [_norm(str(c)) for c in value_cols] if has_header else []):
         warn.append("The values only ever increase: read as cumulative meter readings (differences taken).")
         return _cumulative_grid(GENERIC, utc, imp, exp, warn, details)
@@ -729,6 +761,51 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
         exp = np.where(np.isnan(imp), np.nan, np.maximum(-imp, 0.0))
         imp = np.where(np.isnan(imp), np.nan, np.maximum(imp, 0.0))
     return _interval_grid(GENERIC, utc, imp, exp, warn, details)
+
+
+def _column_kind(name: str) -> str:
+    """'export', 'import' or 'other' from a generic column header."""
+    if any(w in name for w in _OTHER_WORDS):
+        return "other"
+    if any(w in name for w in _EXPORT_WORDS):
+        return "export"
+    if any(w in name for w in _IMPORT_WORDS):
+        return "import"
+    return "other"
+
+
+_IMPORT_WORDS = (
+    "import",
+    "levering",
+    "verbruik",
+    "afname",
+    "consum",
+    "offtake",
+    "kwh",
+    "normaal",
+    "dal",
+    "piek",
+    "tarief",
+    "t1",
+    "t2",
+    "electricity",
+    "elektriciteit",
+    "stroom",
+)
+_OTHER_WORDS = (
+    "gas",
+    "water",
+    "max",
+    "temp",
+    "power",
+    "vermogen",
+    " kw ",
+    "m3",
+    "m³",
+    "kosten",
+    "eur",
+    "prijs",
+)
 
 
 def _is_cumulative(utc: np.ndarray, values: np.ndarray, names: list[str]) -> bool:

@@ -312,6 +312,10 @@ def _std(t_s: int) -> datetime:
 
 def finish(grid: Grid) -> MeterSeries:
     """Fill the grid's gaps and sum it into hourly values in standard time."""
+    if grid.exp is not None and np.isnan(grid.exp).all():
+        # export columns present but never filled in: no export data, not a year-long gap
+        grid.exp, grid.known_exp, grid.source_total_export_kwh = None, None, None
+        grid.warnings.append("The export (feed-in) columns are empty; only consumption was read.")
     step = grid.step_s
     n = len(grid.imp)
     per_hour = HOUR_S // step
