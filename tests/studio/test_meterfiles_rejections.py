@@ -172,3 +172,15 @@ def test_water_meter():
     err = rejected(b"time,Total water used\n2025-01-01 00:00,12.5\n")
     assert err.code == "not_electricity"
     assert "water" in err.message
+
+
+def test_package_imports_no_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import apps.studio.meterfiles, apps.studio.meterfiles.synthetic; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework', 'dramatiq')]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])

@@ -13,6 +13,26 @@ Two stages, both public:
 
 :func:`parse_meter_file` does both. Every rejection raises :class:`MeterFileError` (``code``,
 ``message``, ``lines``).
+
+Methods (each documented where it is implemented):
+
+* Layouts (DESIGN.md, Appendix A) are recognised from the header, not the file name: Fluvius
+  verbruikshistoriek (all four header spellings), HomeWizard Energy, DSMR-reader hour totals, and a
+  generic timestamp + kWh CSV (delimiter, decimal comma, header, date/time columns, tariff columns and
+  cumulative readings detected). P1 telegrams, gas and water files, daily files, binary/Excel files,
+  empty and oversized files, and unreadable rows are rejected with a message for the uploader.
+* Time: wall-clock times without an offset are Europe/Brussels (= Europe/Amsterdam) time; the repeated
+  autumn hour is resolved by order of appearance (first = summer time), per register. Everything is
+  converted to UTC, put on a regular grid at the file's resolution, and summed into hours of standard
+  time (UTC+1), so the autumn day has 25 hours and the spring day 23.
+* Gaps (``timebase.fill_gaps``): <= 2 h linear; longer: same weekday and time in the 4 weeks before
+  and after (nearer weeks weigh more); cumulative readings (HomeWizard, generic) keep the energy the
+  readings say was used over a gap. Every gap is listed (start, end, hours, energy known or not).
+* Year (``timebase.to_reference_year``): the most recent 365 days (366 when they contain 29 February,
+  which is then dropped) are placed on the reference year by month, day and hour. A shorter period is
+  completed from a monthly seasonal shape (``constants.MONTHLY_SHARE_*``) scaled to the measured hours,
+  with the hour-of-day profile of the nearest measured month; at least 7 days are required.
+* Totals: for a full year without gaps the profile's sum equals the file's total (tests assert 1e-6).
 """
 
 from __future__ import annotations
