@@ -351,7 +351,7 @@ class _Search:
 
     def _round_cap(self, cap: float) -> float:
         step = d.BATTERY_CAPACITY_STEP_KWH
-        return float(min(max(round(cap / step) * step, self.cmin), self.cmax))
+        return round(float(min(max(round(cap / step) * step, self.cmin), self.cmax)), 6)
 
     def eval(self, panels: tuple[int, ...], cap: float) -> Evaluation:
         cap = self._round_cap(cap) if cap > 0 else 0.0

@@ -192,3 +192,21 @@ def test_self_sufficiency_goal_minimises_import_first():
     assert out.best.grid_to_load <= top.grid_to_load + 0.005 * problem.load.sum() + 1e-9
     cost_goal = size_system(replace(problem, goal="cost-savings"))
     assert out.best.self_sufficiency >= cost_goal.best.self_sufficiency
+
+
+def test_capacity_tariff_dispatch_shaves_the_peak():
+    # Belgian capacity tariff: the cost-optimal dispatch never costs more than the greedy rule, and the
+    # full cvxpy LP with the same fixed sizes agrees with the HiGHS dispatch LP.
+    tariff = TariffInput(country="BE", capacity_tariff=True, flat_eur_per_kwh=0.35, feed_in_eur_per_kwh=0.03)
+    problem = _problem(tariff, BATTERY)
+    assert not problem.greedy_is_optimal
+    design = Design((4,), 5.0, 3.0)
+    greedy = evaluate(problem, design, "greedy", keep_flows=True)
+    lp = evaluate(problem, design, "lp", keep_flows=True)
+    assert lp.annual_cost <= greedy.annual_cost + 1e-6
+    assert lp.flows.grid_import.max() <= greedy.flows.grid_import.max() + 1e-9
+    fixed = replace(
+        problem, battery=replace(BATTERY, capacity_kwh=5.0, min_capacity_kwh=5.0, min_power_rating_kw=3.0)
+    )
+    ref = solve_reference_lp(fixed, with_battery=True, fixed_panels=(4,))
+    assert ref.annual_cost == pytest.approx(lp.annual_cost, rel=1e-4)
