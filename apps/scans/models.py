@@ -123,3 +123,17 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class WeatherCacheEntry(models.Model):
+    """Fetched weather years (PVGIS TMY) per rounded location, so each location is downloaded once."""
+
+    key = models.CharField(max_length=60, unique=True, help_text='e.g. "pvgis:52.1:5.1"')
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "weather cache entries"
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -20,7 +21,7 @@ from apps.organizations.models import Organization
 from apps.organizations.webhooks import webhook_emit
 from apps.scans import report as report_builder
 from apps.scans.engine_inputs import build_engine_inputs
-from apps.scans.models import IdempotencyRecord, Scan, ScanSeries, ScanUsage
+from apps.scans.models import IdempotencyRecord, Scan, ScanSeries, ScanUsage, WeatherCacheEntry
 from apps.scans.studio_link import studio_load
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def adjustment_root(*, organization: Organization, copied_from_id: str) -> Scan:
 def adjustment_body(*, root: Scan, data: dict) -> dict:
     """The body to validate for an adjustment: the root's inputs overlaid with what the request gives, so a
     client sends only what changes. A request that names inputMethod replaces the consumption fields."""
-    base = {k: v for k, v in root.inputs.items() if k not in ENGINE_PARAMETERS}
+    base = {k: v for k, v in root.inputs.items() if k not in ENGINE_PARAMETERS and k != "weather_source"}
     if "input_method" in data:
         for name in CONSUMPTION_FIELDS:
             base.pop(name, None)
@@ -117,7 +118,7 @@ def adjustment_check(*, organization: Organization, root: Scan, inputs: dict) ->
     allowed_steps = set(organization.adjustable_steps or [])
     allowed = {name for step in allowed_steps for name in STEP_FIELDS.get(step, ())}
     errors = {}
-    for name in {*inputs, *root.inputs} - set(REFERENCE_FIELDS) - set(ENGINE_PARAMETERS):
+    for name in {*inputs, *root.inputs} - set(REFERENCE_FIELDS) - set(ENGINE_PARAMETERS) - {"weather_source"}:
         if name not in allowed and inputs.get(name) != root.inputs.get(name):
             steps = ", ".join(sorted(allowed_steps)) or "none"
             errors[_camel(name)] = [
@@ -195,7 +196,7 @@ def scan_create(
                 return CreatedScan(Scan.objects.get(pk=record.scan_id), created=False)
     if copied_from is None and organization is not None:
         _count_quota(organization, now)
-    resolved = {**inputs, **ENGINE_PARAMETERS}
+    resolved = {**inputs, **ENGINE_PARAMETERS, "weather_source": weather_source()}
     for name in REFERENCE_FIELDS:
         resolved.pop(name, None)
     scan = Scan.objects.create(
@@ -260,11 +261,28 @@ def scan_fail(*, scan_id: str, message: str, from_status: str = Scan.Status.RUNN
     return bool(changed)
 
 
-def _run_engine(engine_inputs):
+class DatabaseWeatherCache:
+    """The engine's WeatherCache hook on the WeatherCacheEntry table."""
+
+    def get(self, key: str):
+        entry = WeatherCacheEntry.objects.filter(key=key).only("payload").first()
+        return entry.payload if entry else None
+
+    def set(self, key: str, value) -> None:
+        WeatherCacheEntry.objects.update_or_create(key=key, defaults={"payload": value})
+
+
+def weather_source() -> str:
+    """Weather source for new scans: "offline" (embedded default) or "pvgis" (setting WEATHER_SOURCE)."""
+    return getattr(settings, "WEATHER_SOURCE", engine_defaults.DEFAULT_WEATHER_SOURCE)
+
+
+def _run_engine(engine_inputs, source: str = engine_defaults.DEFAULT_WEATHER_SOURCE):
     """The engine call (one place, so tests can observe it)."""
     from apps.engine.api import run_scan as engine_run_scan
+    from apps.engine.weather import get_provider
 
-    return engine_run_scan(engine_inputs)
+    return engine_run_scan(engine_inputs, weather_provider=get_provider(source, cache=DatabaseWeatherCache()))
 
 
 def _transient(exc: BaseException) -> bool:
@@ -293,6 +311,8 @@ def _explain(exc: BaseException) -> str:
             "The optimiser could not solve this sizing problem (solver failure). Narrow the panel or battery "
             "ranges, or submit the scan again."
         )
+    if isinstance(exc, RuntimeError) and str(exc).startswith("PVGIS"):
+        return f"No weather data for this location ({exc}). Check location.lat/lon (on land, within PVGIS coverage)."
     if isinstance(exc, ValueError):
         return f"The inputs could not be simulated: {exc}. Correct the inputs and submit a new scan."
     return "The scan failed because of an internal error; it has been logged. Please submit it again later."
@@ -309,7 +329,7 @@ def scan_run(*, scan_id: str) -> str:
         if scan.inputs["input_method"] == "studio":
             studio = studio_load(organization=scan.organization, profile_id=scan.inputs["custom_profile_id"])
         engine_inputs = build_engine_inputs(scan.inputs, studio=studio)
-        result = _run_engine(engine_inputs)
+        result = _run_engine(engine_inputs, scan.inputs.get("weather_source") or weather_source())
     except Exception as exc:
         if _transient(exc) and scan.attempts < MAX_ATTEMPTS:
             Scan.objects.filter(pk=scan_id, status=Scan.Status.RUNNING).update(status=Scan.Status.PROCESSING)

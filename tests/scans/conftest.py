@@ -86,11 +86,11 @@ def stub_broker():
 def resolved_inputs(data: dict) -> dict:
     """A camelCase body → the stored inputs (validated, defaults filled), as the API would store them."""
     from apps.scans.api.serializers import ScanCreateSerializer
-    from apps.scans.services import ENGINE_PARAMETERS
+    from apps.scans.services import ENGINE_PARAMETERS, weather_source
 
     serializer = ScanCreateSerializer(data=underscoreize(data))
     serializer.is_valid(raise_exception=True)
-    inputs = {**serializer.validated_data, **ENGINE_PARAMETERS}
+    inputs = {**serializer.validated_data, **ENGINE_PARAMETERS, "weather_source": weather_source()}
     inputs.pop("copied_from_id", None)
     inputs.pop("dossier_id", None)
     return inputs

@@ -88,7 +88,7 @@ def test_infeasible_goal_is_an_error_with_an_actionable_message(owner, endpoint)
 
 
 def test_bad_input_fails_without_retry(owner, endpoint, monkeypatch):
-    def boom(_):
+    def boom(*_):
         raise ValueError("studio profile: 8759 values, expected 8760")
 
     monkeypatch.setattr(services, "_run_engine", boom)
@@ -103,7 +103,7 @@ def test_solver_failure_message(owner, monkeypatch):
     class SolverError(Exception):
         pass
 
-    monkeypatch.setattr(services, "_run_engine", lambda _: (_ for _ in ()).throw(SolverError("clarabel")))
+    monkeypatch.setattr(services, "_run_engine", lambda *_: (_ for _ in ()).throw(SolverError("clarabel")))
     scan = make_scan(owner.organization)
     run_scan.fn(scan.id)
     scan.refresh_from_db()
@@ -111,7 +111,7 @@ def test_solver_failure_message(owner, monkeypatch):
 
 
 def test_transient_failure_is_retried_then_gives_up(owner, endpoint, monkeypatch):
-    def offline(_):
+    def offline(*_):
         raise httpx.ConnectError("PVGIS unreachable")
 
     monkeypatch.setattr(services, "_run_engine", offline)
@@ -152,3 +152,29 @@ def test_sweep_marks_stuck_scans_as_error(owner, endpoint):
     assert "did not finish" in Scan.objects.get(pk=crashed.id).error_message
     assert sorted(_events(endpoint)) == ["scan.failed", "scan.failed"]
     assert services.scans_sweep_stuck() == []  # idempotent
+
+
+def test_pvgis_weather_failures_are_classified(owner, settings, monkeypatch):
+    """WEATHER_SOURCE=pvgis: a location PVGIS rejects is an input error; PVGIS being down is retried."""
+    import apps.engine.weather as weather
+
+    settings.WEATHER_SOURCE = "pvgis"
+    weather.clear_memo()
+
+    def at_sea(lat, lon, **_):
+        raise RuntimeError("PVGIS TMY request failed (400): Location over the sea")
+
+    monkeypatch.setattr(weather, "fetch_pvgis_tmy_json", at_sea)
+    scan = make_scan(owner.organization)
+    assert scan.inputs["weather_source"] == "pvgis"  # stored when created, so a scan is reproducible
+    run_scan.fn(scan.id)
+    scan.refresh_from_db()
+    assert scan.status == "error" and "No weather data for this location" in scan.error_message
+
+    def down(lat, lon, **_):
+        raise httpx.ConnectTimeout("PVGIS timed out")
+
+    monkeypatch.setattr(weather, "fetch_pvgis_tmy_json", down)
+    scan = make_scan(owner.organization)
+    with pytest.raises(services.TransientScanError):
+        run_scan.fn(scan.id)
