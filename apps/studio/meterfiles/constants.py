@@ -7,7 +7,7 @@ from datetime import timedelta, timezone
 # Largest accepted upload [bytes]. A year of Fluvius quarter-hour data with four registers is 140 160 rows
 # of ~125 bytes, ~17.5 MB (more with the Omschrijving column filled), so 20 MB would turn away real
 # one-year files; 40 MB admits two years (the most recent is used) and parses in ~1.5 s.
-MAX_FILE_BYTES = 40 * 1000 * 1000
+MAX_FILE_BYTES = 40 * 1024 * 1024  # 40 MiB
 
 # Engine time base: 8760 hourly values of a non-leap year in local standard time (UTC+1, no DST).
 HOURS_PER_YEAR = 8760

@@ -56,7 +56,7 @@ def decode(data: bytes) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise MeterFileError(
             errors.TOO_LARGE,
-            f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB. Export one "
+            f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB. Export one "
             "year of hourly or 15-minute data (a year of quarter-hours is well below the limit).",
         )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
