@@ -167,14 +167,13 @@ def evaluate_finance(
     for cf in cashflows:
         total += cf
         cumulative.append(total)
+    break_even = next((y for y in range(len(cumulative)) if cumulative[y] >= 0), None)
     discounted_total = 0.0
-    break_even = None
+    discounted_break_even = None
     for y, cf in enumerate(cashflows):
         discounted_total += cf * discount_factor(r, y)
-        if y > 0 and discounted_total >= 0 and break_even is None:
-            break_even = y
-    if investment <= 0:
-        break_even = 0 if cashflows[1:] and cashflows[1] >= 0 else break_even
+        if discounted_total >= 0 and discounted_break_even is None:
+            discounted_break_even = y
     avg_return = 100.0 * (sum(cashflows[1:]) - investment) / n / investment if investment > 0 else 0.0
     lifecycle_total = lifecycle_bill - lifecycle_revenue + investment + repl_npv + pv_om_npv + bat_om_npv
     return FinanceResult(
@@ -187,6 +186,7 @@ def evaluate_finance(
         npv=npv,
         payback_years=payback_period(cashflows),
         break_even_year=break_even,
+        discounted_break_even_year=discounted_break_even,
         avg_annual_return_pct=avg_return,
         investment_eur=investment,
         pv_investment_eur=pv_capex,

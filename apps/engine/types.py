@@ -245,6 +245,7 @@ class BillBreakdown:
 class FinanceResult:
     """Cashflows over the analysis period [EUR] (index 0 = investment year, 1..N = operating years),
     NPV [EUR], simple payback (returnPeriod) [years, interpolated; None if never], break-even year (first
+    year the cumulative cashflow is >= 0, as in the cashflow chart) and discounted break-even year (first
     year the discounted cumulative cashflow is >= 0) [year index; None if never], average annual
     return [% of investment/yr] and the lifecycle (discounted) totals [EUR]."""
 
@@ -257,6 +258,7 @@ class FinanceResult:
     npv: float
     payback_years: float | None
     break_even_year: int | None
+    discounted_break_even_year: int | None
     avg_annual_return_pct: float
     investment_eur: float
     pv_investment_eur: float

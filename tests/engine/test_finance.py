@@ -1,5 +1,7 @@
 """Finance: a two-year case worked by hand (every expected number is written out below)."""
 
+from dataclasses import replace
+
 import pytest
 
 from apps.engine.finance import (
@@ -19,7 +21,7 @@ from apps.engine.tariffs import capital_recovery_factor
 # Year 1: savings = 1.00 x (200 x 1.00 + 50 x 1.0) = 250;     O&M 12; cashflow 238
 # Year 2: savings = 1.05 x (200 x 0.99 + 50 x 0.9) = 255.15;  O&M 12; cashflow 243.15
 # Cashflows [-400, 238, 243.15] → cumulative [-400, -162, 81.15] → payback 1 + 162 / 243.15
-# NPV = -400 + 238 / 1.1 + 243.15 / 1.21; discounted cumulative turns positive in year 2
+# NPV = -400 + 238 / 1.1 + 243.15 / 1.21; cumulative and discounted cumulative turn positive in year 2
 # Average annual return = 100 x (238 + 243.15 - 400) / 2 / 400 = 10.14375 %
 # Bills: year 1 = 500 - 250 = 250; year 2 = 525 - 255.15 = 269.85; revenue 50 and 1.05 x 50 x 0.99
 # Lifecycle bill (before feed-in revenue) = (250 + 50) / 1.1 + (269.85 + 51.975) / 1.21
@@ -56,7 +58,8 @@ def test_two_year_hand_case_cashflows():
     assert f.cumulative_cashflows == pytest.approx((-400.0, -162.0, 81.15), abs=1e-9)
     assert f.npv == pytest.approx(-400 + 238 / 1.1 + 243.15 / 1.21, abs=1e-9)
     assert f.payback_years == pytest.approx(1 + 162 / 243.15, abs=1e-12)
-    assert f.break_even_year == 2
+    assert f.break_even_year == 2  # cumulative -162 after year 1, +81.15 after year 2
+    assert f.discounted_break_even_year == 2  # -183.64 after year 1, +17.31 after year 2
     assert f.avg_annual_return_pct == pytest.approx(10.14375, abs=1e-9)
     assert f.yearly_bills == pytest.approx((250.0, 269.85), abs=1e-9)
     assert f.baseline_yearly_bills == pytest.approx((500.0, 525.0), abs=1e-9)
@@ -102,3 +105,24 @@ def test_ownership_npv_and_crf():
     own = ownership_cost_npv(0.0, 100.0, 0.0, params)
     assert own["replacement"] == pytest.approx(100 / 1.21)
     assert own["total"] == pytest.approx(100 + 100 / 1.21)
+
+
+def test_two_year_replacement_hand_case():
+    # Same hand case with a battery life of 1 year: replaced at the start of year 2 for 100 EUR
+    # (replacement fraction 1.0), and new again, so its state of health in year 2 is 1.0 (not 0.9):
+    # year 2 savings = 1.05 x (200 x 0.99 + 50 x 1.0) = 260.4; cashflow = 260.4 - 12 - 100 = 148.4.
+    f = evaluate_finance(
+        pv_capex=300.0,
+        battery_capex=100.0,
+        new_pv_kw=1.0,
+        bau_bills=[500.0, 500.0],
+        pv_only_bills=[300.0, 300.0],
+        design_bills=[250.0, 250.0],
+        design_feed_in_revenue=[50.0, 50.0],
+        params=replace(PARAMS, battery_life_years=1),
+    )
+    assert f.yearly_cashflows == pytest.approx((-400.0, 238.0, 148.4), abs=1e-9)
+    assert f.battery_replacement_years == (2,)
+    assert f.replacement_cost_npv == pytest.approx(100 / 1.21, abs=1e-9)
+    assert f.battery_state_of_health_end == pytest.approx(0.9, abs=1e-12)  # 1 year old at the end
+    assert f.payback_years is None  # -400 + 238 + 148.4 = -13.6 < 0
