@@ -212,7 +212,29 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
     deficit = load - direct
     t = problem.hours
     if design.capacity_kwh > 0 and design.power_kw > 0 and problem.battery is not None:
-        if dispatch == "greedy":
+        f = None
+        if dispatch == "lp":
+            model = dispatch_lp(t, problem.battery.grid_charging, problem.tariff.demand_rate > 0)
+            try:
+                f = model.solve(
+                    surplus,
+                    deficit,
+                    design.capacity_kwh,
+                    design.power_kw,
+                    problem.min_fraction_soc,
+                    problem.eta,
+                    problem.tariff.import_weights,
+                    problem.export_value,
+                    problem.tariff.demand_rate,
+                    problem.tariff.demand_floor_kw,
+                )
+            except RuntimeError:
+                # Never fail a scan on a solver hiccup: the self-consumption rule is always feasible
+                # (and only costs more, so it is a safe fallback).
+                f = None
+        if f is not None:
+            stored, discharged, level, grid_stored = f.solar_stored, f.discharged, f.level, f.grid_stored
+        else:
             g = greedy_batch(
                 surplus,
                 deficit,
@@ -222,21 +244,6 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
                 problem.eta,
             )
             stored, discharged, level, grid_stored = g.charged[0], g.discharged[0], g.level[0], np.zeros(t)
-        else:
-            model = dispatch_lp(t, problem.battery.grid_charging, problem.tariff.demand_rate > 0)
-            f = model.solve(
-                surplus,
-                deficit,
-                design.capacity_kwh,
-                design.power_kw,
-                problem.min_fraction_soc,
-                problem.eta,
-                problem.tariff.import_weights,
-                problem.export_value,
-                problem.tariff.demand_rate,
-                problem.tariff.demand_floor_kw,
-            )
-            stored, discharged, level, grid_stored = f.solar_stored, f.discharged, f.level, f.grid_stored
     else:
         stored = discharged = grid_stored = level = np.zeros(t)
     exported, wasted = _curtail(problem, surplus - stored)

@@ -160,6 +160,9 @@ class ScanInputs:
             raise ValueError(f"analysis_years must be within {lo}-{hi}, got {self.analysis_years}")
         if self.goal == "renewable-minimum" and self.renewable_electricity_min_fraction is None:
             raise ValueError("renewable-minimum needs renewable_electricity_min_fraction")
+        fraction = self.renewable_electricity_min_fraction
+        if fraction is not None and not 0.0 <= fraction <= 1.0:
+            raise ValueError("renewable_electricity_min_fraction must be within 0..1")
         for array in self.new_pv:
             if not 0 <= array.min_panel_count <= array.max_panel_count:
                 raise ValueError(f"new PV array {array.name!r}: need 0 <= min <= max panel count")
