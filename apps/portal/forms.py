@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.dossiers.models import Dossier
 from apps.dossiers.services import EDITABLE_FIELDS
 from apps.organizations.models import Membership
-from apps.portal.org_services import WEBHOOK_EVENTS
+from apps.organizations.services import WEBHOOK_EVENTS
 
 ROLE_LABELS = {
     Membership.Role.OWNER: _("Owner"),

@@ -9,10 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.errors import AppError, Forbidden
 from apps.organizations.models import Membership
-from apps.organizations.services import membership_add
+from apps.organizations.services import membership_add, membership_remove, membership_role_change
 from apps.portal.emails import invite_send
 from apps.portal.forms import InviteForm, RoleForm
-from apps.portal.org_services import membership_remove, membership_role_change
 from apps.portal.views.base import org_object_or_404, portal_view, require_manager
 
 

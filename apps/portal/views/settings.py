@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from apps.organizations.services import organization_branding_update
 from apps.portal.forms import BrandingForm
-from apps.portal.org_services import organization_branding_update
 from apps.portal.views.base import portal_view, require_manager
 
 

@@ -6,9 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.organizations.models import WebhookEndpoint
-from apps.organizations.services import webhook_endpoint_create
+from apps.organizations.services import (
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_set_active,
+)
 from apps.portal.forms import EVENT_LABELS, WebhookForm
-from apps.portal.org_services import webhook_endpoint_delete, webhook_endpoint_set_active
 from apps.portal.views.base import org_object_or_404, portal_view, require_manager
 
 NEW_SECRET_SESSION = "portal_new_webhook"
