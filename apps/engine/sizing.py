@@ -280,8 +280,17 @@ def evaluate(
     )
 
 
+_BATCH_ROWS = 64
+"""Designs evaluated per numpy batch (bounds memory: 64 x 8760 floats = 4.5 MB per array)."""
+
+
 def _evaluate_no_battery_batch(problem: SizingProblem, combos: np.ndarray) -> list[Evaluation]:
-    """All panel combinations (k, n) without battery, at once."""
+    """All panel combinations (k, n) without battery, in batches of ``_BATCH_ROWS``."""
+    if len(combos) > _BATCH_ROWS:
+        out: list[Evaluation] = []
+        for i in range(0, len(combos), _BATCH_ROWS):
+            out += _evaluate_no_battery_batch(problem, combos[i : i + _BATCH_ROWS])
+        return out
     pv = problem.pv(combos)
     load = problem.load
     direct = np.minimum(pv, load)

@@ -210,3 +210,30 @@ def test_capacity_tariff_dispatch_shaves_the_peak():
     )
     ref = solve_reference_lp(fixed, with_battery=True, fixed_panels=(4,))
     assert ref.annual_cost == pytest.approx(lp.annual_cost, rel=1e-4)
+
+
+def test_two_arrays_match_brute_force():
+    # East and west roofs (PV peaks at 9h and 15h), each 0..6 panels, battery up to 6 kWh: every combination
+    # x every 0.2 kWh is evaluated; the search must be within 0.5 % of the best (brief).
+    load, _ = _profiles(T)
+    h = np.arange(T) % 24
+    day = np.repeat(np.random.default_rng(9).uniform(0.3, 1.0, T // 24), 24)
+    east = 0.7 * np.clip(np.sin((h - 4) / 12 * np.pi), 0, None) * day
+    west = 0.7 * np.clip(np.sin((h - 10) / 12 * np.pi), 0, None) * day
+    battery = replace(BATTERY, capacity_kwh=6.0)
+    problem = replace(
+        _problem(FLAT, battery),
+        new_pv_yield=np.array([east, west]),
+        panel_kwp=np.array([0.4, 0.4]),
+        min_panels=np.array([0.0, 0.0]),
+        max_panels=np.array([6.0, 6.0]),
+        pv_cost_per_kwp=np.array([1100.0 * SCALE, 900.0 * SCALE]),
+    )
+    out = size_system(problem)
+    best = np.inf
+    for a in range(7):
+        for b in range(7):
+            best = min(best, evaluate(problem, Design((a, b))).annual_cost)
+            for cap in np.arange(0.2, 6.0001, 0.2):
+                best = min(best, evaluate(problem, Design((a, b), round(float(cap), 3), 3.0)).annual_cost)
+    assert out.best.annual_cost <= best * 1.005
