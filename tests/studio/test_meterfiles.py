@@ -261,3 +261,14 @@ def test_generic_export_column_first_is_recognised_by_its_header():
     assert s.format == "generic"
     assert s.export_kwh.sum() == pytest.approx(12.0)  # 24 x 0.5 in the "export" column
     assert s.import_kwh.sum() == pytest.approx(5.16)  # 0.10 .. 0.33 in the "import" column
+
+
+def test_generic_preamble_lines_above_the_header_are_skipped():
+    text = "Verbruiksgegevens elektriciteit\nEAN;871687120000000000\n\nDatum;Afname (kWh)\n" + "".join(
+        f"04-03-2025 {h:02d}:00;0,{h + 10}\n" for h in range(24)
+    )
+    s = read_meter_file(text.encode())
+    assert s.format == "generic"
+    assert s.details["header"] is True
+    assert s.import_kwh.sum() == pytest.approx(5.16)  # 0,10 .. 0,33
+    assert any("2 line(s) above the column header" in w for w in s.warnings)

@@ -42,6 +42,7 @@ EXPECTED_FORMATS = (
 _OBIS_LINE = re.compile(r"^\s*\d-\d:\d{1,3}\.\d{1,3}\.\d{1,3}\(")
 _P1_TIMESTAMP = re.compile(r"0-0:1\.0\.0\((\d{12})[WS]\)")
 _OFFSET_AT_END = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+GENERIC_PREAMBLE_LINES = 10  # title/metadata lines allowed above a generic file's column header
 FLUVIUS_RESOLUTION_SAMPLE = 5000  # rows whose Until - From gives the resolution
 _SKIPPED_LINE = re.compile(r"Skipping line (\d+)")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
@@ -668,15 +669,45 @@ def _looks_like_time(value: str) -> bool:
     return False
 
 
+def _find_data_start(lines: list[str], start: int) -> tuple[int, str] | None:
+    """Index and delimiter of the first line (from ``start``, within GENERIC_PREAMBLE_LINES non-blank
+    lines) whose first field is a timestamp."""
+    seen = 0
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > GENERIC_PREAMBLE_LINES + 1:
+            return None
+        sep, _ = _split_header(line)
+        if _looks_like_time(line.split(sep)[0]):
+            return i, sep
+    return None
+
+
 def read_generic(text: str, header_idx: int, sep: str) -> Grid:
-    first_line_text = text.splitlines()[header_idx]
-    first_field = first_line_text.split(sep)[0]
-    has_header = not _looks_like_time(first_field)
+    lines = text[:200_000].splitlines()
+    first_line_text = lines[header_idx]
     unknown = MeterFileError(
         errors.UNKNOWN_FORMAT,
         f"The file format was not recognised (first line: {first_line_text[:80]!r}). Expected: "
         f"{EXPECTED_FORMATS}.",
     )
+    found = _find_data_start(lines, header_idx)
+    if found is None:
+        raise unknown
+    data_idx, sep = found
+    preamble: list[str] = []
+    if data_idx > header_idx:
+        # the non-blank line just above the data is the header; anything above it is a preamble
+        above = [i for i in range(header_idx, data_idx) if lines[i].strip()]
+        header_idx = above[-1]
+        preamble = [lines[i] for i in above[:-1]]
+    else:
+        header_idx = data_idx
+    has_header = header_idx != data_idx
+    first_field = lines[header_idx].split(sep)[0]
     if has_header and any(ch.isdigit() for ch in first_field) and not any(ch.isalpha() for ch in first_field):
         raise unknown
     try:
@@ -743,6 +774,10 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     imp = series[0][ok]
     exp = series[1][ok] if len(series) == 2 else None
     warn: list[str] = []
+    if preamble:
+        warn.append(
+            f"{len(preamble)} line(s) above the column header were skipped (e.g. {preamble[0][:60]!r})."
+        )
     details = {
         "header": has_header,
         "delimiter": sep,
