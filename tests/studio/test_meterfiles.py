@@ -272,3 +272,32 @@ def test_generic_preamble_lines_above_the_header_are_skipped():
     assert s.details["header"] is True
     assert s.import_kwh.sum() == pytest.approx(5.16)  # 0,10 .. 0,33
     assert any("2 line(s) above the column header" in w for w in s.warnings)
+
+
+def test_generic_interval_end_stamps_with_24_00():
+    # rows stamped at the END of each hour: 01:00 .. 24:00
+    text = "".join(f"2025-01-08 {h:02d}:00,0.{h + 9}\n" for h in range(1, 25))
+    s = read_meter_file(text.encode())
+    assert s.start == std(2025, 1, 8, 0)  # the row "01:00" is the hour 00:00-01:00
+    assert s.hours == 24
+    np.testing.assert_allclose(s.import_kwh[:2], [0.10, 0.11])  # first two rows
+    assert s.import_kwh.sum() == pytest.approx(5.16)  # 0.10 .. 0.33
+    assert any("interval ends" in w for w in s.warnings)
+
+
+def test_generic_date_time_columns_with_24_00():
+    text = "datum;tijd;kwh\n" + "".join(f"09-01-2025;{h:02d}:00;0,5\n" for h in range(1, 25))
+    s = read_meter_file(text.encode())
+    assert s.start == std(2025, 1, 9, 0)
+    assert s.hours == 24
+    assert s.import_kwh.sum() == pytest.approx(12.0)  # 24 x 0,5
+
+
+def test_generic_from_until_columns_take_the_start():
+    text = "Van;Tot;Verbruik (kWh)\n" + "".join(
+        f"10-01-2025 {h:02d}:00;10-01-2025 {h + 1:02d}:00;0,25\n" for h in range(23)
+    )
+    s = read_meter_file(text.encode())
+    assert s.start == std(2025, 1, 10, 0)
+    assert s.hours == 23
+    assert s.import_kwh.sum() == pytest.approx(23 * 0.25)  # Verbruik column

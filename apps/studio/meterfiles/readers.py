@@ -45,6 +45,7 @@ _OFFSET_AT_END = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 GENERIC_PREAMBLE_LINES = 10  # title/metadata lines allowed above a generic file's column header
 FLUVIUS_RESOLUTION_SAMPLE = 5000  # rows whose Until - From gives the resolution
 _SKIPPED_LINE = re.compile(r"Skipping line (\d+)")
+_HOUR_24 = re.compile(r"([ T])24:00(:00)?$")
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 
 
@@ -291,6 +292,10 @@ def _time_of_day(text: str) -> int:
 
 
 def _parse_uniques(uniq: list[str], formats: tuple[str, ...]) -> np.ndarray:
+    # "24:00" (end of the day, written by exports that stamp interval ends) = 00:00 the next day
+    next_day = np.array([bool(_HOUR_24.search(u)) for u in uniq], dtype=bool)
+    if next_day.any():
+        uniq = [_HOUR_24.sub(r"\g<1>00:00\g<2>", u) for u in uniq]
     best = None
     for fmt in formats:
         parsed = pd.to_datetime(pd.Series(uniq, dtype=object), format=fmt, errors="coerce")
@@ -303,7 +308,8 @@ def _parse_uniques(uniq: list[str], formats: tuple[str, ...]) -> np.ndarray:
             break
     if best is None:
         return np.full(len(uniq), _NAT, dtype=np.int64)
-    return _seconds(best[1])
+    secs = _seconds(best[1])
+    return np.where(next_day & (secs != _NAT), secs + 86400, secs)
 
 
 def _parse_local(col: pd.Series, formats: tuple[str, ...], time_col: pd.Series | None = None) -> np.ndarray:
@@ -651,6 +657,14 @@ _EXPORT_WORDS = (
 )
 
 
+def _looks_like_number(value: str) -> bool:
+    try:
+        float(value.strip().replace(",", "."))
+        return True
+    except ValueError:
+        return False
+
+
 def _looks_like_time(value: str) -> bool:
     value = value.strip().strip('"')
     if not value or not value[0].isdigit():
@@ -732,6 +746,15 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     else:
         stamp_sample = [str(v) for v in sample.iloc[:, 0]]
         value_cols = cols[1:]
+    # "from;until;kWh": a second timestamp column (interval end) is not a value; the first is the start
+    until_column = (
+        not split_time
+        and len(cols) >= 3
+        and all(_looks_like_time(str(v)) for v in sample.iloc[:, 1])
+        and not all(_looks_like_number(str(v)) for v in sample.iloc[:, 1])
+    )
+    if until_column:
+        value_cols = cols[2:]
     # the first data row and most of the first 20 must carry a timestamp; other bad rows are reported
     # by line number later
     looks = [_looks_like_time(v) for v in stamp_sample]
@@ -754,6 +777,14 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     value_cols = [c for g in groups for c in g]
     utc = _parse_instants(df[cols[0]], df[cols[1]] if split_time else None)
     bad = (utc == _NAT) & ~blank
+    # interval-end stamps: a "24:00" time, or a time column named "tot"/"until"/"end"
+    time_names = (
+        [_norm(str(c)) for c in cols[: 2 if split_time else 1]] if has_header and not until_column else []
+    )
+    stamp_codes, stamp_uniq = _uniques(df[cols[1] if split_time else cols[0]])
+    end_stamped = any(u.endswith(("24:00", "24:00:00")) for u in stamp_uniq) or any(
+        n.split()[0] in ("tot", "until", "end", "eind", "einde", "to") for n in time_names if n
+    )
     decimal_comma = sep != "," or any(
         not pd.api.types.is_numeric_dtype(df[c].dtype) and any("," in u for u in _uniques(df[c])[1][:1000])
         for c in value_cols
@@ -771,9 +802,13 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     _raise_bad(bad, first_line, "timestamp or kWh value")
     ok = ~blank
     utc = utc[ok]
+    if end_stamped:
+        utc = utc - detect_step(utc)
     imp = series[0][ok]
     exp = series[1][ok] if len(series) == 2 else None
     warn: list[str] = []
+    if end_stamped:
+        warn.append("Timestamps are interval ends (a 24:00 time or a 'tot/until' column): read as such.")
     if preamble:
         warn.append(
             f"{len(preamble)} line(s) above the column header were skipped (e.g. {preamble[0][:60]!r})."
