@@ -524,14 +524,14 @@ def _cost_key(e: Evaluation) -> float:
     return e.annual_cost
 
 
-def _size_cost(problem: SizingProblem) -> SizingOutcome:
-    best0, _ = _best_no_battery(problem, _cost_key)
-    if not problem.battery_allowed:
-        return SizingOutcome("optimal", None, best0, best0, evaluations=1, dispatch="none")
-    dispatch = "greedy" if problem.greedy_is_optimal else "lp"
-    greedy = _Search(problem, "greedy")
-    # Coarse grid with the (fast) self-consumption dispatch: panel candidates near the no-battery optimum
-    # and across the range, capacity levels across the range.
+def _greedy_battery_search(
+    problem: SizingProblem, search: _Search, key, no_battery: list[Evaluation]
+) -> tuple[Evaluation, Evaluation]:
+    """Best design with a battery under ``key`` using the self-consumption dispatch, and the best without
+    (from ``no_battery``): a coarse batch over panel sets x capacities, golden section on the capacity,
+    then integer neighbour moves. ``search`` memoises evaluations, so repeated calls with other keys
+    (the Lagrangian search) reuse them."""
+    best0 = min(no_battery, key=key)
     lo_p, hi_p = problem.min_panels.astype(int), problem.max_panels.astype(int)
     base = np.array(best0.design.panels, dtype=int)
     cand = {
@@ -539,15 +539,32 @@ def _size_cost(problem: SizingProblem) -> SizingOutcome:
         for k in range(4)
     }
     cand.add(tuple(int(x) for x in hi_p))
-    combos = np.array(sorted(cand), dtype=float)
-    levels = np.linspace(greedy.cmin, greedy.cmax, 3)
-    grid_p = np.repeat(combos, len(levels), axis=0)
-    grid_c = np.tile(levels, len(combos))
-    greedy.add(_evaluate_greedy_batch(problem, grid_p, grid_c, greedy.power))
-    start = min(greedy.memo.values(), key=_cost_key)
-    start = greedy.golden_capacity(start.design.panels, _cost_key)
-    best_g = _local_panel_search(greedy, start, _cost_key)
+    levels = np.linspace(search.cmin, search.cmax, 3)
+    grid = [(p, search._round_cap(c)) for p in sorted(cand) for c in levels]
+    todo = [(p, c) for p, c in grid if Design(p, c, search.power) not in search.memo]
+    if todo:
+        search.add(
+            _evaluate_greedy_batch(
+                problem,
+                np.array([p for p, _ in todo], dtype=float).reshape(len(todo), problem.n_arrays),
+                np.array([c for _, c in todo]),
+                search.power,
+            )
+        )
+    start = min((search.eval(p, c) for p, c in grid), key=key)
+    start = search.golden_capacity(start.design.panels, key)
+    return _local_panel_search(search, start, key), best0
+
+
+def _size_cost(problem: SizingProblem) -> SizingOutcome:
+    best0, no_battery = _best_no_battery(problem, _cost_key)
+    if not problem.battery_allowed:
+        return SizingOutcome("optimal", None, best0, best0, evaluations=1, dispatch="none")
+    dispatch = "greedy" if problem.greedy_is_optimal else "lp"
+    greedy = _Search(problem, "greedy")
+    best_g, _ = _greedy_battery_search(problem, greedy, _cost_key, no_battery)
     evaluations = len(greedy.memo)
+    notes: list[str] = []
     if dispatch == "lp":
         exact = _Search(problem, "lp")
         start = exact.golden_capacity(
@@ -562,11 +579,56 @@ def _size_cost(problem: SizingProblem) -> SizingOutcome:
         notes = [f"{len(exact.memo)} dispatch LPs"]
     else:
         best_b = best_g
-        notes = []
     best = best_b if best_b.annual_cost < best0.annual_cost else best0
     return SizingOutcome(
         "optimal", None, best, best0, evaluations=evaluations, dispatch=dispatch, notes=notes
     )
+
+
+_EXHAUSTIVE_PANEL_SETS = 16
+"""Up to this many panel-count combinations the self-sufficiency goals examine every one of them with a
+battery; above, a Lagrangian search picks the few worth examining [count]. Assumption (run time)."""
+
+
+def _lagrangian_panel_sets(
+    problem: SizingProblem,
+    search: _Search,
+    limit: float,
+    candidates: list[Evaluation],
+    no_battery: list[Evaluation],
+) -> list[tuple[int, ...]]:
+    """Panel sets worth examining for "least cost with grid use <= limit": the best designs for
+    cost + penalty x grid energy used on site [EUR/kWh], the penalty bisected until the limit is just
+    met (a Lagrangian relaxation of the limit). Evaluations are shared across penalties (the
+    self-consumption flows do not depend on prices). Designs found are added to ``candidates``."""
+    found: set[tuple[int, ...]] = set()
+
+    def solve(penalty: float) -> bool:
+        def key(e: Evaluation) -> float:
+            return e.annual_cost + penalty * e.grid_to_load
+
+        with_battery, without = _greedy_battery_search(problem, search, key, no_battery)
+        feasible = False
+        for e in (with_battery, without):
+            found.add(e.design.panels)
+            candidates.append(e)
+            feasible = feasible or e.grid_to_load <= limit + 1e-9
+        return feasible
+
+    lo, hi = 0.0, 0.25
+    if not solve(lo):
+        for _ in range(12):
+            if solve(hi):
+                break
+            lo, hi = hi, hi * 2
+        for _ in range(6):
+            mid = 0.5 * (lo + hi)
+            if solve(mid):
+                hi = mid
+            else:
+                lo = mid
+    largest = max(found, key=lambda p: float(np.asarray(p) @ problem.panel_kwp))
+    return sorted(found | {largest, *_neighbours(problem, largest)})
 
 
 def _size_self_sufficiency(problem: SizingProblem) -> SizingOutcome:
@@ -603,14 +665,17 @@ def _size_self_sufficiency(problem: SizingProblem) -> SizingOutcome:
     candidates: list[Evaluation] = list(feasible0)
     if problem.battery_allowed:
         combos = _panel_combos(problem)
-        panel_sets = [tuple(int(x) for x in c) for c in combos] if combos is not None else None
-        if panel_sets is None:
-            panel_sets = [max_panels, *_neighbours(problem, max_panels)]
-        # Which panel sets can reach the limit with the largest battery (one batch).
-        arr = np.array(panel_sets, dtype=float)
-        search.add(_evaluate_greedy_batch(problem, arr, np.full(len(arr), search.cmax), search.power))
-        reachable = [p for p in panel_sets if search.eval(p, search.cmax).grid_to_load <= limit + 1e-9]
-        for p in reachable:
+        if combos is not None and len(combos) <= _EXHAUSTIVE_PANEL_SETS:
+            # Few panel sets: for each, the smallest battery meeting the limit (grid use falls
+            # monotonically with capacity), and for renewable-minimum the cheapest capacity above it.
+            panel_sets = [tuple(int(x) for x in c) for c in combos]
+            arr = np.array(panel_sets, dtype=float)
+            search.add(_evaluate_greedy_batch(problem, arr, np.full(len(arr), search.cmax), search.power))
+        else:
+            panel_sets = _lagrangian_panel_sets(problem, search, limit, candidates, evals0)
+        for p in panel_sets:
+            if search.eval(p, search.cmax).grid_to_load > limit + 1e-9:
+                continue
             first = search.min_capacity_for(p, limit)
             if first is None:
                 continue

@@ -169,7 +169,11 @@ def test_infeasible_renewable_minimum_is_reported():
     assert "cannot be reached" in out.reason and "99%" in out.reason
 
 
-def test_renewable_minimum_meets_the_fraction_at_least_cost():
+@pytest.mark.parametrize("exhaustive", [16, 0], ids=["every-panel-set", "lagrangian"])
+def test_renewable_minimum_meets_the_fraction_at_least_cost(exhaustive, monkeypatch):
+    from apps.engine import sizing
+
+    monkeypatch.setattr(sizing, "_EXHAUSTIVE_PANEL_SETS", exhaustive)
     problem = _problem(FLAT, BATTERY, goal="renewable-minimum", fraction=0.6)
     out = size_system(problem)
     assert out.status == "optimal"
