@@ -35,7 +35,16 @@ Goals: ``cost-savings`` minimises the annual cost; ``self-sufficiency`` minimise
 site first (designs within ``SELF_SUFFICIENCY_TOLERANCE`` of the yearly load of the minimum count as
 equal) and then cost; ``renewable-minimum`` minimises cost subject to self-sufficiency >= the fraction.
 For both self-sufficiency goals the dispatch is the self-consumption rule (which maximises
-self-sufficiency for given sizes). An unreachable goal returns ``status="infeasible"`` with a reason.
+self-sufficiency for given sizes). Grid use falls monotonically with the battery capacity, so for each
+panel set the smallest battery meeting the limit is found by bisection; with many panel sets (several
+roofs) the sets worth examining come from a Lagrangian search (cost + a price on grid energy, the price
+bisected until the limit is just met). An unreachable goal returns ``status="infeasible"`` with a reason.
+
+Known simplifications: the battery power is taken at its maximum (power is free within its range, see
+``BATTERY_COST_EUR_PER_KW``); the dispatch LP and the reference LP do not model the yearly netting of
+net metering (bills do), which only matters when a caller models 2026; with grid charging and the
+cost-optimal dispatch, energy charged from the grid and later used on site still counts as on-site
+(self-sufficiency is 1 - grid energy used on site / load, as in ``dispatch.py``).
 """
 
 from __future__ import annotations
