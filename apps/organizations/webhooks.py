@@ -73,18 +73,22 @@ def webhook_deliver(*, delivery_id: str) -> WebhookDelivery | None:
     delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None or delivery.status == WebhookDelivery.Status.SUCCEEDED:
         return delivery
-    body, headers = signed_request(delivery)
     started = time.monotonic()
-    status_code, error = None, ""
+    status_code, error, retry = None, "", True
     try:
-        response = httpx.post(
-            delivery.endpoint.url, content=body, headers=headers, timeout=DELIVERY_TIMEOUT_S
-        )
-        status_code = response.status_code
-        if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}"
-    except httpx.HTTPError as exc:
-        error = f"{type(exc).__name__}: {exc}"[:500]
+        body, headers = signed_request(delivery)
+    except (ValueError, TypeError) as exc:  # binascii.Error is a ValueError: a secret that is not base64
+        error, retry = f"Cannot sign with this endpoint's secret ({exc}); set a whsec_ base64 secret.", False
+    else:
+        try:
+            response = httpx.post(
+                delivery.endpoint.url, content=body, headers=headers, timeout=DELIVERY_TIMEOUT_S
+            )
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
     attempt = {
         "at": timezone.now().isoformat(),
         "statusCode": status_code,
@@ -100,7 +104,7 @@ def webhook_deliver(*, delivery_id: str) -> WebhookDelivery | None:
         delivery.status = WebhookDelivery.Status.SUCCEEDED
         delivery.delivered_at = timezone.now()
     delivery.save(update_fields=["attempts", "attempt_count", "last_status_code", "status", "delivered_at"])
-    if error:
+    if error and retry:
         raise WebhookDeliveryFailed(f"{delivery.endpoint.url}: {error}")
     return delivery
 

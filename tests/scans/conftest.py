@@ -125,3 +125,20 @@ def complete_scan(organization, result, **fields) -> Scan:
 @pytest.fixture
 def completed(owner, seed_result) -> Scan:
     return complete_scan(owner.organization, seed_result)
+
+
+def make_endpoint(organization, url="http://127.0.0.1:9/hook", events=()):
+    """A webhook endpoint with a Standard Webhooks secret ("whsec_" + standard base64 of 24 random bytes).
+
+    Not organizations.services.webhook_endpoint_create: its URL-safe token secrets do not always decode as
+    standard base64 (see the scans issue note), which made signing fail at random.
+    """
+    import base64
+    import secrets
+
+    from apps.organizations.models import WebhookEndpoint
+
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+    return WebhookEndpoint.objects.create(
+        organization=organization, url=url, events=list(events), secret=secret
+    )

@@ -4,10 +4,9 @@ import pytest
 
 from apps.dossiers.services import dossier_create
 from apps.organizations.models import WebhookDelivery
-from apps.organizations.services import webhook_endpoint_create
 from apps.scans.models import Scan, ScanUsage
 
-from .conftest import MINIMAL_BODY, SEED_BODY, body, complete_scan, make_scan
+from .conftest import MINIMAL_BODY, SEED_BODY, body, complete_scan, make_endpoint, make_scan
 
 # FullReportDto keys of the seed's GET /v1/scans/:id example (seeds/scans-api.txt), nested.
 SEED_REPORT = {
@@ -368,7 +367,7 @@ def test_breakdown_of_unfinished_scan_is_409(owner):
 
 
 def test_share_view_and_revoke(owner, completed, anon):
-    endpoint = webhook_endpoint_create(organization=owner.organization, url="http://127.0.0.1:9/h", events=[])
+    endpoint = make_endpoint(owner.organization, "http://127.0.0.1:9/h", [])
     owner.organization.branding_enabled = True
     owner.organization.branding_display_name = "Zon & Co Installaties"
     owner.organization.save()

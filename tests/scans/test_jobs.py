@@ -8,17 +8,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.organizations.models import WebhookDelivery
-from apps.organizations.services import webhook_endpoint_create
 from apps.scans import services
 from apps.scans.jobs import run_scan
 from apps.scans.models import Scan, ScanSeries
 
-from .conftest import SEED_BODY, body, make_scan
+from .conftest import SEED_BODY, body, make_endpoint, make_scan
 
 
 @pytest.fixture
 def endpoint(owner):
-    return webhook_endpoint_create(organization=owner.organization, url="http://127.0.0.1:9/hook", events=[])
+    return make_endpoint(owner.organization, "http://127.0.0.1:9/hook", [])
 
 
 def _events(endpoint) -> list[str]:

@@ -9,10 +9,9 @@ from standardwebhooks import Webhook
 
 from apps.organizations.jobs import WEBHOOK_MAX_RETRIES, deliver_webhook
 from apps.organizations.models import WebhookDelivery
-from apps.organizations.services import webhook_endpoint_create
 from apps.organizations.webhooks import WebhookDeliveryFailed, webhook_deliver, webhook_emit
 
-from .conftest import complete_scan
+from .conftest import complete_scan, make_endpoint
 
 
 class Receiver:
@@ -51,7 +50,7 @@ def receiver():
 
 
 def test_scan_completed_is_signed_per_standard_webhooks(owner, receiver, seed_result):
-    endpoint = webhook_endpoint_create(organization=owner.organization, url=receiver.url, events=[])
+    endpoint = make_endpoint(owner.organization, receiver.url, [])
     scan = complete_scan(owner.organization, seed_result)
     delivery = WebhookDelivery.objects.get(endpoint=endpoint, event_type="scan.completed")
     webhook_deliver(delivery_id=delivery.id)
@@ -72,9 +71,7 @@ def test_scan_completed_is_signed_per_standard_webhooks(owner, receiver, seed_re
 def test_failed_attempt_is_logged_and_retried(owner):
     receiver = Receiver(statuses=[500])
     try:
-        endpoint = webhook_endpoint_create(
-            organization=owner.organization, url=receiver.url, events=["scan.failed"]
-        )
+        endpoint = make_endpoint(owner.organization, receiver.url, ["scan.failed"])
         (delivery,) = webhook_emit(
             organization=owner.organization, event_type="scan.failed", data={"scanId": "x"}
         )
@@ -98,7 +95,7 @@ def test_failed_attempt_is_logged_and_retried(owner):
 
 
 def test_unreachable_endpoint_is_logged(owner):
-    webhook_endpoint_create(organization=owner.organization, url="http://127.0.0.1:9/closed", events=[])
+    make_endpoint(owner.organization, "http://127.0.0.1:9/closed", [])
     (delivery,) = webhook_emit(organization=owner.organization, event_type="scan.completed", data={})
     with pytest.raises(WebhookDeliveryFailed):
         webhook_deliver(delivery_id=delivery.id)
@@ -107,16 +104,12 @@ def test_unreachable_endpoint_is_logged(owner):
 
 
 def test_only_active_subscribed_endpoints_receive(owner, outsider):
-    wanted = webhook_endpoint_create(
-        organization=owner.organization, url="http://127.0.0.1:9/a", events=["scan.completed"]
-    )
-    webhook_endpoint_create(
-        organization=owner.organization, url="http://127.0.0.1:9/b", events=["share.viewed"]
-    )
-    inactive = webhook_endpoint_create(organization=owner.organization, url="http://127.0.0.1:9/c", events=[])
+    wanted = make_endpoint(owner.organization, "http://127.0.0.1:9/a", ["scan.completed"])
+    make_endpoint(owner.organization, "http://127.0.0.1:9/b", ["share.viewed"])
+    inactive = make_endpoint(owner.organization, "http://127.0.0.1:9/c", [])
     inactive.active = False
     inactive.save()
-    webhook_endpoint_create(organization=outsider.organization, url="http://127.0.0.1:9/d", events=[])
+    make_endpoint(outsider.organization, "http://127.0.0.1:9/d", [])
     deliveries = webhook_emit(organization=owner.organization, event_type="scan.completed", data={})
     assert [d.endpoint_id for d in deliveries] == [wanted.id]
 
@@ -124,7 +117,7 @@ def test_only_active_subscribed_endpoints_receive(owner, outsider):
 def test_admin_replay_action(owner, admin_client, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
     monkeypatch.setattr(deliver_webhook, "send", lambda *args: sent.append(args))
-    webhook_endpoint_create(organization=owner.organization, url="http://127.0.0.1:9/a", events=[])
+    make_endpoint(owner.organization, "http://127.0.0.1:9/a", [])
     (delivery,) = webhook_emit(organization=owner.organization, event_type="scan.completed", data={})
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="succeeded")
     assert admin_client.get("/admin/organizations/webhookdelivery/").status_code == 200
@@ -143,3 +136,50 @@ def test_admin_replay_action(owner, admin_client, django_capture_on_commit_callb
 def test_scan_admin_pages(admin_client, completed):
     assert admin_client.get("/admin/scans/scan/").status_code == 200
     assert admin_client.get(f"/admin/scans/scan/{completed.pk}/change/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_actor_retries_a_500_with_backoff_until_delivered():
+    """The deliver_webhook actor on a worker: first attempt 500, the retry (after backoff) succeeds."""
+    import time
+
+    import dramatiq
+    from dramatiq.brokers.stub import StubBroker
+
+    from apps.organizations.services import organization_create
+
+    broker = dramatiq.get_broker()
+    if type(broker) is not StubBroker:
+        pytest.skip("runs a worker thread on the unit-test StubBroker")
+    organization = organization_create(name="Retry BV", owner_email="retry@zon.test")
+    receiver = Receiver(statuses=[500])
+    worker = dramatiq.Worker(broker, worker_timeout=50, worker_threads=1)
+    try:
+        make_endpoint(organization, receiver.url, [])
+        (delivery,) = webhook_emit(
+            organization=organization, event_type="scan.completed", data={"scanId": "x"}
+        )
+        worker.start()
+        deliver_webhook.send_with_options(args=(delivery.id,), min_backoff=50, max_backoff=200)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            delivery.refresh_from_db()
+            if delivery.status == "succeeded":
+                break
+            time.sleep(0.1)
+        assert (delivery.status, delivery.attempt_count) == ("succeeded", 2)
+        assert [a["statusCode"] for a in delivery.attempts] == [500, 200]
+    finally:
+        worker.stop()
+        receiver.close()
+        broker.flush_all()
+
+
+def test_secret_that_is_not_base64_is_logged_not_retried(owner):
+    endpoint = make_endpoint(owner.organization, "http://127.0.0.1:9/a", [])
+    endpoint.secret = "whsec_a"  # one base64 character cannot decode
+    endpoint.save()
+    (delivery,) = webhook_emit(organization=owner.organization, event_type="scan.completed", data={})
+    webhook_deliver(delivery_id=delivery.id)  # does not raise: retrying cannot help
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and "secret" in delivery.attempts[0]["error"]
