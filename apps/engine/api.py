@@ -120,6 +120,14 @@ def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
         )
         if tariff.type == "dynamic"
         else None,
+        "referenceDayAheadMeanEurPerKwh": (
+            d.REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH
+            if tariff.type == "dynamic" and tariff.day_ahead_eur_per_kwh is None
+            else None
+        ),
+        "pvLifetimeYears": d.PV_LIFETIME_YEARS,
+        "paybackRangeEscalationLowHigh": list(d.PRICE_ESCALATION_LOW_HIGH),
+        "paybackRangeBatteryFadeLowHigh": list(d.BATTERY_CAPACITY_FADE_LOW_HIGH),
         "gridCarbonIntensityKgPerKwh": d.GRID_CARBON_INTENSITY_KG_PER_KWH,
         "treeKgCo2PerYear": d.TREE_KG_CO2_PER_YEAR,
         "carKgCo2PerKm": d.CAR_KG_CO2_PER_KM,
