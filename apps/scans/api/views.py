@@ -21,6 +21,7 @@ from apps.scans.api.serializers import (
 from apps.scans.breakdown import FIELDS as BREAKDOWN_FIELDS
 from apps.scans.breakdown import breakdown
 from apps.scans.models import Scan
+from apps.scans.submission import scan_submit
 
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 
@@ -103,32 +104,11 @@ class ScanCollectionView(APIView):
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
     )
     def post(self, request):
-        organization = request.organization
         data = dict(request.data) if hasattr(request.data, "keys") else request.data
-        if not isinstance(data, dict):
-            raise AppError("The body must be a JSON object.", errors={"body": ["Expected a JSON object."]})
-        body_hash = services.request_hash(data)
-        root = None
-        if data.get("copied_from_id"):
-            root = services.adjustment_root(organization=organization, copied_from_id=data["copied_from_id"])
-            data = services.adjustment_body(root=root, data=data)
-        serializer = ScanCreateSerializer(
-            data=data, context={"organization": organization, "request": request}
-        )
-        serializer.is_valid(raise_exception=True)
-        inputs = dict(serializer.validated_data)
-        if root is not None:
-            services.adjustment_check(organization=organization, root=root, inputs=inputs)
-        dossier = None
-        if inputs.get("dossier_id"):
-            dossier = selectors.dossier_for(organization=organization, dossier_id=inputs["dossier_id"])
-        created = services.scan_create(
-            organization=organization,
-            inputs=inputs,
-            dossier=dossier,
-            copied_from=root,
-            idempotency_key=request.META.get(IDEMPOTENCY_HEADER) or None,
-            body_hash=body_hash,
+        created = scan_submit(
+            organization=request.organization,
+            data=data,
+            idempotency_key=request.META.get(IDEMPOTENCY_HEADER),
         )
         return Response(
             ScanStatusSerializer(created.scan).data,
