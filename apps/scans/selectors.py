@@ -1,11 +1,14 @@
 """Reads for scans. Every organization-facing read goes through `Scan.objects.for_organization`."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from apps.common.errors import NotFound
 from apps.dossiers.models import Dossier
 from apps.organizations.models import Organization
-from apps.scans.models import Scan, ScanSeries
+from apps.scans.models import Scan, ScanSeries, ScanUsage
 
 LIST_DEFERRED = ("inputs", "report")
 
@@ -67,3 +70,21 @@ def scan_series(*, scan: Scan) -> ScanSeries | None:
 
 def dossier_for(*, organization: Organization, dossier_id: str) -> Dossier | None:
     return Dossier.objects.for_organization(organization).filter(pk=dossier_id).first()
+
+
+@dataclass(frozen=True)
+class MonthlyUsage:
+    month: str  # "YYYY-MM", Europe/Amsterdam
+    used: int  # scans counted this month (adjustments are free; deletes do not give quota back)
+    quota: int | None  # None: no limit (paid plan)
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.quota is None else max(self.quota - self.used, 0)
+
+
+def scan_usage_this_month(*, organization: Organization) -> MonthlyUsage:
+    month = timezone.localtime().strftime("%Y-%m")
+    row = ScanUsage.objects.filter(organization=organization, month=month).first()
+    quota = None if organization.is_paid else organization.monthly_scan_quota
+    return MonthlyUsage(month=month, used=row.count if row else 0, quota=quota)

@@ -535,6 +535,11 @@ def test_free_plan_monthly_quota(outsider, owner, stub_broker):
     # Deleting a scan does not give quota back.
     Scan.objects.filter(organization=outsider.organization).first().delete()
     assert client.post("/v1/scans", MINIMAL_BODY, format="json").status_code == 429
+    from apps.scans.selectors import scan_usage_this_month
+
+    usage = scan_usage_this_month(organization=outsider.organization)
+    assert (usage.used, usage.quota, usage.remaining) == (2, 2, 0)
+    assert scan_usage_this_month(organization=owner.organization).quota is None
     # Paid organizations have no monthly limit.
     owner.organization.monthly_scan_quota = 0
     owner.organization.save()
