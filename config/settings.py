@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.dossiers",
     "apps.scans",
     "apps.studio",
+    "apps.devices",
     "apps.portal",
 ]
 

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
 
 from apps.common import views as common_views
+from apps.devices.hooks import api as hooks_api
 
 urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
@@ -15,7 +16,9 @@ urlpatterns = [
     path("v1/", include("apps.dossiers.api.urls")),
     path("v1/", include("apps.scans.api.urls")),
     path("v1/", include("apps.studio.api.urls")),
+    path("v1/", include("apps.devices.api.urls")),
     re_path(r"^v1/(?P<rest>.*)$", common_views.api_not_found),
+    path("hooks/", hooks_api.urls),
     path("", include("apps.portal.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from apps.devices.api import views
+
+urlpatterns = [
+    path("device-links", views.DeviceLinkCollectionView.as_view(), name="device-link-list"),
+    path("device-links/<str:pk>", views.DeviceLinkDetailView.as_view(), name="device-link-detail"),
+    path("device-links/<str:pk>/sync", views.DeviceLinkSyncView.as_view(), name="device-link-sync"),
+    path(
+        "device-links/<str:pk>/studio-profile",
+        views.DeviceLinkStudioProfileView.as_view(),
+        name="device-link-studio-profile",
+    ),
+]

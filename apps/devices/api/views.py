@@ -1,0 +1,113 @@
+"""/v1/device-links: create (returns the vendor's link/authorize URL), list, get, sync now, unlink.
+
+Every lookup goes through the organization-scoped selectors: another organization's link is a 404.
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from apps.common.errors import NotFound
+from apps.devices import selectors, services
+from apps.devices.api.serializers import (
+    DeviceLinkCreateSerializer,
+    DeviceLinkSerializer,
+    StudioProfileFromLinkSerializer,
+)
+from apps.dossiers.models import Dossier
+
+
+class _LinkView(GenericAPIView):
+    serializer_class = DeviceLinkSerializer
+
+    def get_link(self, pk: str):
+        return selectors.device_link_get(organization=self.request.organization, link_id=pk)
+
+
+class DeviceLinkCollectionView(_LinkView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("dossierId", str),
+            OpenApiParameter("provider", str),
+            OpenApiParameter("status", str),
+        ]
+    )
+    def get(self, request):
+        query = request.query_params
+        links = selectors.device_link_list(
+            organization=request.organization,
+            dossier_id=query.get("dossierId", ""),
+            provider=query.get("provider", ""),
+            status=query.get("status", ""),
+        )
+        page = self.paginate_queryset(links)
+        return self.get_paginated_response(DeviceLinkSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=DeviceLinkCreateSerializer,
+        responses={201: OpenApiResponse(description="DeviceLink plus linkUrl (where to send the household)")},
+    )
+    def post(self, request):
+        form = DeviceLinkCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        # another organization's dossier is "not found", like every other cross-tenant lookup
+        dossier = Dossier.objects.for_organization(request.organization).filter(pk=data["dossier_id"]).first()
+        if dossier is None:
+            raise NotFound("Dossier not found.")
+        started = services.link_create(
+            organization=request.organization,
+            dossier=dossier,
+            provider=data["provider"],
+            scopes=data.get("scopes"),
+            pod=data.get("pod"),
+            account_number=data.get("account_number"),
+            company_code=data.get("company_code"),
+        )
+        body = {**DeviceLinkSerializer(started.link).data, "link_url": started.link_url}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class DeviceLinkDetailView(_LinkView):
+    def get(self, request, pk: str):
+        return Response(DeviceLinkSerializer(self.get_link(pk)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: str):
+        services.link_delete(link=self.get_link(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DeviceLinkSyncView(_LinkView):
+    @extend_schema(request=None, responses={202: DeviceLinkSerializer})
+    def post(self, request, pk: str):
+        link = services.link_request_sync(link=self.get_link(pk))
+        return Response(DeviceLinkSerializer(link).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DeviceLinkStudioProfileView(_LinkView):
+    @extend_schema(
+        request=StudioProfileFromLinkSerializer,
+        responses={200: OpenApiResponse(description="{profileId, totalKwh, totalExportKwh}")},
+    )
+    def post(self, request, pk: str):
+        from apps.studio.selectors import studio_profile_get
+
+        link = self.get_link(pk)
+        form = StudioProfileFromLinkSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        profile_id = form.validated_data.get("profile_id") or link.studio_profile_id
+        profile = (
+            studio_profile_get(organization=request.organization, profile_id=profile_id)
+            if profile_id
+            else None
+        )
+        profile = services.studio_profile_from_link(link=link, profile=profile, user=request.user)
+        return Response(
+            {
+                "profile_id": profile.pk,
+                "total_kwh": profile.total_kwh,
+                "total_export_kwh": profile.total_export_kwh,
+            }
+        )

@@ -1,0 +1,93 @@
+"""Inbound vendor endpoints under /hooks/ (django-ninja, DESIGN.md §3).
+
+* ``POST /hooks/enode`` — Enode webhooks: the signature is checked on the raw body before anything is
+  parsed (401 when it does not match), events are deduplicated by id, the answer is 200.
+* ``GET /hooks/enode/return?link=`` — where Enode's Link UI sends the household back: the link's
+  assets are read and the link becomes ``linked`` when there are any.
+* ``GET /hooks/enphase/callback?code&state`` — the OAuth redirect: the state must be the one issued
+  for the link (single use), else 400 and nothing changes.
+
+Errors are RFC 9457 problem details like the rest of the API. Nothing here logs or echoes a secret.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from ninja import NinjaAPI, Router, Schema, Status
+
+from apps.common.errors import AppError
+from apps.devices import services
+from apps.devices.clients.enode.webhooks import SIGNATURE_HEADER
+from apps.devices.models import DeviceLink
+
+PROBLEM_TYPE_BASE = "https://solarscan.app/problems/"
+
+
+class WebhookAck(Schema):
+    received: int
+    processed: int
+    duplicates: int
+
+
+class LinkState(Schema):
+    id: str
+    provider: str
+    status: str
+
+
+class Problem(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+
+
+router = Router(tags=["vendor hooks"])
+
+
+@router.post("/enode", response={200: WebhookAck, 400: Problem, 401: Problem}, auth=None)
+def enode_webhook(request: HttpRequest):
+    outcome = services.enode_webhook_receive(
+        body=request.body, signature=request.headers.get(SIGNATURE_HEADER)
+    )
+    return Status(200, outcome)
+
+
+@router.get("/enode/return", response={200: LinkState, 400: Problem, 404: Problem, 503: Problem}, auth=None)
+def enode_return(request: HttpRequest, link: str):
+    found = DeviceLink.objects.filter(pk=link, provider="enode").first()
+    if found is None:
+        raise AppError("Unknown device link.", status=404, code="not_found", title="Not found")
+    found = services.link_enode_refresh_assets(link=found)
+    return Status(200, LinkState(id=found.pk, provider=found.provider, status=found.status))
+
+
+@router.get(
+    "/enphase/callback", response={200: LinkState, 400: Problem, 502: Problem, 503: Problem}, auth=None
+)
+def enphase_callback(request: HttpRequest, state: str = "", code: str = "", error: str = ""):
+    link = services.link_enphase_callback(state=state, code=code, error=error or None)
+    return Status(200, LinkState(id=link.pk, provider=link.provider, status=link.status))
+
+
+api = NinjaAPI(
+    title="Solarscan vendor hooks",
+    version="1.0.0",
+    urls_namespace="hooks",
+    docs_url=None,
+    openapi_url=None,
+)
+api.add_router("/", router)
+
+
+@api.exception_handler(AppError)
+def _app_error(request: HttpRequest, exc: AppError):
+    body = {
+        "type": PROBLEM_TYPE_BASE + exc.code,
+        "title": exc.title,
+        "status": exc.status,
+        "detail": exc.detail,
+        "code": exc.code,
+    }
+    return JsonResponse(body, status=exc.status, content_type="application/problem+json")

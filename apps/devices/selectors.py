@@ -1,0 +1,80 @@
+"""Device-link reads (tenant-scoped)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from django.db.models import Prefetch, QuerySet
+
+from apps.common.errors import NotFound
+from apps.devices.models import Asset, DeviceLink, Reading
+from apps.organizations.models import Organization
+
+
+def device_link_list(
+    *, organization: Organization, dossier_id: str = "", provider: str = "", status: str = ""
+) -> QuerySet[DeviceLink]:
+    links = DeviceLink.objects.for_organization(organization).select_related("dossier")
+    if dossier_id:
+        links = links.filter(dossier_id=dossier_id)
+    if provider:
+        links = links.filter(provider=provider)
+    if status:
+        links = links.filter(status=status)
+    return links.prefetch_related(Prefetch("assets", queryset=Asset.objects.order_by("kind", "name")))
+
+
+def device_link_get(*, organization: Organization, link_id: str) -> DeviceLink:
+    link = device_link_list(organization=organization).filter(pk=link_id).first()
+    if link is None:
+        raise NotFound("Device link not found.")
+    return link
+
+
+def link_hourly(*, link: DeviceLink, kind: str, asset: Asset | None = None) -> pd.Series:
+    """Stored readings of one kind as an hourly kWh series (UTC index), summed over the link's assets
+    unless ``asset`` is given."""
+    readings = Reading.objects.filter(link=link, kind=kind)
+    if asset is not None:
+        readings = readings.filter(asset=asset)
+    rows = list(readings.order_by("hour").values_list("hour", "kwh"))
+    if not rows:
+        return pd.Series([], index=pd.DatetimeIndex([], tz="UTC"), dtype=float, name="kwh")
+    hours, values = zip(*rows, strict=True)
+    series = pd.Series(values, index=pd.DatetimeIndex(hours).tz_convert("UTC"), dtype=float, name="kwh")
+    return series.groupby(level=0).sum()
+
+
+def dossier_device_facts(*, organization: Organization, dossier_id: str) -> dict:
+    """What the dossier's linked devices say, for scan and studio inputs.
+
+    ``battery`` / ``vehicle``: capacity [kWh] and power [kW] of the first linked one (None if absent);
+    ``production``: measured PV production of the last 365 synced days [kWh] and the inverter capacity
+    [kW], to show measured next to simulated yield.
+    """
+    assets = Asset.objects.for_organization(organization).filter(
+        link__dossier_id=dossier_id, link__status=DeviceLink.Status.LINKED
+    )
+
+    def first(kind: str) -> dict | None:
+        asset = assets.filter(kind=kind).order_by("created_at").first()
+        if asset is None:
+            return None
+        return {
+            "assetId": asset.pk,
+            "name": asset.name,
+            "capacityKwh": asset.capacity_kwh,
+            "capacityKw": asset.capacity_kw,
+        }
+
+    inverters = list(assets.filter(kind=Asset.Kind.INVERTER))
+    measured = [a.measured_kwh.get(Reading.Kind.PRODUCTION) for a in inverters]
+    measured = [m for m in measured if m is not None]
+    capacities = [a.capacity_kw for a in inverters if a.capacity_kw]
+    return {
+        "battery": first(Asset.Kind.BATTERY),
+        "vehicle": first(Asset.Kind.VEHICLE),
+        "production": {
+            "measuredYearlyKwh": round(sum(measured), 3) if measured else None,
+            "inverterCapacityKw": round(sum(capacities), 3) if capacities else None,
+        },
+    }

@@ -1,0 +1,278 @@
+"""Configured vendor clients, built from settings / environment variables.
+
+``DEVICES_VENDOR_MODE``: ``fake`` (default when DEBUG or under pytest) starts the fake vendor servers of
+``apps.devices.fakes`` in this process on first use (127.0.0.1, free ports) and uses their credentials;
+``live`` reads the real endpoints and credentials:
+
+=====================  ==============================================================================
+Enode                  ``ENODE_API_URL``, ``ENODE_TOKEN_URL``, ``ENODE_CLIENT_ID``,
+                       ``ENODE_CLIENT_SECRET``, ``ENODE_WEBHOOK_SECRET``, ``ENODE_API_VERSION``
+Enphase (v4 OAuth)     ``ENPHASE_API_URL`` (…/api/v4), ``ENPHASE_AUTH_URL``, ``ENPHASE_API_KEY``,
+                       ``ENPHASE_CLIENT_ID``, ``ENPHASE_CLIENT_SECRET``
+POD                    ``POD_API_URL``, ``POD_TOKEN_URL`` (optional), ``POD_CLIENT_ID``, ``POD_CLIENT_SECRET``
+Callbacks              ``DEVICES_PUBLIC_BASE_URL`` (default ``http://127.0.0.1:8000``): where vendors send
+                       the household back (``/hooks/enode/return``, ``/hooks/enphase/callback``)
+=====================  ==============================================================================
+
+Each name is read from Django settings first (tests override them there), then the environment.
+Secrets are never logged.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from apps.devices import crypto
+from apps.devices.clients import CallbackTokenStore, RetryPolicy
+from apps.devices.clients.enode import EnodeClient
+from apps.devices.clients.enphase import EnphaseClient
+from apps.devices.clients.pod import PodClient
+from apps.devices.models import DeviceLink, Provider, VendorCredential
+
+FAKE_ENODE_WEBHOOK_SECRET = "fake-enode-webhook-secret"  # noqa: S105 - development fake only
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def conf(name: str, default: Any = None) -> Any:
+    value = getattr(settings, name, None)
+    if value is None or value == "":
+        value = os.environ.get(name)
+    return default if value is None or value == "" else value
+
+
+def conf_int(name: str, default: int) -> int:
+    value = conf(name, default)
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from exc
+
+
+def conf_float(name: str, default: float) -> float:
+    value = conf(name, default)
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from exc
+
+
+def vendor_mode() -> str:
+    default = "fake" if (settings.DEBUG or getattr(settings, "TESTING", False)) else "live"
+    mode = str(conf("DEVICES_VENDOR_MODE", default)).strip().lower()
+    if mode not in ("fake", "live"):
+        raise ImproperlyConfigured(f"DEVICES_VENDOR_MODE={mode!r}: use 'fake' or 'live'")
+    return mode
+
+
+def history_days() -> int:
+    """How far back the first sync reaches [days]."""
+    return conf_int("DEVICES_HISTORY_DAYS", 365)
+
+
+def public_base_url() -> str:
+    return str(conf("DEVICES_PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def retry_policy() -> RetryPolicy:
+    return RetryPolicy(
+        max_retries=conf_int("DEVICES_MAX_RETRIES", 3), backoff_base=conf_float("DEVICES_BACKOFF_S", 0.5)
+    )
+
+
+# ----------------------------------------------------------------------------------------- fakes
+
+_FAKES: dict[str, Any] = {}
+_FAKES_LOCK = threading.Lock()
+
+
+def fake_server(provider: str):
+    """The in-process fake for ``provider`` (started on first use, kept for the process)."""
+    with _FAKES_LOCK:
+        handle = _FAKES.get(provider)
+        if handle is None:
+            from apps.devices.fakes.server import start_fake_server
+
+            handle = _FAKES[provider] = start_fake_server(provider)
+        return handle
+
+
+@dataclass(frozen=True)
+class VendorConfig:
+    api_url: str
+    client_id: str = ""
+    client_secret: str = ""
+    token_url: str = ""
+    auth_url: str = ""
+    api_key: str = ""
+    webhook_secret: str = ""
+    api_version: str = ""
+
+
+def _require(provider: str, **values: str) -> None:
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise ImproperlyConfigured(f"{provider} is not configured: set {', '.join(missing)}")
+
+
+def vendor_config(provider: str) -> VendorConfig:
+    if vendor_mode() == "fake":
+        base = fake_server(provider).base_url
+        if provider == Provider.ENODE:
+            from apps.devices.fakes import enode as f
+
+            return VendorConfig(
+                api_url=base,
+                token_url=f"{base}/oauth2/token",
+                client_id=f.CLIENT_ID,
+                client_secret=f.CLIENT_SECRET,
+                webhook_secret=str(conf("ENODE_WEBHOOK_SECRET", FAKE_ENODE_WEBHOOK_SECRET)),
+            )
+        if provider == Provider.ENPHASE:
+            from apps.devices.fakes import enphase as f
+
+            return VendorConfig(
+                api_url=f"{base}/api/v4",
+                auth_url=base,
+                api_key=f.API_KEY,
+                client_id=f.CLIENT_ID,
+                client_secret=f.CLIENT_SECRET,
+            )
+        from apps.devices.fakes import pod as f
+
+        return VendorConfig(api_url=base, client_id=f.CLIENT_ID, client_secret=f.CLIENT_SECRET)
+    if provider == Provider.ENODE:
+        cfg = VendorConfig(
+            api_url=conf("ENODE_API_URL", ""),
+            token_url=conf("ENODE_TOKEN_URL", ""),
+            client_id=conf("ENODE_CLIENT_ID", ""),
+            client_secret=conf("ENODE_CLIENT_SECRET", ""),
+            webhook_secret=conf("ENODE_WEBHOOK_SECRET", ""),
+            api_version=conf("ENODE_API_VERSION", ""),
+        )
+        _require(
+            "Enode",
+            ENODE_API_URL=cfg.api_url,
+            ENODE_TOKEN_URL=cfg.token_url,
+            ENODE_CLIENT_ID=cfg.client_id,
+            ENODE_CLIENT_SECRET=cfg.client_secret,
+        )
+        return cfg
+    if provider == Provider.ENPHASE:
+        cfg = VendorConfig(
+            api_url=conf("ENPHASE_API_URL", ""),
+            auth_url=conf("ENPHASE_AUTH_URL", ""),
+            api_key=conf("ENPHASE_API_KEY", ""),
+            client_id=conf("ENPHASE_CLIENT_ID", ""),
+            client_secret=conf("ENPHASE_CLIENT_SECRET", ""),
+        )
+        _require(
+            "Enphase",
+            ENPHASE_API_URL=cfg.api_url,
+            ENPHASE_AUTH_URL=cfg.auth_url,
+            ENPHASE_API_KEY=cfg.api_key,
+            ENPHASE_CLIENT_ID=cfg.client_id,
+            ENPHASE_CLIENT_SECRET=cfg.client_secret,
+        )
+        return cfg
+    cfg = VendorConfig(
+        api_url=conf("POD_API_URL", ""),
+        token_url=conf("POD_TOKEN_URL", ""),
+        client_id=conf("POD_CLIENT_ID", ""),
+        client_secret=conf("POD_CLIENT_SECRET", ""),
+    )
+    _require("POD", POD_API_URL=cfg.api_url, POD_CLIENT_ID=cfg.client_id, POD_CLIENT_SECRET=cfg.client_secret)
+    return cfg
+
+
+def enode_webhook_secret() -> str:
+    return vendor_config(Provider.ENODE).webhook_secret
+
+
+# ------------------------------------------------------------------------------------ token stores
+
+
+def _app_token_store(provider: str) -> CallbackTokenStore:
+    """Client-credentials token shared by every link of ``provider`` (encrypted in VendorCredential)."""
+
+    def load():
+        row = VendorCredential.objects.filter(provider=provider).first()
+        return crypto.decrypt_json(row.token_encrypted) if row else None
+
+    def save(data):
+        VendorCredential.objects.update_or_create(
+            provider=provider, defaults={"token_encrypted": crypto.encrypt_json(data)}
+        )
+
+    return CallbackTokenStore(load=load, save=save)
+
+
+def link_token_store(link: DeviceLink) -> CallbackTokenStore:
+    """The household's own grant (Enphase OAuth), encrypted on the link row; saved at once (rotation)."""
+
+    def load():
+        current = DeviceLink.objects.filter(pk=link.pk).values_list("token_encrypted", flat=True).first()
+        return crypto.decrypt_json(current or "")
+
+    def save(data):
+        encrypted = crypto.encrypt_json(data)
+        DeviceLink.objects.filter(pk=link.pk).update(token_encrypted=encrypted)
+        link.token_encrypted = encrypted
+
+    return CallbackTokenStore(load=load, save=save)
+
+
+# ----------------------------------------------------------------------------------------- clients
+
+
+def enode_client() -> EnodeClient:
+    cfg = vendor_config(Provider.ENODE)
+    return EnodeClient(
+        api_url=cfg.api_url,
+        token_url=cfg.token_url,
+        client_id=cfg.client_id,
+        client_secret=cfg.client_secret,
+        token_store=_app_token_store(Provider.ENODE),
+        retry=retry_policy(),
+        api_version=cfg.api_version or None,
+    )
+
+
+def enphase_redirect_uri() -> str:
+    return f"{public_base_url()}/hooks/enphase/callback"
+
+
+def enode_redirect_uri(link: DeviceLink) -> str:
+    return f"{public_base_url()}/hooks/enode/return?link={link.pk}"
+
+
+def enphase_client(link: DeviceLink) -> EnphaseClient:
+    cfg = vendor_config(Provider.ENPHASE)
+    return EnphaseClient(
+        api_url=cfg.api_url,
+        api_key=cfg.api_key,
+        auth_url=cfg.auth_url,
+        client_id=cfg.client_id,
+        client_secret=cfg.client_secret,
+        redirect_uri=enphase_redirect_uri(),
+        token_store=link_token_store(link),
+        retry=retry_policy(),
+    )
+
+
+def pod_client() -> PodClient:
+    cfg = vendor_config(Provider.POD)
+    return PodClient(
+        api_url=cfg.api_url,
+        client_id=cfg.client_id,
+        client_secret=cfg.client_secret,
+        token_url=cfg.token_url or None,
+        token_store=_app_token_store(Provider.POD),
+        retry=retry_policy(),
+    )

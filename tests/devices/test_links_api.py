@@ -1,0 +1,177 @@
+"""/v1/device-links against the fake vendors over real HTTP: create, link, list, get, sync now, delete."""
+
+import json
+
+import pytest
+
+from apps.devices import crypto, jobs
+from apps.devices.models import Asset, DeviceLink, Reading, VendorCredential
+from tests.devices import test_links_support as support
+from tests.devices.test_links_support import create_link, link_enode, link_enphase
+
+vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
+
+
+def test_enode_link_url_then_household_finishes_linking(owner, dossier, vendor_fakes):
+    client = owner.key_client()
+    body = create_link(client, dossier, "enode")
+    assert body["status"] == "pending" and body["linkUrl"].startswith(vendor_fakes["enode"].base_url)
+    assert body["dossierId"] == dossier.id and len(body["id"]) == 25
+    link_id = link_enode(client, dossier)
+    detail = client.get(f"/v1/device-links/{link_id}").json()
+    assert detail["status"] == "linked"
+    kinds = {asset["kind"] for asset in detail["assets"]}
+    assert {"inverter", "meter", "battery", "vehicle", "hem-system"} <= kinds
+    battery = next(a for a in detail["assets"] if a["kind"] == "battery")
+    vehicle = next(a for a in detail["assets"] if a["kind"] == "vehicle")
+    assert battery["capacityKwh"] == 5.0 and vehicle["capacityKwh"] == 58.0
+
+
+def test_enphase_authorize_url_carries_a_state(owner, dossier, vendor_fakes):
+    body = create_link(owner.jwt_client(), dossier, "enphase")
+    assert "state=" + body["id"] in body["linkUrl"].replace("%2E", ".")
+    assert "/oauth/authorize" in body["linkUrl"] and body["status"] == "pending"
+
+
+def test_pod_link_is_linked_at_once_and_syncs(owner, dossier, vendor_fakes):
+    from apps.devices.fakes import pod as fake_pod
+    from apps.devices.services import link_sync
+
+    body = create_link(
+        owner.key_client(),
+        dossier,
+        "pod",
+        pod=fake_pod.DEMO_POD,
+        accountNumber=fake_pod.DEMO_ACCOUNT,
+        companyCode="ACME",
+    )
+    assert body["status"] == "linked" and body["linkUrl"] is None
+    assert link_sync(link_id=body["id"]).status == "ok"
+    assert Reading.objects.filter(link_id=body["id"], kind="consumption").count() > 24
+
+
+def test_bad_pod_is_a_field_error(owner, dossier, vendor_fakes):
+    response = owner.key_client().post(
+        "/v1/device-links",
+        {"dossierId": dossier.id, "provider": "pod", "pod": "nope", "accountNumber": "1", "companyCode": "X"},
+        format="json",
+    )
+    assert response.status_code == 400 and "pod" in response.json()["errors"]
+    assert not DeviceLink.objects.exists()
+
+
+def test_list_is_paginated_and_filtered(owner, dossier, vendor_fakes):
+    client = owner.key_client()
+    for _ in range(3):
+        create_link(client, dossier, "enphase")
+    create_link(client, dossier, "enode")
+    page = client.get("/v1/device-links", {"page": 2, "limit": 2}).json()
+    assert set(page) == {"items", "total", "page", "limit", "totalPages"}
+    assert (page["total"], page["page"], page["limit"], page["totalPages"], len(page["items"])) == (
+        4,
+        2,
+        2,
+        2,
+        2,
+    )
+    only = client.get("/v1/device-links", {"provider": "enode", "dossierId": dossier.id}).json()
+    assert only["total"] == 1 and only["items"][0]["provider"] == "enode"
+
+
+def test_other_organization_gets_404_everywhere(owner, outsider, dossier, vendor_fakes):
+    link_id = link_enode(owner.key_client(), dossier)
+    for client in (outsider.key_client(), outsider.jwt_client()):
+        assert client.get(f"/v1/device-links/{link_id}").status_code == 404
+        assert client.post(f"/v1/device-links/{link_id}/sync").status_code == 404
+        assert client.post(f"/v1/device-links/{link_id}/studio-profile", {}, format="json").status_code == 404
+        assert client.delete(f"/v1/device-links/{link_id}").status_code == 404
+        assert client.get("/v1/device-links").json()["total"] == 0
+        created = client.post(
+            "/v1/device-links", {"dossierId": dossier.id, "provider": "enode"}, format="json"
+        )
+        assert created.status_code == 404
+    assert DeviceLink.objects.get(pk=link_id).status == "linked"
+    assert DeviceLink.objects.count() == 1
+
+
+def test_member_sees_the_organization_links(owner, member, dossier, vendor_fakes):
+    link_id = link_enode(owner.key_client(), dossier)
+    assert member.jwt_client().get(f"/v1/device-links/{link_id}").status_code == 200
+
+
+def test_sync_now_queues_the_job(owner, dossier, vendor_fakes, django_capture_on_commit_callbacks):
+    import dramatiq
+
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    link_id = link_enode(owner.key_client(), dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner.key_client().post(f"/v1/device-links/{link_id}/sync")
+    assert response.status_code == 202 and response.json()["syncStatus"] == "queued"
+    queued = broker.queues["devices"]
+    assert queued.qsize() == 1
+    broker.flush_all()
+    jobs.sync_link.fn(link_id)  # what the worker runs
+    link = DeviceLink.objects.get(pk=link_id)
+    assert link.sync_status == "ok" and link.last_sync_at is not None
+    assert link.readings.filter(kind="production").exists()
+
+
+def test_tokens_are_encrypted_and_never_returned(owner, dossier, vendor_fakes):
+    client = owner.key_client()
+    link_id = link_enphase(client, dossier)
+    link = DeviceLink.objects.get(pk=link_id)
+    token = crypto.decrypt_json(link.token_encrypted)
+    assert token["access_token"] and token["refresh_token"]
+    row = json.dumps(list(DeviceLink.objects.filter(pk=link_id).values())[0], default=str)
+    assert token["access_token"] not in row and token["refresh_token"] not in row
+    enode_link = link_enode(client, dossier)
+    app_token = VendorCredential.objects.get(provider="enode").token_encrypted
+    assert crypto.decrypt_json(app_token)["access_token"] not in app_token
+    for path in (f"/v1/device-links/{link_id}", "/v1/device-links", f"/v1/device-links/{enode_link}"):
+        text = client.get(path).content.decode()
+        assert token["access_token"] not in text and token["refresh_token"] not in text
+        assert "token" not in text.lower() and "state" not in text.lower()
+
+
+def test_delete_unlinks_at_the_vendor_and_locally(owner, dossier, vendor_fakes):
+    from apps.devices.services import link_sync
+
+    client = owner.key_client()
+    link_id = link_enode(client, dossier)
+    link_sync(link_id=link_id)
+    fake = vendor_fakes["enode"].app
+    assert any(a["userId"] == link_id for a in fake.assets.values())
+    assert client.delete(f"/v1/device-links/{link_id}").status_code == 204
+    assert not any(a["userId"] == link_id for a in fake.assets.values())
+    assert not DeviceLink.objects.filter(pk=link_id).exists()
+    assert not Asset.objects.filter(link_id=link_id).exists() and not Reading.objects.exists()
+    assert client.get(f"/v1/device-links/{link_id}").status_code == 404
+
+
+def test_delete_while_vendor_is_down_keeps_the_link(owner, dossier, vendor_fakes):
+    client = owner.key_client()
+    link_id = link_enode(client, dossier)
+    vendor_fakes["enode"].app.fail_next(503, 10)
+    response = client.delete(f"/v1/device-links/{link_id}")
+    assert response.status_code == 503 and response["Content-Type"] == "application/problem+json"
+    assert DeviceLink.objects.filter(pk=link_id).exists()
+
+
+def test_revoke_drops_tokens(owner, dossier, vendor_fakes):
+    from apps.devices.services import link_revoke
+
+    link_id = link_enphase(owner.key_client(), dossier)
+    link = link_revoke(link=DeviceLink.objects.get(pk=link_id))
+    link.refresh_from_db()
+    assert link.status == "revoked" and link.token_encrypted == "" and link.oauth_state_encrypted == ""
+    response = owner.key_client().post(f"/v1/device-links/{link_id}/sync")
+    assert response.status_code == 400 and response.json()["code"] == "link_revoked"
+
+
+@pytest.mark.parametrize("provider", ["nope", ""])
+def test_unknown_provider_is_rejected(owner, dossier, provider):
+    response = owner.key_client().post(
+        "/v1/device-links", {"dossierId": dossier.id, "provider": provider}, format="json"
+    )
+    assert response.status_code == 400 and "provider" in response.json()["errors"]

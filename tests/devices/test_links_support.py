@@ -1,0 +1,74 @@
+"""Shared fixtures for the device-link tests (imported by test_links_*, test_hooks*, test_flow*).
+
+Fresh fake vendor servers per test on 127.0.0.1 (real HTTP), instant retry sleeps, a short history.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import pytest
+
+from apps.devices import vendors
+from apps.devices.clients import RetryPolicy
+from apps.dossiers.services import dossier_create
+
+
+@pytest.fixture
+def vendor_fakes(fake, settings, monkeypatch):
+    """Start the three fakes and point the devices app at them; return the handles by provider."""
+    settings.DEVICES_VENDOR_MODE = "fake"
+    settings.DEVICES_HISTORY_DAYS = 20
+    handles = {name: fake(name) for name in ("enode", "enphase", "pod")}
+    for name, handle in handles.items():
+        monkeypatch.setitem(vendors._FAKES, name, handle)
+    monkeypatch.setattr(
+        vendors, "retry_policy", lambda: RetryPolicy(max_retries=2, backoff_base=0.01, sleep=lambda s: None)
+    )
+    return handles
+
+
+@pytest.fixture
+def dossier(owner):
+    return dossier_create(
+        organization=owner.organization, customer_name="Fam. Jansen", latitude=52.09, longitude=5.12
+    )
+
+
+def follow_vendor_redirect(url: str) -> tuple[str, dict[str, str]]:
+    """Open a vendor URL like the household's browser would; return our callback path and its query."""
+    response = httpx.get(url, follow_redirects=False, timeout=10)
+    assert response.status_code in (302, 303), response.text
+    target = urlparse(response.headers["location"])
+    return target.path, {k: v[0] for k, v in parse_qs(target.query).items()}
+
+
+def create_link(client, dossier, provider: str, **extra):
+    response = client.post(
+        "/v1/device-links", {"dossierId": dossier.id, "provider": provider, **extra}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def link_enode(client, dossier):
+    """Create an Enode link and let the household finish the Link UI; returns the link id."""
+    from rest_framework.test import APIClient
+
+    body = create_link(client, dossier, "enode")
+    path, query = follow_vendor_redirect(body["linkUrl"])
+    assert path == "/hooks/enode/return"
+    done = APIClient().get(path, query)
+    assert done.status_code == 200 and done.json()["status"] == "linked", done.content
+    return body["id"]
+
+
+def link_enphase(client, dossier):
+    from rest_framework.test import APIClient
+
+    body = create_link(client, dossier, "enphase")
+    path, query = follow_vendor_redirect(body["linkUrl"])
+    done = APIClient().get(path, query)
+    assert done.status_code == 200 and done.json()["status"] == "linked", done.content
+    return body["id"]
