@@ -104,7 +104,13 @@ class DispatchResult:
     @property
     def self_sufficiency(self) -> float:
         """Share of the load met by own PV, directly or via the battery [-]."""
-        return self_sufficiency(self.load, self.grid_used_onsite)
+        return self_sufficiency(
+            self.load,
+            self.grid_used_onsite,
+            battery_used_onsite_kwh=self.battery_used_onsite,
+            solar_stored_kwh=self.solar_stored,
+            grid_stored_kwh=self.grid_stored,
+        )
 
     @property
     def self_consumption(self) -> float:
@@ -124,12 +130,29 @@ class DispatchResult:
         return float(self.battery_used_onsite.sum() / self.battery.usable_kwh)
 
 
-def self_sufficiency(load_kwh: np.ndarray | float, grid_used_onsite_kwh: np.ndarray | float) -> float:
-    """Self-sufficiency (autarky) [-] = 1 - Σ grid energy used on site / Σ load (0 when no load)."""
+def self_sufficiency(
+    load_kwh: np.ndarray | float,
+    grid_used_onsite_kwh: np.ndarray | float,
+    *,
+    battery_used_onsite_kwh: np.ndarray | float = 0.0,
+    solar_stored_kwh: np.ndarray | float = 0.0,
+    grid_stored_kwh: np.ndarray | float = 0.0,
+) -> float:
+    """Self-sufficiency (autarky) [-]: share of the load met by own PV, directly or via the battery.
+
+    = 1 - (grid energy used on site + grid-charged battery energy used on site) / load. Energy the
+    battery took from the grid is not own generation: its share of the battery's output (grid charge
+    over all charge, exact for a cyclic year with one efficiency) counts as grid. 0 when there is no load.
+    """
     load = float(np.sum(load_kwh))
     if load <= 0:
         return 0.0
-    return float(min(max(1.0 - float(np.sum(grid_used_onsite_kwh)) / load, 0.0), 1.0))
+    grid_charge = float(np.sum(grid_stored_kwh))
+    all_charge = grid_charge + float(np.sum(solar_stored_kwh))
+    battery_out = float(np.sum(battery_used_onsite_kwh))
+    grid_via_battery = battery_out * grid_charge / all_charge if all_charge > 0 else 0.0
+    from_grid = float(np.sum(grid_used_onsite_kwh)) + grid_via_battery
+    return float(min(max(1.0 - from_grid / load, 0.0), 1.0))
 
 
 def self_consumption(

@@ -57,6 +57,7 @@ import numpy as np
 
 from apps.engine import defaults as d
 from apps.engine.battery import dispatch_lp, greedy_batch, one_way_efficiency
+from apps.engine.dispatch import self_sufficiency
 from apps.engine.finance import CostParams, ownership_cost_npv
 from apps.engine.tariffs import LevelisedTariff, capital_recovery_factor, month_of_hour
 from apps.engine.types import BatteryInput, Goal
@@ -162,6 +163,17 @@ class DesignFlows:
     @property
     def grid_export(self) -> np.ndarray:
         return self.solar_exported
+
+    @property
+    def self_sufficiency(self) -> float:
+        """Share of the load met by own PV [-]; grid-charged battery energy counts as grid."""
+        return self_sufficiency(
+            self.load,
+            self.grid_used_onsite,
+            battery_used_onsite_kwh=self.battery_used_onsite,
+            solar_stored_kwh=self.solar_stored,
+            grid_stored_kwh=self.grid_stored,
+        )
 
 
 @dataclass(frozen=True)
@@ -278,13 +290,12 @@ def evaluate(
     energy = float(problem.tariff.energy_cost(f.grid_import, f.grid_export))
     own = problem.annual_ownership(np.asarray(design.panels), design.capacity_kwh, design.power_kw)
     g2l = float(f.grid_used_onsite.sum())
-    load = float(problem.load.sum())
     return Evaluation(
         design=design,
         annual_cost=own + energy,
         energy_cost=energy,
         grid_to_load=g2l,
-        self_sufficiency=1.0 - g2l / load if load > 0 else 0.0,
+        self_sufficiency=f.self_sufficiency,
         flows=f if keep_flows else None,
     )
 

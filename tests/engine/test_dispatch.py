@@ -190,3 +190,18 @@ def test_dispatch_is_fast(home):
     result = dispatch_self_consumption(load, pv, battery)
     assert time.perf_counter() - start < 0.25  # ~5 ms per pass, usually two passes
     assert result.passes <= 3
+
+
+def test_self_sufficiency_counts_grid_charged_battery_energy_as_grid():
+    """Hand calculation: load 10 kWh, grid straight to load 4 kWh, battery delivers 3 kWh and was charged
+    2 kWh from PV and 2 kWh from the grid, so half its output (1.5 kWh) is grid energy:
+    self-sufficiency = 1 - (4 + 1.5) / 10 = 0.45 (not 0.6, which would call grid energy own generation)."""
+    from apps.engine.dispatch import self_sufficiency
+
+    value = self_sufficiency(
+        10.0, 4.0, battery_used_onsite_kwh=3.0, solar_stored_kwh=2.0, grid_stored_kwh=2.0
+    )
+    assert value == pytest.approx(0.45)
+    assert self_sufficiency(10.0, 4.0, battery_used_onsite_kwh=3.0, solar_stored_kwh=4.0) == pytest.approx(
+        0.6
+    )
