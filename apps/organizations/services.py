@@ -1,5 +1,7 @@
 """Writes for organizations, memberships, API keys and webhook endpoints."""
 
+import base64
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -8,7 +10,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.common.errors import AppError, Forbidden
-from apps.common.ids import new_token
 from apps.organizations.keys import generate_key
 from apps.organizations.models import (
     DEFAULT_ADJUSTABLE_STEPS,
@@ -17,6 +18,11 @@ from apps.organizations.models import (
     Organization,
     WebhookEndpoint,
 )
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks signing secret: `whsec_` + base64 of 24 random bytes (the spec's format)."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ def api_key_touch(*, api_key: ApiKey) -> None:
 
 def webhook_endpoint_create(*, organization: Organization, url: str, events: list[str]) -> WebhookEndpoint:
     return WebhookEndpoint.objects.create(
-        organization=organization, url=url, events=events, secret="whsec_" + new_token(24)
+        organization=organization, url=url, events=events, secret=new_webhook_secret()
     )
 
 

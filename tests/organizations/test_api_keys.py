@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from apps.organizations.keys import hash_key, split_prefix
 from apps.organizations.models import ApiKey
 from apps.organizations.services import api_key_create, api_key_revoke
@@ -42,3 +44,18 @@ def test_no_credentials_gets_401(anon, db):
     response = anon.get("/v1/dossiers")
     assert response.status_code == 401
     assert response.json()["title"]
+
+
+def test_webhook_secrets_follow_the_standard_webhooks_format(owner):
+    """Standard Webhooks: the secret is `whsec_` + base64 of the key bytes; the library must accept and sign
+    with every secret we issue (a url-safe token would break about one in four)."""
+    from standardwebhooks import Webhook
+
+    from apps.organizations.services import webhook_endpoint_create
+
+    for n in range(40):
+        endpoint = webhook_endpoint_create(
+            organization=owner.organization, url=f"https://example.test/{n}", events=[]
+        )
+        signature = Webhook(endpoint.secret).sign("msg_1", datetime.now(UTC), "{}")
+        assert signature.startswith("v1,")
