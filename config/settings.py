@@ -127,6 +127,23 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Meter files arrive as multipart files (streamed to disk past 2.5 MB); a studio "save full state" JSON body
+# carries 8760-value arrays per layer, so the non-file body limit is raised from Django's 2.5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Shared cache (throttle counters, weather memo): Redis in production so every process counts the same.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Weather for new scans: "offline" (deterministic model, no network) or "pvgis" (PVGIS TMY, cached in the DB).
+WEATHER_SOURCE = env_str("WEATHER_SOURCE", "offline")
+if WEATHER_SOURCE not in ("offline", "pvgis"):
+    raise ImproperlyConfigured(f"WEATHER_SOURCE={WEATHER_SOURCE!r}: use 'offline' or 'pvgis'")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Solarscan <noreply@solarscan.local>")
 
