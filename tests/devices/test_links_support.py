@@ -19,7 +19,7 @@ from apps.dossiers.services import dossier_create
 def vendor_fakes(fake, settings, monkeypatch):
     """Start the three fakes and point the devices app at them; return the handles by provider."""
     settings.DEVICES_VENDOR_MODE = "fake"
-    settings.DEVICES_HISTORY_DAYS = 20
+    settings.DEVICES_HISTORY_DAYS = 8
     handles = {name: fake(name) for name in ("enode", "enphase", "pod")}
     for name, handle in handles.items():
         monkeypatch.setitem(vendors._FAKES, name, handle)

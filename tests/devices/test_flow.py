@@ -1,0 +1,86 @@
+"""Full flow over real HTTP against the fakes: link → sync → studio profile from the measurements → scan."""
+
+import numpy as np
+import pytest
+
+from apps.devices import services
+from apps.devices.models import DeviceLink
+from apps.scans.jobs import run_scan
+from apps.scans.models import Scan
+from apps.studio.layers.common import unpack
+from apps.studio.models import StudioProfile
+from tests.devices import test_links_support as support
+from tests.devices.test_links_support import link_enode
+
+vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
+
+
+def test_link_sync_studio_profile_scan(owner, dossier, vendor_fakes, settings):
+    import dramatiq
+
+    settings.DEVICES_HISTORY_DAYS = 10
+    client = owner.key_client()
+    link_id = link_enode(client, dossier)
+    assert services.link_sync(link_id=link_id).status == "ok"
+    link = DeviceLink.objects.get(pk=link_id)
+    measured_import = link.measured_grid_import_kwh
+    assert measured_import > 0
+
+    built = client.post(f"/v1/device-links/{link_id}/studio-profile", {}, format="json")
+    assert built.status_code == 200, built.content
+    profile = StudioProfile.objects.get(pk=built.json()["profileId"])
+    assert profile.organization == owner.organization and profile.base_profile_type == "upload"
+    base = unpack(profile.base_data)
+    assert base.shape == (8760,) and np.isfinite(base).all() and base.min() >= 0
+    assert (
+        profile.total_kwh == pytest.approx(built.json()["totalKwh"]) and profile.total_kwh > measured_import
+    )
+    assert DeviceLink.objects.get(pk=link_id).studio_profile_id == profile.pk
+
+    # a later sync keeps the profile's base in step (the same measurements give the same base)
+    assert services.link_sync(link_id=link_id).status == "ok"
+    profile.refresh_from_db()
+    assert unpack(profile.base_data).sum() == pytest.approx(base.sum(), rel=0.02)
+
+    # the profile feeds a scan (inputMethod "studio")
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    scan = client.post(
+        "/v1/scans",
+        {
+            "location": {"lat": 52.09, "lon": 5.12},
+            "inputMethod": "studio",
+            "customProfileId": profile.pk,
+            "newPv": [
+                {"maxPanelCount": 10, "panelPowerWatts": 430, "tiltAngle": 30, "orientationAngle": 180}
+            ],
+        },
+        format="json",
+    )
+    broker.flush_all()
+    assert scan.status_code == 201, scan.content
+    run_scan.fn(scan.json()["id"])
+    done = Scan.objects.get(pk=scan.json()["id"])
+    assert done.status == "completed", done.error_message
+    assert done.report["overview"]["kpi"]["yearly_usage_kwh"] == pytest.approx(profile.total_kwh, rel=1e-3)
+
+
+def test_other_organizations_profile_cannot_be_targeted(owner, outsider, dossier, vendor_fakes):
+    from apps.studio.services import profile_create
+
+    link_id = link_enode(owner.key_client(), dossier)
+    services.link_sync(link_id=link_id)
+    foreign = profile_create(organization=outsider.organization, name="Niet van jou")
+    response = owner.key_client().post(
+        f"/v1/device-links/{link_id}/studio-profile", {"profileId": foreign.pk}, format="json"
+    )
+    assert response.status_code == 404
+    assert not StudioProfile.objects.get(pk=foreign.pk).has_base
+
+
+def test_studio_profile_needs_measurements(owner, dossier, vendor_fakes):
+    from tests.devices.test_links_support import create_link
+
+    body = create_link(owner.key_client(), dossier, "enode")
+    response = owner.key_client().post(f"/v1/device-links/{body['id']}/studio-profile", {}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "no_measured_consumption"
