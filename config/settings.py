@@ -199,7 +199,9 @@ _DRAMATIQ_MIDDLEWARE = [
     "dramatiq.middleware.Callbacks",
     "dramatiq.middleware.Retries",
     "django_dramatiq.middleware.DbConnectionsMiddleware",
+    "apps.scans.periodic.PeriodicSweep",
 ]
+SCAN_SWEEP_INTERVAL_S = float(env_int("SCAN_SWEEP_INTERVAL_S", 300))
 
 
 def _broker_settings(url: str) -> dict:
