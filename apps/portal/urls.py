@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 from django.views.i18n import set_language
 
 from apps.portal.forms import PortalPasswordResetForm
-from apps.portal.views import api_keys, dashboard, dossiers, members, settings, webhooks
+from apps.portal.views import api_keys, dashboard, dossiers, members, scans, settings, share, webhooks
 
 app_name = "portal"
 
@@ -60,6 +60,20 @@ dossier_urlpatterns = [
     path("dossiers/<str:pk>/delete/", dossiers.dossier_remove, name="dossier_delete"),
 ]
 
+scan_urlpatterns = [
+    path("dossiers/<str:dossier_pk>/scans/new/", scans.scan_new, name="scan_new"),
+    path("scans/<str:pk>/", scans.scan_detail, name="scan_detail"),
+    path("scans/<str:pk>/status/", scans.scan_status, name="scan_status"),
+    path("scans/<str:pk>/share/", scans.scan_share, name="scan_share"),
+    path("scans/<str:pk>/unshare/", scans.scan_unshare, name="scan_unshare"),
+    path("scans/<str:pk>/report.pdf", scans.scan_pdf, name="scan_pdf"),
+    path("scans/<str:pk>/adjust/", scans.scan_adjust, name="scan_adjust"),
+    path("scans/<str:pk>/compare/", scans.scan_compare, name="scan_compare"),
+    # The homeowner's report: public, no login.
+    path("s/<str:token>", share.share_page, name="share"),
+    path("s/<str:token>/report.pdf", share.share_pdf, name="share_pdf"),
+]
+
 settings_urlpatterns = [
     path("settings/", settings.settings_overview, name="settings"),
     path("settings/members/", members.member_index, name="member_index"),
@@ -82,5 +96,6 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     *auth_urlpatterns,
     *dossier_urlpatterns,
+    *scan_urlpatterns,
     *settings_urlpatterns,
 ]

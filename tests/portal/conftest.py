@@ -52,3 +52,20 @@ def endpoint(owner):
 @pytest.fixture
 def owner_key(owner) -> ApiKey:
     return ApiKey.objects.get(organization=owner.organization, prefix=split_prefix(owner.api_key))
+
+
+@pytest.fixture(scope="session")
+def scan_result():
+    """The engine's result for the seed body, computed once per run (a few seconds)."""
+    from apps.engine.api import run_scan
+    from apps.scans.engine_inputs import build_engine_inputs
+    from tests.scans.conftest import SEED_BODY, resolved_inputs
+
+    return run_scan(build_engine_inputs(resolved_inputs(SEED_BODY)))
+
+
+@pytest.fixture
+def completed_scan(owner, dossier, scan_result):
+    from tests.scans.conftest import complete_scan
+
+    return complete_scan(owner.organization, scan_result, dossier=dossier)

@@ -49,3 +49,42 @@ def field_widget(bound_field):
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def num(value, decimals=0):
+    """A number in the active locale with thousands grouping; "—" when missing."""
+    from apps.portal.charts import fmt
+
+    if value is None or value == "":
+        return "—"
+    try:
+        return fmt(float(value), int(decimals))
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def eur(value, decimals=0):
+    """Money: "€ 1.234" in Dutch, "€ 1,234" in English; negative as "−€ 1.234"."""
+    if value is None or value == "":
+        return "—"
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return value
+    sign = "−" if value < 0 else ""
+    return f"{sign}€ {num(abs(value), decimals)}"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def percent(fraction, decimals=0):
+    """A fraction (0.68) as "68 %"."""
+    if fraction is None:
+        return "—"
+    return f"{num(100.0 * float(fraction), decimals)} %"

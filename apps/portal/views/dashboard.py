@@ -2,8 +2,10 @@ from django.shortcuts import render
 
 from apps.dossiers.selectors import dossier_list
 from apps.portal.views.base import portal_view
+from apps.scans.selectors import scan_list, scan_usage_this_month
 
 RECENT_DOSSIERS = 5
+RECENT_SCANS = 8
 
 
 @portal_view
@@ -15,6 +17,7 @@ def dashboard(request):
         "recent_dossiers": dossiers[:RECENT_DOSSIERS],
         "dossier_count": dossiers.count(),
         "member_count": organization.memberships.count(),
-        # Scans are counted here once apps.scans offers a monthly usage selector.
+        "recent_scans": scan_list(organization=organization).select_related("dossier")[:RECENT_SCANS],
+        "usage": scan_usage_this_month(organization=organization),
     }
     return render(request, "portal/dashboard.html", context)

@@ -1,0 +1,538 @@
+"""The scan form: every input of POST /v1/scans, laid out for people, validated by the API's own serializer.
+
+HTML input names are the API's camelCase field paths (`location.lat`, `newPv.0.tiltAngle`), so a field
+error from the serializer (flattened exactly as the API does) lands next to its own input, rows included.
+This module only lays out fields, fills defaults and turns the POST into a body; it holds no validation
+rule: `apps.scans.submission.scan_submit` validates, counts quota and enqueues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import MISSING, dataclass, field, fields
+
+from django.utils.translation import gettext_lazy as _
+from djangorestframework_camel_case.util import underscoreize
+
+from apps.engine import defaults as engine_defaults
+from apps.engine.types import BatteryInput, TariffInput
+
+# Adjustable steps (Organization.adjustable_steps) → the top-level camelCase inputs each covers.
+# Mirrors apps.scans.services.STEP_FIELDS, which decides what an adjustment may change.
+STEP_KEYS = {
+    "location": ("location",),
+    "consumption": ("inputMethod", "yearlyKwh", "yearlyExportKwh", "loadProfile", "customProfileId"),
+    "existingPv": ("existingPv",),
+    "newPv": ("newPv", "includePvMaintenanceCosts"),
+    "battery": ("electricBattery", "batteryEnabled", "includeBatteryMaintenanceCosts"),
+    "tariff": ("tariff",),
+    "goal": ("goal", "renewableElectricityMinFraction"),
+    "analysisYears": ("analysisYears",),
+}
+BOOLEAN_FIELDS = {
+    "tariff.taxesIncluded",
+    "tariff.capacityTariff",
+    "electricBattery.gridCharging",
+    "includePvMaintenanceCosts",
+    "includeBatteryMaintenanceCosts",
+}
+FLAT_ONLY = ("flatEurPerKwh", "feedInEurPerKwh", "taxesIncluded")
+DYNAMIC_ONLY = ("supplierMarkupEurPerKwh", "feedInFeeEurPerKwh")
+CONDITIONS = {
+    "yearlyKwh": "inputMethod=known",
+    "yearlyExportKwh": "inputMethod=known",
+    "loadProfile": "inputMethod=known",
+    "customProfileId": "inputMethod=studio",
+    **{f"tariff.{name}": "tariff.type=flat" for name in FLAT_ONLY},
+    **{f"tariff.{name}": "tariff.type=dynamic" for name in DYNAMIC_ONLY},
+    "tariff.capacityTariffEurPerKwYear": "tariff.capacityTariff=on",
+    "renewableElectricityMinFraction": "goal=renewable-minimum",
+    **{
+        f"electricBattery.{name}": "batteryEnabled=on"
+        for name in (
+            "minCapacityKwh",
+            "capacityKwh",
+            "minPowerRatingKw",
+            "powerRatingKw",
+            "minimumChargeLevel",
+            "roundtripEfficiency",
+            "costPerKwh",
+            "lifeYears",
+            "gridCharging",
+            "brandName",
+            "modelName",
+        )
+    },
+    "includeBatteryMaintenanceCosts": "batteryEnabled=on",
+}
+
+
+def _dc_default(cls, name):
+    for f in fields(cls):
+        if f.name == name and f.default is not MISSING:
+            return f.default
+    raise LookupError(name)
+
+
+def _s(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class Field:
+    name: str  # camelCase path, also the HTML name
+    label: str
+    kind: str = "number"  # number | text | checkbox | select | radio
+    value: str = ""
+    step: str = "any"
+    unit: str = ""
+    help: str = ""
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    required: bool = False
+    min: str = ""
+    max: str = ""
+    when: str = ""  # "name=value": shown only then (the page script hides it otherwise)
+
+    @property
+    def html_id(self) -> str:
+        return "f-" + re.sub(r"[^a-zA-Z0-9]+", "-", self.name)
+
+
+EXISTING_ROW = (
+    ("name", _("Name"), "text", "", ""),
+    ("panelCount", _("Panels"), "number", "1", ""),
+    ("panelPowerWatts", _("Panel power"), "number", "any", "Wp"),
+    ("tiltAngle", _("Tilt"), "number", "any", "°"),
+    ("orientationAngle", _("Orientation"), "number", "any", "°"),
+    ("systemLosses", _("Losses"), "number", "any", "%"),
+)
+NEW_ROW = (
+    ("name", _("Name"), "text", "", ""),
+    ("minPanelCount", _("Min. panels"), "number", "1", ""),
+    ("maxPanelCount", _("Max. panels"), "number", "1", ""),
+    ("panelPowerWatts", _("Panel power"), "number", "any", "Wp"),
+    ("tiltAngle", _("Tilt"), "number", "any", "°"),
+    ("orientationAngle", _("Orientation"), "number", "any", "°"),
+    ("costPerKwp", _("Cost"), "number", "any", "€/kWp"),
+    ("systemLosses", _("Losses"), "number", "any", "%"),
+)
+
+
+def default_values(*, lat=None, lon=None) -> dict[str, str]:
+    """A sensible starting point: one south roof of up to 12 new panels, a battery range, fixed tariff."""
+    values = {
+        "location.lat": _s(lat),
+        "location.lon": _s(lon),
+        "inputMethod": "known",
+        "yearlyKwh": "3500",
+        "loadProfile": "standard",
+        "tariff.type": "flat",
+        "tariff.flatEurPerKwh": _s(_dc_default(TariffInput, "flat_eur_per_kwh")),
+        "tariff.feedInEurPerKwh": _s(_dc_default(TariffInput, "feed_in_eur_per_kwh")),
+        "tariff.taxesIncluded": "on",
+        "tariff.supplierMarkupEurPerKwh": _s(engine_defaults.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH),
+        "tariff.feedInFeeEurPerKwh": _s(engine_defaults.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH),
+        "tariff.fixedMonthlyEur": _s(_dc_default(TariffInput, "fixed_monthly_eur")),
+        "tariff.feedInCostEurPerKwh": _s(_dc_default(TariffInput, "feed_in_cost_eur_per_kwh")),
+        "tariff.country": "NL",
+        "batteryEnabled": "on",
+        "electricBattery.minCapacityKwh": "0",
+        "electricBattery.capacityKwh": "10",
+        "electricBattery.minPowerRatingKw": "0",
+        "electricBattery.powerRatingKw": "5",
+        "electricBattery.minimumChargeLevel": _s(_dc_default(BatteryInput, "minimum_charge_level")),
+        "electricBattery.roundtripEfficiency": _s(_dc_default(BatteryInput, "roundtrip_efficiency")),
+        "electricBattery.costPerKwh": _s(_dc_default(BatteryInput, "cost_per_kwh")),
+        "electricBattery.lifeYears": _s(_dc_default(BatteryInput, "life_years")),
+        "goal": "cost-savings",
+        "analysisYears": _s(engine_defaults.DEFAULT_ANALYSIS_YEARS),
+        "newPv.0.name": "",
+        "newPv.0.minPanelCount": "0",
+        "newPv.0.maxPanelCount": "12",
+        "newPv.0.panelPowerWatts": "430",
+        "newPv.0.tiltAngle": "35",
+        "newPv.0.orientationAngle": "180",
+        "newPv.0.costPerKwp": _s(engine_defaults.DEFAULT_PV_COST_EUR_PER_KWP),
+        "newPv.0.systemLosses": _s(engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT),
+    }
+    return values
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def values_from_inputs(inputs: dict) -> dict[str, str]:
+    """A stored scan's inputs (snake_case) → form values, e.g. to adjust a completed scan."""
+    values: dict[str, str] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{prefix}.{_camel(key)}" if prefix else _camel(key), item)
+        elif isinstance(value, list) and prefix in ("existingPv", "newPv"):
+            for index, item in enumerate(value):
+                walk(f"{prefix}.{index}", item)
+        elif not isinstance(value, list):
+            values[prefix] = _s(value)
+
+    walk("", {k: v for k, v in inputs.items() if k not in ("discount_rate", "price_escalation")})
+    values["batteryEnabled"] = "on" if inputs.get("electric_battery") else ""
+    if not inputs.get("electric_battery"):
+        for key, value in default_values().items():
+            if key.startswith("electricBattery."):
+                values[key] = value
+    return values
+
+
+def values_from_post(post) -> dict[str, str]:
+    return {key: value.strip() for key, value in post.items() if key != "csrfmiddlewaretoken"}
+
+
+def _rows(values: dict[str, str], prefix: str) -> list[int]:
+    found = set()
+    for key in values:
+        match = re.match(rf"^{prefix}\.(\d+)\.", key)
+        if match:
+            found.add(int(match.group(1)))
+    return sorted(found)
+
+
+def body_from_values(values: dict[str, str], *, only_steps: set[str] | None = None) -> dict:
+    """Form values → the POST /v1/scans body (snake_case, as scan_submit takes it). Empty inputs are left
+    out so the serializer applies its defaults; `only_steps` keeps the inputs of those steps only (an
+    adjustment sends what may change; the rest comes from the original)."""
+    body: dict = {}
+    method = values.get("inputMethod", "known")
+    tariff_type = values.get("tariff.type", "flat")
+    for key, raw in values.items():
+        if key == "batteryEnabled" or key.startswith("_"):
+            continue
+        top = key.split(".")[0]
+        if method == "studio" and top in ("yearlyKwh", "yearlyExportKwh", "loadProfile"):
+            continue
+        if method == "known" and top == "customProfileId":
+            continue
+        if top == "tariff":
+            leaf = key.split(".")[-1]
+            if tariff_type == "flat" and leaf in DYNAMIC_ONLY:
+                continue
+            if tariff_type == "dynamic" and leaf in FLAT_ONLY:
+                continue
+            if leaf == "netMetering" and raw in ("", "auto"):
+                continue
+        if top == "electricBattery" and not values.get("batteryEnabled"):
+            continue
+        if key in BOOLEAN_FIELDS:
+            continue
+        if raw == "":
+            continue
+        _put(body, key, raw)
+    for key in BOOLEAN_FIELDS:
+        top = key.split(".")[0]
+        if top == "electricBattery" and not values.get("batteryEnabled"):
+            continue
+        if key == "tariff.taxesIncluded" and tariff_type != "flat":
+            continue
+        _put(body, key, bool(values.get(key)))
+    if not values.get("batteryEnabled"):
+        body["electricBattery"] = None
+    for prefix in ("existingPv", "newPv"):
+        rows = body.get(prefix)
+        body[prefix] = [rows[i] for i in sorted(rows)] if isinstance(rows, dict) else []
+    if only_steps is not None:
+        keep = {key for step in only_steps for key in STEP_KEYS.get(step, ())}
+        body = {key: value for key, value in body.items() if key in keep}
+    return underscoreize(body)
+
+
+def _put(body: dict, path: str, value) -> None:
+    parts = path.split(".")
+    node = body
+    for i, part in enumerate(parts[:-1]):
+        key = int(part) if part.isdigit() else part
+        if parts[0] in ("existingPv", "newPv") and i == 0:
+            node = node.setdefault(part, {})
+            continue
+        node = node.setdefault(key, {})
+    last = parts[-1]
+    if last.isdigit():
+        last = int(last)
+    node[last] = value
+
+
+# --- layout ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    step: str
+    title: str
+    fields: list[Field] = field(default_factory=list)
+    rows: list[list[Field]] = field(default_factory=list)  # for PV arrays
+    template_row: list[Field] = field(default_factory=list)
+    editable: bool = True
+    help: str = ""
+
+
+def _field(values, errors, name, label, kind="number", **kw) -> Field:
+    return Field(
+        name=name, label=str(label), kind=kind, value=values.get(name, ""), errors=errors.get(name, []), **kw
+    )
+
+
+def _row(values, errors, prefix, index, spec) -> list[Field]:
+    return [
+        _field(values, errors, f"{prefix}.{index}.{name}", label, kind=kind, step=step, unit=unit)
+        for name, label, kind, step, unit in spec
+    ]
+
+
+def build_sections(
+    values: dict[str, str],
+    errors: dict[str, list[str]],
+    *,
+    studio_profiles=(),
+    editable_steps: set[str] | None = None,
+) -> list[Section]:
+    v, e = values, errors
+    tariff = [
+        _field(
+            v,
+            e,
+            "tariff.type",
+            _("Contract"),
+            "radio",
+            choices=[("flat", _("Fixed price")), ("dynamic", _("Dynamic (hourly prices)"))],
+        ),
+        _field(
+            v, e, "tariff.flatEurPerKwh", _("Electricity price"), unit="€/kWh", help=_("All-in price per kWh")
+        ),
+        _field(v, e, "tariff.feedInEurPerKwh", _("Feed-in compensation"), unit="€/kWh"),
+        _field(v, e, "tariff.taxesIncluded", _("Energy tax and VAT are included in this price"), "checkbox"),
+        _field(v, e, "tariff.supplierMarkupEurPerKwh", _("Supplier markup"), unit="€/kWh"),
+        _field(v, e, "tariff.feedInFeeEurPerKwh", _("Feed-in fee"), unit="€/kWh"),
+        _field(
+            v,
+            e,
+            "tariff.netMetering",
+            _("Net metering (salderen)"),
+            "select",
+            choices=[
+                ("auto", _("As the law says (ends 1 January 2027)")),
+                ("true", _("Yes")),
+                ("false", _("No")),
+            ],
+        ),
+        _field(v, e, "tariff.fixedMonthlyEur", _("Fixed costs"), unit="€/" + str(_("month"))),
+        _field(v, e, "tariff.feedInCostEurPerKwh", _("Feed-in cost"), unit="€/kWh"),
+        _field(v, e, "tariff.capacityTariff", _("Capacity tariff (Flanders)"), "checkbox"),
+        _field(
+            v, e, "tariff.capacityTariffEurPerKwYear", _("Capacity tariff"), unit="€/kW/" + str(_("year"))
+        ),
+        _field(
+            v,
+            e,
+            "tariff.country",
+            _("Country"),
+            "select",
+            choices=[("NL", _("Netherlands")), ("BE", _("Belgium"))],
+        ),
+    ]
+    sections = [
+        Section(
+            "location",
+            _("Location"),
+            [
+                _field(v, e, "location.lat", _("Latitude"), required=True, min="-90", max="90"),
+                _field(v, e, "location.lon", _("Longitude"), required=True, min="-180", max="180"),
+            ],
+            help=_("Taken from the dossier; weather and sun angles follow from it."),
+        ),
+        Section(
+            "consumption",
+            _("Consumption"),
+            [
+                _field(
+                    v,
+                    e,
+                    "inputMethod",
+                    _("How is consumption known?"),
+                    "radio",
+                    choices=[
+                        ("known", _("Yearly use from the energy bill")),
+                        ("studio", _("A studio profile")),
+                    ],
+                ),
+                _field(
+                    v,
+                    e,
+                    "yearlyKwh",
+                    _("Yearly consumption"),
+                    unit="kWh",
+                    step="1",
+                    help=_("From the annual energy bill"),
+                ),
+                _field(
+                    v,
+                    e,
+                    "yearlyExportKwh",
+                    _("Yearly export (teruglevering)"),
+                    unit="kWh",
+                    step="1",
+                    help=_("Only with existing solar panels; improves the estimate"),
+                ),
+                _field(
+                    v,
+                    e,
+                    "loadProfile",
+                    _("Load profile"),
+                    "select",
+                    choices=[("standard", _("Standard household")), ("smooth", _("Smooth"))],
+                ),
+                _field(
+                    v,
+                    e,
+                    "customProfileId",
+                    _("Studio profile"),
+                    "select",
+                    choices=[("", "—")] + [(p.pk, p.name) for p in studio_profiles],
+                ),
+            ],
+        ),
+        Section(
+            "existingPv",
+            _("Existing solar panels"),
+            rows=[_row(v, e, "existingPv", i, EXISTING_ROW) for i in _rows(v, "existingPv")],
+            template_row=_row({}, {}, "existingPv", "__i__", EXISTING_ROW),
+            help=_("Orientation: 180° is south, 90° east, 270° west. Tilt 0° is flat."),
+        ),
+        Section(
+            "newPv",
+            _("New solar panels"),
+            [_field(v, e, "includePvMaintenanceCosts", _("Include solar maintenance costs"), "checkbox")],
+            rows=[_row(v, e, "newPv", i, NEW_ROW) for i in _rows(v, "newPv")],
+            template_row=_row(
+                {
+                    "newPv.__i__.minPanelCount": "0",
+                    "newPv.__i__.systemLosses": _s(engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT),
+                    "newPv.__i__.costPerKwp": _s(engine_defaults.DEFAULT_PV_COST_EUR_PER_KWP),
+                },
+                {},
+                "newPv",
+                "__i__",
+                NEW_ROW,
+            ),
+            help=_("One row per roof face. The optimiser picks a panel count between min and max."),
+        ),
+        Section(
+            "battery",
+            _("Home battery"),
+            [
+                _field(v, e, "batteryEnabled", _("Consider a home battery"), "checkbox"),
+                _field(v, e, "electricBattery.minCapacityKwh", _("Capacity from"), unit="kWh"),
+                _field(v, e, "electricBattery.capacityKwh", _("Capacity up to"), unit="kWh"),
+                _field(v, e, "electricBattery.minPowerRatingKw", _("Power from"), unit="kW"),
+                _field(v, e, "electricBattery.powerRatingKw", _("Power up to"), unit="kW"),
+                _field(v, e, "electricBattery.minimumChargeLevel", _("Minimum charge level"), unit="%"),
+                _field(v, e, "electricBattery.roundtripEfficiency", _("Round-trip efficiency"), unit="%"),
+                _field(v, e, "electricBattery.costPerKwh", _("Cost"), unit="€/kWh"),
+                _field(v, e, "electricBattery.lifeYears", _("Lifetime"), unit=str(_("years")), step="1"),
+                _field(v, e, "electricBattery.gridCharging", _("May charge from the grid"), "checkbox"),
+                _field(v, e, "electricBattery.brandName", _("Brand"), "text"),
+                _field(v, e, "electricBattery.modelName", _("Model"), "text"),
+                _field(
+                    v, e, "includeBatteryMaintenanceCosts", _("Include battery maintenance costs"), "checkbox"
+                ),
+            ],
+            help=_("A range: the optimiser chooses the size within it (0 allows no battery)."),
+        ),
+        Section("tariff", _("Energy contract"), tariff),
+        Section(
+            "goal",
+            _("Goal"),
+            [
+                _field(
+                    v,
+                    e,
+                    "goal",
+                    _("Optimise for"),
+                    "select",
+                    choices=[
+                        ("cost-savings", _("Lowest cost")),
+                        ("self-sufficiency", _("Self-sufficiency")),
+                        ("renewable-minimum", _("Minimum renewable share")),
+                    ],
+                ),
+                _field(
+                    v,
+                    e,
+                    "renewableElectricityMinFraction",
+                    _("Minimum renewable share"),
+                    help=_("A fraction from 0 to 1, e.g. 0.7 for 70 %; only for that goal"),
+                    min="0",
+                    max="1",
+                ),
+            ],
+        ),
+        Section(
+            "analysisYears",
+            _("Analysis period"),
+            [
+                _field(
+                    v,
+                    e,
+                    "analysisYears",
+                    _("Years"),
+                    step="1",
+                    min=str(engine_defaults.ANALYSIS_YEARS_RANGE[0]),
+                    max=str(engine_defaults.ANALYSIS_YEARS_RANGE[1]),
+                ),
+            ],
+        ),
+    ]
+    for section in sections:
+        for f in section.fields:
+            f.when = CONDITIONS.get(f.name, "")
+    if editable_steps is not None:
+        for section in sections:
+            section.editable = section.step in editable_steps
+    return sections
+
+
+def known_names(sections: list[Section]) -> set[str]:
+    names = set()
+    for section in sections:
+        names.update(f.name for f in section.fields)
+        for row in section.rows:
+            names.update(f.name for f in row)
+    return names
+
+
+def unplaced_errors(sections: list[Section], errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Errors that have no input of their own (e.g. a whole list, or the body): shown above the form."""
+    names = known_names(sections)
+    return {key: msgs for key, msgs in errors.items() if key not in names}
+
+
+def normalise_rows(values: dict[str, str]) -> dict[str, str]:
+    """Renumber PV rows 0, 1, 2… (a removed middle row leaves a gap) so error paths match the inputs."""
+    out = {}
+    for key, value in values.items():
+        if not re.match(r"^(existingPv|newPv)\.\d+\.", key):
+            out[key] = value
+    for prefix in ("existingPv", "newPv"):
+        for new, old in enumerate(_rows(values, prefix)):
+            head = f"{prefix}.{old}."
+            for key, value in values.items():
+                if key.startswith(head):
+                    out[f"{prefix}.{new}.{key[len(head) :]}"] = value
+    return out

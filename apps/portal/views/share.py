@@ -1,0 +1,61 @@
+"""The homeowner's report at /s/<token>: no login, the organization's branding, Dutch unless asked
+otherwise (?lang=en, remembered in the language cookie). A revoked token is a 404 at once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.common.errors import NotFound
+from apps.portal.reporting import branding_for, report_context
+from apps.portal.views.scans import _pdf_response
+from apps.scans import selectors, services
+
+SHARE_DEFAULT_LANGUAGE = "nl"
+
+
+def _language(request) -> str:
+    codes = {code for code, _ in settings.LANGUAGES}
+    asked = request.GET.get("lang")
+    if asked in codes:
+        return asked
+    remembered = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return remembered if remembered in codes else SHARE_DEFAULT_LANGUAGE
+
+
+def _shared(token: str):
+    try:
+        return selectors.scan_by_share_token(token=token)
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+@never_cache
+@require_GET
+def share_page(request, token: str):
+    scan = _shared(token)
+    language = _language(request)
+    with translation.override(language):
+        services.scan_share_viewed(scan=scan)
+        context = report_context(scan)
+        context.update({"branding": branding_for(scan.organization), "token": token, "share_lang": language})
+        response = render(request, "portal/report/share.html", context)
+    if request.GET.get("lang") == language:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    response["Content-Language"] = language
+    return response
+
+
+@never_cache
+@require_GET
+def share_pdf(request, token: str):
+    scan = _shared(token)
+    from apps.portal.pdf import report_pdf
+
+    with translation.override(_language(request)):
+        data = report_pdf(request, scan, branding=branding_for(scan.organization))
+    return _pdf_response(data, scan)
