@@ -69,7 +69,6 @@ def test_other_organizations_profile_cannot_be_targeted(owner, outsider, dossier
     from apps.studio.services import profile_create
 
     link_id = link_enode(owner.key_client(), dossier)
-    services.link_sync(link_id=link_id)
     foreign = profile_create(organization=outsider.organization, name="Niet van jou")
     response = owner.key_client().post(
         f"/v1/device-links/{link_id}/studio-profile", {"profileId": foreign.pk}, format="json"

@@ -138,3 +138,16 @@ def test_denied_consent_marks_the_link(enphase_pending):
 
 def test_enode_return_for_an_unknown_link_is_404(db, vendor_fakes):
     assert APIClient().get("/hooks/enode/return", {"link": "c" * 25}).status_code == 404
+
+
+def test_webhook_needs_no_csrf_token(enode_link, vendor_fakes):
+    from django.test import Client
+
+    body, headers = statistics_delivery(vendor_fakes, enode_link)
+    response = Client(enforce_csrf_checks=True).post(
+        "/hooks/enode",
+        body,
+        content_type="application/json",
+        HTTP_X_ENODE_SIGNATURE=headers["X-Enode-Signature"],
+    )
+    assert response.status_code == 200

@@ -175,3 +175,22 @@ def test_unknown_provider_is_rejected(owner, dossier, provider):
         "/v1/device-links", {"dossierId": dossier.id, "provider": provider}, format="json"
     )
     assert response.status_code == 400 and "provider" in response.json()["errors"]
+
+
+def test_admin_pages_render_without_secrets(admin_client, owner, dossier, vendor_fakes):
+    from apps.devices.services import link_sync
+
+    link_id = link_enphase(owner.key_client(), dossier)
+    link_sync(link_id=link_id)
+    token = crypto.decrypt_json(DeviceLink.objects.get(pk=link_id).token_encrypted)
+    for url in (
+        "/admin/devices/devicelink/",
+        f"/admin/devices/devicelink/{link_id}/change/",
+        "/admin/devices/asset/",
+        "/admin/devices/reading/",
+        "/admin/devices/webhookdelivery/",
+    ):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert token["access_token"] not in page and token["refresh_token"] not in page

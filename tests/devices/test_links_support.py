@@ -5,6 +5,7 @@ Fresh fake vendor servers per test on 127.0.0.1 (real HTTP), instant retry sleep
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -17,9 +18,16 @@ from apps.dossiers.services import dossier_create
 
 @pytest.fixture
 def vendor_fakes(fake, settings, monkeypatch):
-    """Start the three fakes and point the devices app at them; return the handles by provider."""
+    """Start the three fakes and point the devices app at them; return the handles by provider.
+
+    History is 3 days (Enode's fake answers about 4 requests a second per day of HEM statistics);
+    tests that need more set ``settings.DEVICES_HISTORY_DAYS`` themselves. Request logs are quietened.
+    """
     settings.DEVICES_VENDOR_MODE = "fake"
-    settings.DEVICES_HISTORY_DAYS = 8
+    settings.DEVICES_HISTORY_DAYS = 3
+    for name in ("httpx", "apps.devices.clients"):
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "level", logging.WARNING)
     handles = {name: fake(name) for name in ("enode", "enphase", "pod")}
     for name, handle in handles.items():
         monkeypatch.setitem(vendors._FAKES, name, handle)

@@ -49,7 +49,10 @@ def test_measured_production_is_stored_on_the_link_and_inverter(enode_link):
     assert link.measured_grid_import_kwh > 0 and link.measured_grid_export_kwh is not None  # Nov: no export
 
 
-def test_a_sync_cut_by_vendor_errors_resumes_where_it_stopped(enode_link, vendor_fakes, monkeypatch):
+def test_a_sync_cut_by_vendor_errors_resumes_where_it_stopped(
+    enode_link, vendor_fakes, monkeypatch, settings
+):
+    settings.DEVICES_HISTORY_DAYS = 8
     fake = vendor_fakes["enode"].app
     monkeypatch.setattr(services, "CHUNK_DAYS", 3)
     store = services._store_chunk
