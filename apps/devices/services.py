@@ -213,6 +213,24 @@ def link_create(
         raise vendor_app_error(exc) from None
 
 
+def link_restart(*, link: DeviceLink) -> LinkStart:
+    """A fresh Link UI session / authorization URL for an existing link (lost URL, expired or refused
+    grant, revoked link). POD links have nothing to restart."""
+    if link.provider != Provider.POD and link.status in (DeviceLink.Status.REVOKED, DeviceLink.Status.ERROR):
+        link.status = DeviceLink.Status.PENDING
+        link.save(update_fields=["status", "updated_at"])
+    try:
+        if link.provider == Provider.ENODE:
+            return LinkStart(link, _start_enode(link))
+        if link.provider == Provider.ENPHASE:
+            return LinkStart(link, _start_enphase(link))
+    except VendorError as exc:
+        raise vendor_app_error(exc) from None
+    raise DeviceLinkError(
+        "POD links are registered directly; there is nothing to restart.", code="not_restartable"
+    )
+
+
 def _start_enode(link: DeviceLink) -> str:
     link.vendor_user_id = link.pk
     link.save(update_fields=["vendor_user_id", "updated_at"])
@@ -383,6 +401,29 @@ def link_request_sync(*, link: DeviceLink) -> DeviceLink:
         link.save(update_fields=["sync_status", "updated_at"])
     transaction.on_commit(lambda: jobs.sync_link.send(link.pk))
     return link
+
+
+def links_queue_refresh(*, max_age: dt.timedelta, now: dt.datetime | None = None) -> list[str]:
+    """Mark linked links whose last sync is older than ``max_age`` as queued and return their ids (the
+    caller sends the jobs). The conditional UPDATE queues each link once even when several workers run
+    this at the same time; a link queued longer than ``max_age`` ago (lost message) is queued again."""
+    now = now or timezone.now()
+    stale = now - max_age
+    not_busy = ~Q(sync_status=DeviceLink.SyncStatus.RUNNING) & (
+        ~Q(sync_status=DeviceLink.SyncStatus.QUEUED) | Q(updated_at__lt=stale)
+    )
+    due = DeviceLink.objects.filter(status=DeviceLink.Status.LINKED).filter(
+        Q(last_sync_at__isnull=True) | Q(last_sync_at__lt=stale)
+    )
+    queued = []
+    for link_id in due.filter(not_busy).values_list("pk", flat=True):
+        if (
+            DeviceLink.objects.filter(pk=link_id)
+            .filter(not_busy)
+            .update(sync_status=DeviceLink.SyncStatus.QUEUED, updated_at=now)
+        ):
+            queued.append(link_id)
+    return queued
 
 
 def _claim(link_id: str, now: dt.datetime) -> bool:

@@ -194,3 +194,19 @@ def test_admin_pages_render_without_secrets(admin_client, owner, dossier, vendor
         assert response.status_code == 200, url
         page = response.content.decode()
         assert token["access_token"] not in page and token["refresh_token"] not in page
+
+
+def test_relink_gives_a_fresh_url_and_revives_a_revoked_link(owner, dossier, vendor_fakes):
+    from rest_framework.test import APIClient
+
+    from apps.devices.services import link_revoke
+    from tests.devices.test_links_support import follow_vendor_redirect
+
+    client = owner.key_client()
+    link_id = link_enphase(client, dossier)
+    link_revoke(link=DeviceLink.objects.get(pk=link_id))
+    response = client.post(f"/v1/device-links/{link_id}/relink")
+    assert response.status_code == 200 and response.json()["status"] == "pending"
+    path, query = follow_vendor_redirect(response.json()["linkUrl"])
+    assert APIClient().get(path, query).json()["status"] == "linked"
+    assert DeviceLink.objects.get(pk=link_id).token_encrypted

@@ -142,3 +142,17 @@ def test_dossier_device_facts(owner, enode_link, dossier):
     assert facts["battery"]["capacityKwh"] == 5.0 and facts["vehicle"]["capacityKwh"] == 58.0
     inverter = Asset.objects.get(link_id=enode_link, kind="inverter")
     assert facts["production"]["measuredYearlyKwh"] == pytest.approx(inverter.measured_kwh["production"])
+
+
+def test_periodic_refresh_queues_each_due_link_once(enode_link):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    hour = dt.timedelta(hours=1)
+    assert services.links_queue_refresh(max_age=hour) == [enode_link]  # never synced
+    assert services.links_queue_refresh(max_age=hour) == []  # already queued
+    services.link_sync(link_id=enode_link)
+    assert services.links_queue_refresh(max_age=hour) == []  # fresh
+    later = timezone.now() + 2 * hour
+    assert services.links_queue_refresh(max_age=hour, now=later) == [enode_link]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("device-links", views.DeviceLinkCollectionView.as_view(), name="device-link-list"),
     path("device-links/<str:pk>", views.DeviceLinkDetailView.as_view(), name="device-link-detail"),
     path("device-links/<str:pk>/sync", views.DeviceLinkSyncView.as_view(), name="device-link-sync"),
+    path("device-links/<str:pk>/relink", views.DeviceLinkRestartView.as_view(), name="device-link-relink"),
     path(
         "device-links/<str:pk>/studio-profile",
         views.DeviceLinkStudioProfileView.as_view(),

@@ -27,11 +27,13 @@ class _LinkView(GenericAPIView):
 
 class DeviceLinkCollectionView(_LinkView):
     @extend_schema(
+        operation_id="device_links_list",
+        responses=DeviceLinkSerializer(many=True),
         parameters=[
             OpenApiParameter("dossierId", str),
             OpenApiParameter("provider", str),
             OpenApiParameter("status", str),
-        ]
+        ],
     )
     def get(self, request):
         query = request.query_params
@@ -70,10 +72,11 @@ class DeviceLinkCollectionView(_LinkView):
 
 
 class DeviceLinkDetailView(_LinkView):
+    @extend_schema(operation_id="device_links_retrieve")
     def get(self, request, pk: str):
         return Response(DeviceLinkSerializer(self.get_link(pk)).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(operation_id="device_links_destroy", responses={204: None})
     def delete(self, request, pk: str):
         services.link_delete(link=self.get_link(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -111,3 +114,13 @@ class DeviceLinkStudioProfileView(_LinkView):
                 "total_export_kwh": profile.total_export_kwh,
             }
         )
+
+
+class DeviceLinkRestartView(_LinkView):
+    @extend_schema(
+        request=None,
+        responses={200: OpenApiResponse(description="DeviceLink plus a fresh linkUrl")},
+    )
+    def post(self, request, pk: str):
+        started = services.link_restart(link=self.get_link(pk))
+        return Response({**DeviceLinkSerializer(started.link).data, "link_url": started.link_url})
