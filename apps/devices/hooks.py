@@ -12,7 +12,8 @@ Errors are RFC 9457 problem details like the rest of the API. Nothing here logs 
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import escape
 from ninja import NinjaAPI, Router, Schema, Status
 
 from apps.common.errors import AppError
@@ -45,6 +46,32 @@ class Problem(Schema):
 
 router = Router(tags=["vendor hooks"])
 
+_DONE_TEXT = {
+    "linked": ("Gekoppeld", "Uw apparaten zijn gekoppeld. U kunt dit venster sluiten."),
+    "pending": (
+        "Nog niet gekoppeld",
+        "Er zijn nog geen apparaten gekoppeld. Probeer het opnieuw via uw installateur.",
+    ),
+}
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
+def _done_page(status: str, *, http_status: int = 200, detail: str = "") -> HttpResponse:
+    """What the household's browser sees after a vendor sent it back (they have no portal login)."""
+    title, text = _DONE_TEXT.get(status, ("Koppelen mislukt", detail or "Het koppelen is niet gelukt."))
+    body = (
+        '<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title></head>"
+        '<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">'
+        f"<h1>{escape(title)}</h1><p>{escape(text)}</p></body></html>"
+    )
+    return HttpResponse(body, status=http_status, content_type="text/html; charset=utf-8")
+
 
 @router.post("/enode", response={200: WebhookAck, 400: Problem, 401: Problem}, auth=None)
 def enode_webhook(request: HttpRequest):
@@ -60,6 +87,8 @@ def enode_return(request: HttpRequest, link: str):
     if found is None:
         raise AppError("Unknown device link.", status=404, code="not_found", title="Not found")
     found = services.link_enode_refresh_assets(link=found)
+    if _wants_html(request):
+        return _done_page(found.status)
     return Status(200, LinkState(id=found.pk, provider=found.provider, status=found.status))
 
 
@@ -67,7 +96,14 @@ def enode_return(request: HttpRequest, link: str):
     "/enphase/callback", response={200: LinkState, 400: Problem, 502: Problem, 503: Problem}, auth=None
 )
 def enphase_callback(request: HttpRequest, state: str = "", code: str = "", error: str = ""):
-    link = services.link_enphase_callback(state=state, code=code, error=error or None)
+    try:
+        link = services.link_enphase_callback(state=state, code=code, error=error or None)
+    except AppError as exc:
+        if _wants_html(request):
+            return _done_page("error", http_status=exc.status, detail=exc.detail)
+        raise
+    if _wants_html(request):
+        return _done_page(link.status)
     return Status(200, LinkState(id=link.pk, provider=link.provider, status=link.status))
 
 

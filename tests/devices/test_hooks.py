@@ -151,3 +151,12 @@ def test_webhook_needs_no_csrf_token(enode_link, vendor_fakes):
         HTTP_X_ENODE_SIGNATURE=headers["X-Enode-Signature"],
     )
     assert response.status_code == 200
+
+
+def test_browsers_get_a_page_not_json(enphase_pending):
+    link_id, path, query = enphase_pending
+    page = APIClient().get(path, query, HTTP_ACCEPT="text/html,application/xhtml+xml")
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert "Gekoppeld" in page.content.decode() and query["code"] not in page.content.decode()
+    again = APIClient().get(path, query, HTTP_ACCEPT="text/html")
+    assert again.status_code == 400 and again["Content-Type"].startswith("text/html")

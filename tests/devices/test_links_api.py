@@ -210,3 +210,39 @@ def test_relink_gives_a_fresh_url_and_revives_a_revoked_link(owner, dossier, ven
     path, query = follow_vendor_redirect(response.json()["linkUrl"])
     assert APIClient().get(path, query).json()["status"] == "linked"
     assert DeviceLink.objects.get(pk=link_id).token_encrypted
+
+
+def test_fake_mode_starts_the_fakes_on_first_use(settings, monkeypatch):
+    from apps.devices import vendors
+
+    settings.DEVICES_VENDOR_MODE = "fake"
+    monkeypatch.setattr(vendors, "_FAKES", {})
+    try:
+        cfg = vendors.vendor_config("enphase")
+        assert cfg.api_url.startswith("http://127.0.0.1:") and cfg.api_url.endswith("/api/v4")
+        assert vendors.vendor_config("enphase").api_url == cfg.api_url  # started once
+    finally:
+        for handle in vendors._FAKES.values():
+            handle.stop()
+
+
+def test_live_mode_requires_configuration(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from apps.devices import vendors
+
+    settings.DEVICES_VENDOR_MODE = "live"
+    with pytest.raises(ImproperlyConfigured, match="ENODE_CLIENT_ID"):
+        vendors.vendor_config("enode")
+    settings.DEVICES_VENDOR_MODE = "sometimes"
+    with pytest.raises(ImproperlyConfigured):
+        vendors.vendor_mode()
+
+
+def test_token_key_rotation(settings):
+    settings.DEVICE_TOKEN_KEY = "old-passphrase"
+    sealed = crypto.encrypt_json({"access_token": "abc"})
+    settings.DEVICE_TOKEN_KEY = "new-passphrase,old-passphrase"
+    assert crypto.decrypt_json(sealed) == {"access_token": "abc"}
+    settings.DEVICE_TOKEN_KEY = "new-passphrase"
+    assert crypto.decrypt_json(sealed) is None  # unreadable: treated as absent, never an error page
