@@ -639,7 +639,10 @@ def _update_measured(link: DeviceLink, now: dt.datetime) -> None:
             measured_grid_export_kwh=total(
                 Reading.Kind.GRID_EXPORT, (Asset.Kind.HEM_SYSTEM, Asset.Kind.METER)
             ),
-            measured_period_start=start,
+            measured_period_start=link.readings.filter(hour__gte=start)
+            .order_by("hour")
+            .values_list("hour", flat=True)
+            .first(),
             measured_period_end=last + dt.timedelta(hours=1),
         )
     link.refresh_from_db()
