@@ -83,3 +83,40 @@ def test_studio_profile_needs_measurements(owner, dossier, vendor_fakes):
     body = create_link(owner.key_client(), dossier, "enode")
     response = owner.key_client().post(f"/v1/device-links/{body['id']}/studio-profile", {}, format="json")
     assert response.status_code == 400 and response.json()["code"] == "no_measured_consumption"
+
+
+def test_enphase_production_and_consumption_become_net_import_and_export(
+    owner, dossier, vendor_fakes, settings
+):
+    from tests.devices.test_links_support import link_enphase
+
+    settings.DEVICES_HISTORY_DAYS = 8
+    link_id = link_enphase(owner.key_client(), dossier)
+    assert services.link_sync(link_id=link_id).status == "ok"
+    link = DeviceLink.objects.get(pk=link_id)
+    grid_import, grid_export = services.link_measured_flows(link)
+    consumption = link.readings.filter(kind="consumption")
+    production = {r.hour: r.kwh for r in link.readings.filter(kind="production")}
+    for reading in consumption[:48]:
+        net = reading.kwh - production.get(reading.hour, 0.0)
+        assert grid_import[reading.hour] == pytest.approx(max(net, 0.0))
+        assert grid_export[reading.hour] == pytest.approx(max(-net, 0.0))
+    profile = services.studio_profile_from_link(link=link)
+    assert profile.total_kwh > 0 and profile.base_export is not None
+
+
+def test_pod_consumption_builds_a_base_without_export(owner, dossier, vendor_fakes):
+    from apps.devices.fakes import pod as fake_pod
+    from tests.devices.test_links_support import create_link
+
+    body = create_link(
+        owner.key_client(),
+        dossier,
+        "pod",
+        pod=fake_pod.DEMO_POD,
+        accountNumber=fake_pod.DEMO_ACCOUNT,
+        companyCode="ACME",
+    )
+    services.link_sync(link_id=body["id"])
+    profile = services.studio_profile_from_link(link=DeviceLink.objects.get(pk=body["id"]))
+    assert profile.total_kwh > 0 and profile.base_export is None and profile.total_export_kwh == 0
