@@ -441,7 +441,8 @@ def link_sync(*, link_id: str, now: dt.datetime | None = None) -> SyncResult:
     if not _claim(link_id, now):
         return SyncResult(link_id, "skipped")
     link = DeviceLink.objects.get(pk=link_id)
-    result = SyncResult(link_id, DeviceLink.SyncStatus.OK)
+    # FAILED until the end is reached, so an unexpected error (a bug, the database) is not recorded as ok
+    result = SyncResult(link_id, DeviceLink.SyncStatus.FAILED)
     try:
         if link.provider == Provider.ENODE:
             _sync_enode(link, now, result)
@@ -449,6 +450,7 @@ def link_sync(*, link_id: str, now: dt.datetime | None = None) -> SyncResult:
             _sync_enphase(link, now, result)
         else:
             _sync_pod(link, now, result)
+        result.status = DeviceLink.SyncStatus.OK
     except VendorAuthError as exc:
         result.status, result.error = DeviceLink.SyncStatus.FAILED, str(exc)
         _record_error(link, "vendor_auth_failed", str(exc), status=DeviceLink.Status.ERROR)

@@ -156,3 +156,14 @@ def test_periodic_refresh_queues_each_due_link_once(enode_link):
     assert services.links_queue_refresh(max_age=hour) == []  # fresh
     later = timezone.now() + 2 * hour
     assert services.links_queue_refresh(max_age=hour, now=later) == [enode_link]
+
+
+def test_an_unexpected_error_is_not_recorded_as_ok(enode_link, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_store_chunk", boom)
+    with pytest.raises(RuntimeError):
+        services.link_sync(link_id=enode_link)
+    link = DeviceLink.objects.get(pk=enode_link)
+    assert link.sync_status == "failed" and link.sync_started_at is None and link.last_sync_at is None
