@@ -47,7 +47,8 @@ def link_hourly(*, link: DeviceLink, kind: str, asset: Asset | None = None) -> p
 def dossier_device_facts(*, organization: Organization, dossier_id: str) -> dict:
     """What the dossier's linked devices say, for scan and studio inputs.
 
-    ``battery`` / ``vehicle``: capacity [kWh] and power [kW] of the first linked one (None if absent);
+    ``battery`` / ``vehicle`` / ``charger``: capacity [kWh] and power [kW] of the first linked one, as the
+    vendor states them (None if absent or not stated);
     ``production``: measured PV production of the last 365 synced days [kWh] and the inverter capacity
     [kW], to show measured next to simulated yield.
     """
@@ -64,6 +65,7 @@ def dossier_device_facts(*, organization: Organization, dossier_id: str) -> dict
             "name": asset.name,
             "capacityKwh": asset.capacity_kwh,
             "capacityKw": asset.capacity_kw,
+            "facts": asset.facts,  # e.g. a charger's max_current_a (kW depends on its phases: not guessed)
         }
 
     inverters = list(assets.filter(kind=Asset.Kind.INVERTER))
@@ -73,6 +75,7 @@ def dossier_device_facts(*, organization: Organization, dossier_id: str) -> dict
     return {
         "battery": first(Asset.Kind.BATTERY),
         "vehicle": first(Asset.Kind.VEHICLE),
+        "charger": first(Asset.Kind.CHARGER),
         "production": {
             "measuredYearlyKwh": round(sum(measured), 3) if measured else None,
             "inverterCapacityKw": round(sum(capacities), 3) if capacities else None,

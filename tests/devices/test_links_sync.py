@@ -140,6 +140,7 @@ def test_dossier_device_facts(owner, enode_link, dossier):
     services.link_sync(link_id=enode_link)
     facts = dossier_device_facts(organization=owner.organization, dossier_id=dossier.id)
     assert facts["battery"]["capacityKwh"] == 5.0 and facts["vehicle"]["capacityKwh"] == 58.0
+    assert facts["charger"]["facts"]["max_current_a"] == 16.0
     inverter = Asset.objects.get(link_id=enode_link, kind="inverter")
     assert facts["production"]["measuredYearlyKwh"] == pytest.approx(inverter.measured_kwh["production"])
 
