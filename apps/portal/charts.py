@@ -15,8 +15,9 @@ from html import escape
 
 from django.utils.formats import number_format
 
-WIDTH, HEIGHT = 640, 300
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 16, 34, 40
+WIDTH, HEIGHT = 560, 320
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 74, 12, 32, 38
+FONT_SIZE = 16
 FONT = 'font-family="Inter, system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
 
 # Palette (also used by the legends in the CSS): solar, consumption, grid, battery, money up/down, CO2.
@@ -101,43 +102,19 @@ def _y_axis(frame: Frame, ticks: Sequence[float], unit: str, decimals: int = 0) 
             f'stroke="{stroke}" stroke-width="{1.2 if tick == 0 else 1}"/>'
         )
         out.append(
-            f'<text x="{frame.left - 8:.1f}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
+            f'<text x="{frame.left - 8:.1f}" y="{y + 5:.1f}" text-anchor="end" font-size="{FONT_SIZE}" '
             f'fill="{MUTED}">{escape(fmt(tick, decimals))}</text>'
         )
     out.append(
-        f'<text x="{frame.left - 8:.1f}" y="{frame.top - 14:.1f}" text-anchor="end" font-size="12" '
+        f'<text x="{frame.left - 8:.1f}" y="{frame.top - 12:.1f}" text-anchor="end" font-size="{FONT_SIZE}" '
         f'fill="{MUTED}">{escape(unit)}</text>'
     )
     return out
 
 
-def _legend(items: Sequence[tuple[str, str, str]], frame: Frame) -> list[str]:
-    """Legend above the plot, right-aligned: (label, colour, kind: "box" | "line")."""
-    out = []
-    x = frame.right
-    for label, colour, kind in reversed(items):
-        text_width = 7.0 * len(label)
-        x -= text_width
-        out.append(
-            f'<text x="{x:.1f}" y="{frame.top - 14:.1f}" font-size="12" fill="{INK}">{escape(label)}</text>'
-        )
-        if kind == "line":
-            out.append(
-                f'<line x1="{x - 22:.1f}" x2="{x - 6:.1f}" y1="{frame.top - 18:.1f}" '
-                f'y2="{frame.top - 18:.1f}" stroke="{colour}" stroke-width="3" stroke-linecap="round"/>'
-            )
-        else:
-            out.append(
-                f'<rect x="{x - 18:.1f}" y="{frame.top - 24:.1f}" width="11" height="11" rx="2" '
-                f'fill="{colour}"/>'
-            )
-        x -= 34
-    return out
-
-
 def _x_labels(frame: Frame, labels: Sequence[str], centres: Sequence[float], every: int = 1) -> list[str]:
     return [
-        f'<text x="{x:.1f}" y="{frame.bottom + 18:.1f}" text-anchor="middle" font-size="12" '
+        f'<text x="{x:.1f}" y="{frame.bottom + 22:.1f}" text-anchor="middle" font-size="{FONT_SIZE}" '
         f'fill="{MUTED}">{escape(label)}</text>'
         for i, (label, x) in enumerate(zip(labels, centres, strict=True))
         if i % every == 0
@@ -176,7 +153,6 @@ def grouped_bars(
                 f"<title>{escape(labels[i])} · {escape(name)}: {escape(fmt(v))} {escape(unit)}</title></rect>"
             )
     body += _x_labels(frame, labels, centres)
-    body += _legend([(name, colour, "box") for name, colour, _ in series], frame)
     return _svg(body, title, desc)
 
 
@@ -219,7 +195,6 @@ def stacked_day(
         f'stroke="{colour}" stroke-width="3" stroke-linejoin="round" stroke-linecap="round"/>'
     )
     body += _x_labels(frame, [f"{h:02d}" for h in range(hours)], centres, every=3)
-    body += _legend([(n, c, "box") for n, c, _ in stacks] + [(name, colour, "line")], frame)
     return _svg(body, title, desc)
 
 
@@ -228,12 +203,11 @@ def band_line(
     low: Sequence[float],
     mid: Sequence[float],
     high: Sequence[float],
-    month_starts: Sequence[int],
+    label_positions: Sequence[float],
     month_labels: Sequence[str],
     unit: str,
     title: str,
     desc: str,
-    names: tuple[str, str],
     colour: str = BATTERY,
 ) -> str:
     """A daily band (min–max) with its mean line over the year (battery state of charge)."""
@@ -252,9 +226,8 @@ def band_line(
         f'<path d="{_path(list(zip(xs, [frame.y(v) for v in mid], strict=True)))}" fill="none" '
         f'stroke="{colour}" stroke-width="2" stroke-linejoin="round"/>'
     )
-    centres = [frame.left + (start + 15) * step for start in month_starts]
+    centres = [frame.left + position * step for position in label_positions]
     body += _x_labels(frame, month_labels, centres)
-    body += _legend([(names[0], colour, "line"), (names[1], "#c7c9f9", "box")], frame)
     return _svg(body, title, desc)
 
 
@@ -265,7 +238,7 @@ def cashflow(
     break_even_year: int | None,
     title: str,
     desc: str,
-    names: tuple[str, str, str],
+    marker: str,
     unit: str = "€",
 ) -> str:
     """Yearly cashflow bars (green in, red out) with the cumulative line and the break-even year marked."""
@@ -282,7 +255,7 @@ def cashflow(
         body.append(
             f'<rect x="{centres[i] - slot * 0.34:.1f}" y="{y:.1f}" width="{slot * 0.68:.1f}" '
             f'height="{max(y0 - y, 0.5):.1f}" rx="1.5" fill="{colour}" fill-opacity="0.75">'
-            f"<title>{escape(names[0])} {i}: {escape(unit)} {escape(fmt(v))}</title></rect>"
+            f"<title>{i}: {escape(unit)} {escape(fmt(v))}</title></rect>"
         )
     body.append(
         f'<path d="{_path(list(zip(centres, [frame.y(v) for v in cumulative], strict=True)))}" fill="none" '
@@ -297,10 +270,9 @@ def cashflow(
         anchor = "start" if break_even_year < n * 0.7 else "end"
         dx = 6 if anchor == "start" else -6
         body.append(
-            f'<text x="{x + dx:.1f}" y="{frame.top + 14:.1f}" text-anchor="{anchor}" font-size="12" '
-            f'font-weight="600" fill="#92400e">{escape(names[2])}</text>'
+            f'<text x="{x + dx:.1f}" y="{frame.top + 14:.1f}" text-anchor="{anchor}" font-size="{FONT_SIZE}" '
+            f'font-weight="600" fill="#92400e">{escape(marker)}</text>'
         )
     every = 1 if n <= 12 else 5
     body += _x_labels(frame, [str(i) for i in range(n)], centres, every=every)
-    body += _legend([(names[0], GREEN, "box"), (names[1], TEAL, "line")], frame)
     return _svg(body, title, desc)

@@ -20,7 +20,7 @@ from apps.portal import charts
 from apps.portal.charts import fmt
 from apps.scans.selectors import scan_series
 
-CHART_CACHE_VERSION = 1
+CHART_CACHE_VERSION = 2
 CHART_CACHE_SECONDS = 7 * 24 * 3600
 REFERENCE_YEAR = 2025  # the engine's non-leap modelled year (apps.engine.defaults.REFERENCE_YEAR)
 SUMMER_MONTH, WINTER_MONTH = 7, 1  # typical days: the hourly mean of July and of January
@@ -42,23 +42,36 @@ def _pct(fraction: float | None) -> float | None:
 # --- charts ---------------------------------------------------------------------------------------------
 
 
-def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict) -> dict[str, str]:
-    """Every chart of the report as SVG, in the active language."""
+def _chart(svg: str, legend: list[tuple[str, str, str]]) -> dict:
+    """An SVG and its legend (label, colour, "box" | "line"), the legend in HTML so it wraps on phones."""
+    return {
+        "svg": svg,
+        "legend": [{"label": label, "color": color, "kind": kind} for label, color, kind in legend],
+    }
+
+
+def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict) -> dict[str, dict]:
+    """Every chart of the report as SVG with its legend, in the active language."""
     months = _month_index()
     labels = month_labels()
     consumption = series["consumption"]
     production = series["solar_production"]
-    out: dict[str, str] = {}
+    out: dict[str, dict] = {}
     monthly_use = [float(consumption[months == m].sum()) for m in range(1, 13)]
     monthly_pv = [float(production[months == m].sum()) for m in range(1, 13)]
+    monthly_series = [
+        (_("Consumption"), charts.INK, monthly_use),
+        (_("Solar production"), charts.SUN, monthly_pv),
+    ]
     out["monthly"] = charts.grouped_bars(
         labels=labels,
-        series=[(_("Consumption"), charts.INK, monthly_use), (_("Solar production"), charts.SUN, monthly_pv)],
+        series=monthly_series,
         unit="kWh",
         title=_("Monthly solar production and consumption"),
         desc=_("Solar production %(pv)s kWh and consumption %(use)s kWh over the year.")
         % {"pv": fmt(sum(monthly_pv)), "use": fmt(sum(monthly_use))},
     )
+    out["monthly"] = _chart(out["monthly"], [(name, colour, "box") for name, colour, _d in monthly_series])
 
     def day_profile(month: int, name: str) -> np.ndarray:
         return series[name][months == month].reshape(-1, 24).mean(axis=0)
@@ -82,7 +95,7 @@ def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict
             (_("From the grid"), charts.GRID, day_profile(month, "grid_used_onsite").tolist()),
         ]
         pv = day_profile(month, "solar_production")
-        out[key] = charts.stacked_day(
+        svg = charts.stacked_day(
             stacks=stacks,
             line=(_("Solar production"), "#d97706", pv.tolist()),
             unit="kWh",
@@ -91,56 +104,76 @@ def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict
             desc=_("Average consumption per hour by source, and solar production (%(pv)s kWh per day).")
             % {"pv": fmt(float(pv.sum()), 1)},
         )
+        legend = [(name, colour, "box") for name, colour, _d in stacks] + [
+            (_("Solar production"), "#d97706", "line")
+        ]
+        out[key] = _chart(svg, legend)
 
     capacity = ((report.get("battery") or {}).get("specs") or {}).get("capacity_kwh") or 0
     if capacity > 0:
-        level = series["battery_level"][: 365 * 24].reshape(365, 24) / capacity * 100.0
-        month_starts = [(date(REFERENCE_YEAR, m, 1) - date(REFERENCE_YEAR, 1, 1)).days for m in range(1, 13)]
-        out["battery"] = charts.band_line(
-            low=level.min(axis=1).tolist(),
-            mid=level.mean(axis=1).tolist(),
-            high=level.max(axis=1).tolist(),
-            month_starts=month_starts,
+        # Per week: the average of each day's lowest, mean and highest charge level (52 points, readable).
+        level = series["battery_level"][: 364 * 24].reshape(52, 7, 24) / capacity * 100.0
+        mid_month = [
+            ((date(REFERENCE_YEAR, m, 15) - date(REFERENCE_YEAR, 1, 1)).days - 3) / 7 for m in range(1, 13)
+        ]
+        svg = charts.band_line(
+            low=level.min(axis=2).mean(axis=1).tolist(),
+            mid=level.mean(axis=2).mean(axis=1).tolist(),
+            high=level.max(axis=2).mean(axis=1).tolist(),
+            label_positions=mid_month,
             month_labels=labels,
             unit="%",
-            names=(_("Daily average"), _("Daily lowest to highest")),
             title=_("Battery state of charge over the year"),
-            desc=_("Daily lowest, average and highest charge level of the %(kwh)s kWh battery.")
+            desc=_(
+                "Daily lowest, average and highest charge level of the %(kwh)s kWh battery, averaged per week."
+            )
             % {"kwh": fmt(capacity, 1)},
+        )
+        out["battery"] = _chart(
+            svg,
+            [
+                (_("Average charge level"), charts.BATTERY, "line"),
+                (_("Daily lowest to highest"), "#c7c9f9", "box"),
+            ],
         )
 
     yearly = chart_arrays.get("yearly_cashflows") or []
     cumulative = chart_arrays.get("cumulative_cashflows") or []
     if yearly and cumulative:
         break_even = ((report.get("financial") or {}).get("cashflow_summary") or {}).get("break_even_year")
-        out["cashflow"] = charts.cashflow(
+        svg = charts.cashflow(
             yearly=yearly,
             cumulative=cumulative,
             break_even_year=break_even,
-            names=(
-                _("Cashflow per year"),
-                _("Cumulative"),
-                _("Break-even in year %(year)s") % {"year": break_even} if break_even is not None else "",
-            ),
+            marker=_("Break-even: year %(year)s") % {"year": break_even} if break_even is not None else "",
             title=_("Cashflow per year and cumulative"),
             desc=_("Year 0 is the investment; the cumulative line crosses zero in the break-even year.")
             if break_even is not None
             else _("The cumulative cashflow does not reach zero within the analysis period."),
         )
+        out["cashflow"] = _chart(
+            svg,
+            [
+                (_("Money in per year"), charts.GREEN, "box"),
+                (_("Money out per year"), charts.RED, "box"),
+                (_("Cumulative"), charts.TEAL, "line"),
+            ],
+        )
 
     co2 = chart_arrays.get("monthly_co2_savings_kg") or []
     if co2:
-        out["co2"] = charts.grouped_bars(
+        svg = charts.grouped_bars(
             labels=labels,
             series=[(_("CO2 saved"), charts.GREEN, co2)],
             unit="kg",
             title=_("CO2 saved per month"),
             desc=_("%(kg)s kg CO2 saved in the first year.") % {"kg": fmt(sum(co2))},
         )
+        out["co2"] = _chart(svg, [(_("CO2 saved"), charts.GREEN, "box")])
     return out
 
 
-def report_charts(scan) -> dict[str, str]:
+def report_charts(scan) -> dict[str, dict]:
     """The scan's charts in the active language, cached until the scan is recomputed."""
     language = translation.get_language() or "nl"
     stamp = int(scan.finished_at.timestamp()) if scan.finished_at else 0
@@ -290,8 +323,8 @@ def _p(value) -> str:
     return f"{fmt(100.0 * value, 2)} %" if isinstance(value, int | float) else "—"
 
 
-def _eur(value, decimals=3) -> str:
-    return f"€ {fmt(value, decimals)}" if isinstance(value, int | float) else "—"
+def _eur(value, decimals=3, per: str = "") -> str:
+    return f"€ {fmt(value, decimals)}{per}" if isinstance(value, int | float) else "—"
 
 
 def _yesno(value) -> str:
@@ -316,13 +349,16 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             _("dynamic (hourly prices)") if take("tariffType") == "dynamic" else _("fixed price"),
         ),
         (_("Country"), take("country") or "—"),
-        (_("Electricity price, year 1 average"), _eur(take("importPriceYearOneMeanEurPerKwh")) + " /kWh"),
-        (_("Feed-in compensation, year 1 average"), _eur(take("exportPriceYearOneMeanEurPerKwh")) + " /kWh"),
+        (_("Electricity price, year 1 average"), _eur(take("importPriceYearOneMeanEurPerKwh"), per=" /kWh")),
+        (
+            _("Feed-in compensation, year 1 average"),
+            _eur(take("exportPriceYearOneMeanEurPerKwh"), per=" /kWh"),
+        ),
         (_("Taxes included in the price"), _yesno(take("taxesIncluded"))),
-        (_("Energy tax"), _eur(take("energyTaxEurPerKwh"), 4) + " /kWh"),
+        (_("Energy tax"), _eur(take("energyTaxEurPerKwh"), 4, per=" /kWh")),
         (_("VAT"), _p(take("vat"))),
-        (_("Bare supply price"), _eur(take("bareSupplyPriceEurPerKwh"), 4) + " /kWh"),
-        (_("Feed-in cost"), _eur(take("feedInCostEurPerKwh")) + " /kWh"),
+        (_("Bare supply price"), _eur(take("bareSupplyPriceEurPerKwh"), 4, per=" /kWh")),
+        (_("Feed-in cost"), _eur(take("feedInCostEurPerKwh"), per=" /kWh")),
         (_("Fixed costs per month"), _eur(take("fixedMonthlyEur"), 2)),
         (
             _("Net metering (salderen)"),
@@ -342,12 +378,12 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
     take("capacityTariffFloorKw")
     if tariff.get("type") == "dynamic" or a.get("dynamicSupplierMarkupEurPerKwh") is not None:
         tariff_rows += [
-            (_("Dynamic: supplier markup"), _eur(take("dynamicSupplierMarkupEurPerKwh")) + " /kWh"),
-            (_("Dynamic: feed-in fee"), _eur(take("dynamicFeedInFeeEurPerKwh")) + " /kWh"),
+            (_("Dynamic: supplier markup"), _eur(take("dynamicSupplierMarkupEurPerKwh"), per=" /kWh")),
+            (_("Dynamic: feed-in fee"), _eur(take("dynamicFeedInFeeEurPerKwh"), per=" /kWh")),
             (_("Dynamic: day-ahead prices"), take("dayAheadSource") or _("built-in price year")),
             (
                 _("Dynamic: reference day-ahead average"),
-                _eur(take("referenceDayAheadMeanEurPerKwh")) + " /kWh",
+                _eur(take("referenceDayAheadMeanEurPerKwh"), per=" /kWh"),
             ),
         ]
     low_high = take("paybackRangeEscalationLowHigh") or []
@@ -387,8 +423,7 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             },
         ),
     ]
-    for key in ("batteryReplacementCostFraction",):
-        used.add(key)
+    used.update(("pvOmEurPerKwYear", "batteryOmFractionPerYear"))  # shown only when included
     source = take("weather_source")
     co2_rows = [
         (_("Grid carbon intensity"), f"{fmt(take('gridCarbonIntensityKgPerKwh') or 0, 3)} kg CO2/kWh"),

@@ -72,6 +72,7 @@ scan_urlpatterns = [
     # The homeowner's report: public, no login.
     path("s/<str:token>", share.share_page, name="share"),
     path("s/<str:token>/report.pdf", share.share_pdf, name="share_pdf"),
+    path("s/<str:token>/logo", share.share_logo, name="share_logo"),
 ]
 
 settings_urlpatterns = [

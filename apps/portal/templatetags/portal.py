@@ -74,7 +74,7 @@ def eur(value, decimals=0):
     except (TypeError, ValueError):
         return value
     sign = "−" if value < 0 else ""
-    return f"{sign}€ {num(abs(value), decimals)}"
+    return f"{sign}€\u00a0{num(abs(value), decimals)}"
 
 
 @register.filter

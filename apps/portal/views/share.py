@@ -3,9 +3,12 @@ otherwise (?lang=en, remembered in the language cookie). A revoked token is a 40
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.conf import settings
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -42,11 +45,37 @@ def share_page(request, token: str):
     with translation.override(language):
         services.scan_share_viewed(scan=scan)
         context = report_context(scan)
-        context.update({"branding": branding_for(scan.organization), "token": token, "share_lang": language})
+        branding = branding_for(scan.organization)
+        if branding["logo_url"]:
+            branding["logo_url"] = reverse("portal:share_logo", args=[token])
+        context.update({"branding": branding, "token": token, "share_lang": language})
         response = render(request, "portal/report/share.html", context)
     if request.GET.get("lang") == language:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     response["Content-Language"] = language
+    return response
+
+
+@require_GET
+def share_logo(request, token: str):
+    """The organization's logo for the share page, through the token (media is not public in production).
+    Served with a locked-down policy so an SVG logo cannot run script."""
+    scan = _shared(token)
+    logo = (
+        scan.organization.branding_logo if scan.organization and scan.organization.branding_enabled else None
+    )
+    if not logo:
+        raise Http404("No logo.")
+    try:
+        handle = logo.open("rb")
+    except (OSError, ValueError) as exc:
+        raise Http404("No logo.") from exc
+    response = FileResponse(
+        handle, content_type=mimetypes.guess_type(logo.name)[0] or "application/octet-stream"
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=300"
     return response
 
 
