@@ -72,6 +72,7 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     page.fill("[name='newPv.1.tiltAngle']", "30")
     page.fill("[name='newPv.1.orientationAngle']", "270")
     page.fill("[name=yearlyKwh]", "4200")
+    page.screenshot(path=str(artifacts / "scan-form-desktop.png"), full_page=True)
     page.click("[data-scan-form] button[type=submit]")
     page.wait_for_url(re.compile(r"/scans/\w+/$"))
 
@@ -115,6 +116,10 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     )
     assert width <= 392, f"the share page scrolls sideways on a phone ({width}px): {wide}"
     phone.close()
+
+    pdf = home.request.get(share_url + "/report.pdf")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    (artifacts / "share-report.pdf").write_bytes(pdf.body())
 
     # Language switch.
     home.click(".share-lang a[lang=en]")
