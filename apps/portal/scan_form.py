@@ -38,6 +38,7 @@ BOOLEAN_FIELDS = {
 }
 FLAT_ONLY = ("flatEurPerKwh", "feedInEurPerKwh", "taxesIncluded")
 DYNAMIC_ONLY = ("supplierMarkupEurPerKwh", "feedInFeeEurPerKwh")
+DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 CONDITIONS = {
     "yearlyKwh": "inputMethod=known",
     "yearlyExportKwh": "inputMethod=known",
@@ -235,6 +236,8 @@ def body_from_values(values: dict[str, str], *, only_steps: set[str] | None = No
             continue
         if raw == "":
             continue
+        if DECIMAL_COMMA.match(raw):  # Dutch and Belgian users type 0,28
+            raw = raw.replace(",", ".")
         _put(body, key, raw)
     for key in BOOLEAN_FIELDS:
         top = key.split(".")[0]

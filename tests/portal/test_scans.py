@@ -17,7 +17,7 @@ def _form(**changes):
         "yearlyKwh": "3500",
         "loadProfile": "standard",
         "tariff.type": "flat",
-        "tariff.flatEurPerKwh": "0.28",
+        "tariff.flatEurPerKwh": "0,28",  # a Dutch decimal comma is accepted
         "tariff.feedInEurPerKwh": "0.05",
         "tariff.taxesIncluded": "on",
         "tariff.netMetering": "auto",
@@ -60,6 +60,7 @@ def test_submit_creates_the_scan_and_redirects(
     assert scan.dossier == dossier
     assert scan.inputs["new_pv"][0]["max_panel_count"] == 12
     assert scan.inputs["electric_battery"]["capacity_kwh"] == 10
+    assert scan.inputs["tariff"]["flat_eur_per_kwh"] == 0.28
     page = owner_client.get(response["Location"])
     assert b"data-scan-status-url" in page.content
     status = owner_client.get(reverse("portal:scan_status", args=[scan.pk])).json()
