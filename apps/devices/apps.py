@@ -5,3 +5,11 @@ class DevicesConfig(AppConfig):
     name = "apps.devices"
     label = "devices"
     verbose_name = "Device links"
+
+    def ready(self) -> None:
+        from apps.devices.clients.http import install_log_redaction
+
+        # Request logs (runserver's access log, gunicorn's) would otherwise carry the OAuth callback's
+        # ?code=… and vendor query secrets; the clients' filter masks them.
+        for name in ("django.server", "django.request", "gunicorn.access"):
+            install_log_redaction(name)

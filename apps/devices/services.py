@@ -56,6 +56,7 @@ STALE_SYNC = dt.timedelta(hours=2)  # a claim older than this is taken over (cra
 OAUTH_STATE_TTL = dt.timedelta(minutes=30)
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")  # vendors' "day" (Enode statistics are per local day)
 YEAR = dt.timedelta(days=365)
+MIN_STUDIO_DAYS = 7  # the studio's meter-file rule: fewer days cannot be completed into a year
 
 ENODE_DEFAULT_SCOPES = (
     "inverter:read:data",
@@ -782,6 +783,13 @@ def to_reference_year(grid_import: pd.Series, grid_export: pd.Series | None):
     from apps.studio.meterfiles.constants import STANDARD_TIME
     from apps.studio.meterfiles.timebase import fill_gaps
 
+    measured_days = grid_import.dropna().index.normalize().nunique()
+    if measured_days < MIN_STUDIO_DAYS:
+        raise DeviceLinkError(
+            f"Only {measured_days} day(s) of measurements are synced; at least {MIN_STUDIO_DAYS} are needed "
+            "to estimate a year (sync again once more history is available).",
+            code="not_enough_measured_data",
+        )
     end = grid_import.index.max() + pd.Timedelta(hours=1)
     start = max(grid_import.index.min(), end - pd.Timedelta(days=365))
     index = pd.date_range(start, end, freq="h", inclusive="left", tz="UTC")

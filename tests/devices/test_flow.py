@@ -120,3 +120,11 @@ def test_pod_consumption_builds_a_base_without_export(owner, dossier, vendor_fak
     services.link_sync(link_id=body["id"])
     profile = services.studio_profile_from_link(link=DeviceLink.objects.get(pk=body["id"]))
     assert profile.total_kwh > 0 and profile.base_export is None and profile.total_export_kwh == 0
+
+
+def test_too_little_history_for_a_studio_profile_says_so(owner, dossier, vendor_fakes):
+    link_id = link_enode(owner.key_client(), dossier)
+    services.link_sync(link_id=link_id)  # 3 days of history in these tests
+    response = owner.key_client().post(f"/v1/device-links/{link_id}/studio-profile", {}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "not_enough_measured_data"
+    assert "day(s) of measurements" in response.json()["detail"]

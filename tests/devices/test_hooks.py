@@ -160,3 +160,21 @@ def test_browsers_get_a_page_not_json(enphase_pending):
     assert "Gekoppeld" in page.content.decode() and query["code"] not in page.content.decode()
     again = APIClient().get(path, query, HTTP_ACCEPT="text/html")
     assert again.status_code == 400 and again["Content-Type"].startswith("text/html")
+
+
+def test_callback_code_is_masked_in_request_logs(enphase_pending):
+    import logging
+
+    link_id, path, query = enphase_pending
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        "",
+        0,
+        '"%s" %s %s',
+        (f"GET {path}?code={query['code']}&state=x HTTP/1.1", 200, 10),
+        None,
+    )
+    for f in logging.getLogger("django.server").filters:
+        f.filter(record)
+    assert query["code"] not in record.getMessage()
