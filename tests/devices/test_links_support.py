@@ -5,6 +5,7 @@ Fresh fake vendor servers per test on 127.0.0.1 (real HTTP), instant retry sleep
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from urllib.parse import parse_qs, urlparse
 
@@ -28,7 +29,10 @@ def vendor_fakes(fake, settings, monkeypatch):
     for name in ("httpx", "apps.devices.clients"):
         logger = logging.getLogger(name)
         monkeypatch.setattr(logger, "level", logging.WARNING)
-    handles = {name: fake(name) for name in ("enode", "enphase", "pod")}
+    # the vendors' clock stands still during a test, so a re-sync sees exactly the same data even when
+    # a quarter-hour passes between two syncs
+    frozen = dt.datetime.now(dt.UTC)
+    handles = {"enode": fake("enode", now=frozen), "enphase": fake("enphase", now=frozen), "pod": fake("pod")}
     for name, handle in handles.items():
         monkeypatch.setitem(vendors._FAKES, name, handle)
     monkeypatch.setattr(
