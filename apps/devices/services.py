@@ -212,6 +212,9 @@ def link_create(
     except VendorError as exc:
         link.delete()
         raise vendor_app_error(exc) from None
+    except AppError:  # e.g. the vendor is not configured on this server
+        link.delete()
+        raise
 
 
 def link_restart(*, link: DeviceLink) -> LinkStart:

@@ -29,6 +29,7 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.common.errors import AppError
 from apps.devices import crypto
 from apps.devices.clients import CallbackTokenStore, RetryPolicy
 from apps.devices.clients.enode import EnodeClient
@@ -116,10 +117,18 @@ class VendorConfig:
     api_version: str = ""
 
 
+class VendorNotConfigured(AppError):
+    """Live mode without the vendor's endpoints/credentials: the API answers 503, naming the settings."""
+
+    status = 503
+    code = "vendor_not_configured"
+    title = "Device vendor not configured"
+
+
 def _require(provider: str, **values: str) -> None:
     missing = [name for name, value in values.items() if not value]
     if missing:
-        raise ImproperlyConfigured(f"{provider} is not configured: set {', '.join(missing)}")
+        raise VendorNotConfigured(f"{provider} is not configured on this server: set {', '.join(missing)}.")
 
 
 def vendor_config(provider: str) -> VendorConfig:

@@ -232,14 +232,19 @@ def test_fake_mode_starts_the_fakes_on_first_use(settings, monkeypatch):
             handle.stop()
 
 
-def test_live_mode_requires_configuration(settings):
+def test_live_mode_requires_configuration(settings, owner, dossier):
     from django.core.exceptions import ImproperlyConfigured
 
     from apps.devices import vendors
 
     settings.DEVICES_VENDOR_MODE = "live"
-    with pytest.raises(ImproperlyConfigured, match="ENODE_CLIENT_ID"):
+    with pytest.raises(vendors.VendorNotConfigured, match="ENODE_CLIENT_ID"):
         vendors.vendor_config("enode")
+    response = owner.key_client().post(
+        "/v1/device-links", {"dossierId": dossier.id, "provider": "enphase"}, format="json"
+    )
+    assert response.status_code == 503 and response.json()["code"] == "vendor_not_configured"
+    assert not DeviceLink.objects.exists()
     settings.DEVICES_VENDOR_MODE = "sometimes"
     with pytest.raises(ImproperlyConfigured):
         vendors.vendor_mode()
