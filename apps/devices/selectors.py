@@ -44,6 +44,35 @@ def link_hourly(*, link: DeviceLink, kind: str, asset: Asset | None = None) -> p
     return series.groupby(level=0).sum()
 
 
+RESOLUTIONS = {"hour": None, "day": "D", "month": "MS"}
+LOCAL_TZ = "Europe/Amsterdam"
+
+
+def link_readings(*, link: DeviceLink, kind: str, resolution: str = "day", start=None, end=None) -> pd.Series:
+    """Readings of one kind summed over the link's assets [kWh], per hour (UTC) or per local day/month.
+
+    Production sums inverters when there are any (else the HEM system's generation), so a household's
+    PV is never counted twice; other kinds sum every asset that reports them.
+    """
+    readings = Reading.objects.filter(link=link, kind=kind)
+    if kind == Reading.Kind.PRODUCTION and readings.filter(asset__kind=Asset.Kind.INVERTER).exists():
+        readings = readings.filter(asset__kind=Asset.Kind.INVERTER)
+    if start is not None:
+        readings = readings.filter(hour__gte=start)
+    if end is not None:
+        readings = readings.filter(hour__lt=end)
+    rows = list(readings.order_by("hour").values_list("hour", "kwh"))
+    if not rows:
+        return pd.Series([], index=pd.DatetimeIndex([], tz="UTC"), dtype=float, name="kwh")
+    hours, values = zip(*rows, strict=True)
+    series = pd.Series(values, index=pd.DatetimeIndex(hours).tz_convert("UTC"), dtype=float, name="kwh")
+    series = series.groupby(level=0).sum()
+    rule = RESOLUTIONS[resolution]
+    if rule:
+        series = series.tz_convert(LOCAL_TZ).resample(rule).sum(min_count=1).dropna()
+    return series
+
+
 def dossier_device_facts(*, organization: Organization, dossier_id: str) -> dict:
     """What the dossier's linked devices say, for scan and studio inputs.
 

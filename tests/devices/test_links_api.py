@@ -257,3 +257,28 @@ def test_token_key_rotation(settings):
     assert crypto.decrypt_json(sealed) == {"access_token": "abc"}
     settings.DEVICE_TOKEN_KEY = "new-passphrase"
     assert crypto.decrypt_json(sealed) is None  # unreadable: treated as absent, never an error page
+
+
+def test_readings_per_day_and_hour(owner, outsider, dossier, vendor_fakes):
+    from apps.devices.services import link_sync
+
+    client = owner.key_client()
+    link_id = link_enode(client, dossier)
+    link_sync(link_id=link_id)
+    hourly = client.get(f"/v1/device-links/{link_id}/readings", {"kind": "production", "resolution": "hour"})
+    assert hourly.status_code == 200, hourly.content
+    body = hourly.json()
+    inverter_total = sum(
+        Reading.objects.filter(link_id=link_id, kind="production", asset__kind="inverter").values_list(
+            "kwh", flat=True
+        )
+    )
+    assert body["unit"] == "kWh" and body["totalKwh"] == pytest.approx(inverter_total, abs=1e-2)
+    daily = client.get(f"/v1/device-links/{link_id}/readings", {"kind": "production"}).json()
+    assert daily["resolution"] == "day" and 3 <= len(daily["items"]) <= 5
+    assert daily["totalKwh"] == pytest.approx(body["totalKwh"], abs=1e-2)
+    assert client.get(f"/v1/device-links/{link_id}/readings", {"kind": "nope"}).status_code == 400
+    assert (
+        outsider.key_client().get(f"/v1/device-links/{link_id}/readings", {"kind": "production"}).status_code
+        == 404
+    )

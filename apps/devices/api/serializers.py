@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from apps.devices.models import Asset, DeviceLink, Provider
+from apps.devices.models import Asset, DeviceLink, Provider, Reading
 
 
 class AssetSerializer(serializers.ModelSerializer):
@@ -79,3 +79,15 @@ class DeviceLinkCreateSerializer(serializers.Serializer):
 
 class StudioProfileFromLinkSerializer(serializers.Serializer):
     profile_id = serializers.CharField(required=False, allow_null=True)
+
+
+class ReadingsQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Reading.Kind.choices)
+    resolution = serializers.ChoiceField(choices=["hour", "day", "month"], default="day", required=False)
+
+    # "from"/"to" are Python keywords: declared through the fields mapping
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateTimeField(required=False)
+        fields["to"] = serializers.DateTimeField(required=False)
+        return fields

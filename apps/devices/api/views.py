@@ -8,14 +8,17 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from apps.common.errors import NotFound
+from apps.common.errors import AppError, NotFound
 from apps.devices import selectors, services
 from apps.devices.api.serializers import (
     DeviceLinkCreateSerializer,
     DeviceLinkSerializer,
+    ReadingsQuerySerializer,
     StudioProfileFromLinkSerializer,
 )
 from apps.dossiers.models import Dossier
+
+MAX_POINTS = 8784  # a leap year of hours
 
 
 class _LinkView(GenericAPIView):
@@ -124,3 +127,44 @@ class DeviceLinkRestartView(_LinkView):
     def post(self, request, pk: str):
         started = services.link_restart(link=self.get_link(pk))
         return Response({**DeviceLinkSerializer(started.link).data, "link_url": started.link_url})
+
+
+class DeviceLinkReadingsView(_LinkView):
+    @extend_schema(
+        request=None,
+        parameters=[
+            OpenApiParameter("kind", str, description="production, consumption, grid_import, grid_export, …"),
+            OpenApiParameter("resolution", str, description="hour, day (default) or month (local time)"),
+            OpenApiParameter("from", str, description="ISO 8601 instant, inclusive"),
+            OpenApiParameter("to", str, description="ISO 8601 instant, exclusive"),
+        ],
+        responses={
+            200: OpenApiResponse(description="{kind, resolution, unit, totalKwh, items: [{start, kwh}]}")
+        },
+    )
+    def get(self, request, pk: str):
+        link = self.get_link(pk)
+        query = ReadingsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        series = selectors.link_readings(
+            link=link,
+            kind=params["kind"],
+            resolution=params["resolution"],
+            start=params.get("from"),
+            end=params.get("to"),
+        )
+        if len(series) > MAX_POINTS:
+            raise AppError(
+                f"{len(series)} points requested; narrow from/to or use a coarser resolution (max {MAX_POINTS}).",
+                code="too_many_points",
+            )
+        return Response(
+            {
+                "kind": params["kind"],
+                "resolution": params["resolution"],
+                "unit": "kWh",
+                "total_kwh": round(float(series.sum()), 3),
+                "items": [{"start": ts.isoformat(), "kwh": round(float(v), 4)} for ts, v in series.items()],
+            }
+        )
