@@ -30,20 +30,6 @@ def device_link_get(*, organization: Organization, link_id: str) -> DeviceLink:
     return link
 
 
-def link_hourly(*, link: DeviceLink, kind: str, asset: Asset | None = None) -> pd.Series:
-    """Stored readings of one kind as an hourly kWh series (UTC index), summed over the link's assets
-    unless ``asset`` is given."""
-    readings = Reading.objects.filter(link=link, kind=kind)
-    if asset is not None:
-        readings = readings.filter(asset=asset)
-    rows = list(readings.order_by("hour").values_list("hour", "kwh"))
-    if not rows:
-        return pd.Series([], index=pd.DatetimeIndex([], tz="UTC"), dtype=float, name="kwh")
-    hours, values = zip(*rows, strict=True)
-    series = pd.Series(values, index=pd.DatetimeIndex(hours).tz_convert("UTC"), dtype=float, name="kwh")
-    return series.groupby(level=0).sum()
-
-
 RESOLUTIONS = {"hour": None, "day": "D", "month": "MS"}
 LOCAL_TZ = "Europe/Amsterdam"
 
