@@ -517,6 +517,15 @@ def branding_for(organization) -> dict:
     return {"name": name, "logo_url": logo, "color": colour, "enabled": enabled}
 
 
+def with_savings(scans):
+    """Annotate a scan list with the first-year savings from the stored report (one query, no report load)."""
+    from django.db.models import FloatField
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast
+
+    return scans.annotate(yearly_savings=Cast(KT("report__overview__kpi__yearly_savings"), FloatField()))
+
+
 # --- the whole context ----------------------------------------------------------------------------------
 
 

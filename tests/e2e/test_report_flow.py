@@ -18,9 +18,10 @@ PASSWORD = "pw-e2e-installer-1"
 
 
 @pytest.fixture
-def installer(transactional_db):
+def installer(transactional_db, settings, tmp_path):
     from apps.organizations.services import organization_create
 
+    settings.MEDIA_ROOT = tmp_path
     organization = organization_create(
         name="ZonPlus Installaties",
         owner_email="installer@zonplus.test",

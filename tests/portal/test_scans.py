@@ -169,6 +169,8 @@ def test_share_flow_public_page_viewed_and_revoke(owner_client, completed_scan, 
     assert english["Content-Language"] == "en" and b"Your solar report" in english.content
     detail = owner_client.get(reverse("portal:dossier_detail", args=[completed_scan.dossier_id]))
     assert "pill-ok" in detail.content.decode()
+    listed = detail.context["scans"][0]
+    assert listed.yearly_savings == completed_scan.report["overview"]["kpi"]["yearly_savings"]
     owner_client.post(reverse("portal:scan_unshare", args=[completed_scan.pk]))
     assert client.get(reverse("portal:share", args=[token])).status_code == 404
 
@@ -242,3 +244,30 @@ def test_outsider_gets_404(outsider_client, completed_scan, name, method):
 def test_outsider_gets_404_on_the_form(outsider_client, dossier):
     assert outsider_client.get(reverse("portal:scan_new", args=[dossier.pk])).status_code == 404
     assert outsider_client.post(reverse("portal:scan_new", args=[dossier.pk]), _form()).status_code == 404
+
+
+def test_the_installer_opening_their_own_link_is_not_a_view(owner_client, completed_scan):
+    owner_client.post(reverse("portal:scan_share", args=[completed_scan.pk]))
+    completed_scan.refresh_from_db()
+    assert owner_client.get(reverse("portal:share", args=[completed_scan.share_token])).status_code == 200
+    completed_scan.refresh_from_db()
+    assert not completed_scan.has_seen_report
+
+
+def test_share_logo_is_served_through_the_token(owner, completed_scan, client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    from apps.scans import services
+
+    organization = owner.organization
+    organization.branding_enabled = True
+    organization.branding_logo.save("logo.svg", ContentFile(b"<svg xmlns='http://www.w3.org/2000/svg'/>"))
+    services.scan_share(scan=completed_scan)
+    response = client.get(reverse("portal:share_logo", args=[completed_scan.share_token]))
+    assert response.status_code == 200
+    assert "sandbox" in response["Content-Security-Policy"]
+    page = client.get(reverse("portal:share", args=[completed_scan.share_token])).content.decode()
+    assert reverse("portal:share_logo", args=[completed_scan.share_token]) in page
+    services.scan_unshare(scan=completed_scan)
+    assert client.get(reverse("portal:share_logo", args=["nope"])).status_code == 404

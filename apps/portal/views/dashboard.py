@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from apps.dossiers.selectors import dossier_list
+from apps.portal.reporting import with_savings
 from apps.portal.views.base import portal_view
 from apps.scans.selectors import scan_list, scan_usage_this_month
 
@@ -17,7 +18,9 @@ def dashboard(request):
         "recent_dossiers": dossiers[:RECENT_DOSSIERS],
         "dossier_count": dossiers.count(),
         "member_count": organization.memberships.count(),
-        "recent_scans": scan_list(organization=organization).select_related("dossier")[:RECENT_SCANS],
+        "recent_scans": with_savings(scan_list(organization=organization).select_related("dossier"))[
+            :RECENT_SCANS
+        ],
         "usage": scan_usage_this_month(organization=organization),
     }
     return render(request, "portal/dashboard.html", context)

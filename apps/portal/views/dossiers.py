@@ -8,6 +8,7 @@ from apps.dossiers.models import Dossier
 from apps.dossiers.selectors import dossier_list
 from apps.dossiers.services import EDITABLE_FIELDS, dossier_create, dossier_delete, dossier_update
 from apps.portal.forms import DossierForm
+from apps.portal.reporting import with_savings
 from apps.portal.views.base import org_object_or_404, portal_view
 from apps.scans.selectors import scan_list
 
@@ -34,7 +35,9 @@ def dossier_index(request):
 @portal_view
 def dossier_detail(request, pk: str):
     dossier = _dossier(request, pk)
-    scans = scan_list(organization=request.organization, dossier_id=dossier.pk).select_related("dossier")
+    scans = with_savings(
+        scan_list(organization=request.organization, dossier_id=dossier.pk).select_related("dossier")
+    )
     return render(request, "portal/dossiers/detail.html", {"dossier": dossier, "scans": scans})
 
 

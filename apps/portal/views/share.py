@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.common.errors import NotFound
+from apps.organizations.selectors import membership_for
 from apps.portal.reporting import branding_for, report_context
 from apps.portal.views.scans import _pdf_response
 from apps.scans import selectors, services
@@ -37,13 +38,20 @@ def _shared(token: str):
         raise Http404(str(exc)) from exc
 
 
+def _is_own_installer(request, scan) -> bool:
+    """The installer checking their own link is not the customer viewing it."""
+    user = request.user
+    return bool(user.is_authenticated and scan.organization and membership_for(user, scan.organization))
+
+
 @never_cache
 @require_GET
 def share_page(request, token: str):
     scan = _shared(token)
     language = _language(request)
     with translation.override(language):
-        services.scan_share_viewed(scan=scan)
+        if not _is_own_installer(request, scan):
+            services.scan_share_viewed(scan=scan)
         context = report_context(scan)
         branding = branding_for(scan.organization)
         if branding["logo_url"]:
