@@ -16,21 +16,11 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from apps.scans.series import ENERGY_SERIES
+
 HOURS = 8760
 LOCAL = timezone(timedelta(hours=1))
 WALL_CLOCK = ZoneInfo("Europe/Amsterdam")
-ENERGY_SERIES = (
-    "consumption",
-    "solar_used_onsite",
-    "solar_exported",
-    "solar_stored",
-    "solar_wasted",
-    "solar_production",
-    "grid_used_onsite",
-    "grid_stored",
-    "baseline_grid_consumption",
-    "battery_used_onsite",
-)
 FIELDS = (
     *ENERGY_SERIES,
     "battery_level",

@@ -16,23 +16,7 @@ from typing import Any
 import numpy as np
 
 from apps.engine.types import PvArrayResult, ScanResult
-
-# The hourly series stored per scan (names as in the seed's chartData, snake_case) → ScanResult.series attr.
-HOURLY_SERIES = (
-    "consumption",
-    "solar_used_onsite",
-    "solar_exported",
-    "solar_stored",
-    "solar_wasted",
-    "solar_production",
-    "grid_used_onsite",
-    "grid_stored",
-    "baseline_grid_consumption",
-    "battery_used_onsite",
-    "battery_level",
-    "import_price",
-    "export_price",
-)
+from apps.scans.series import HOURLY_SERIES
 
 COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
 

@@ -7,6 +7,7 @@ import pytest
 
 from apps.scans.breakdown import breakdown
 from apps.scans.report import build_report, roof_direction
+from apps.scans.series import HOURLY_SERIES
 
 from .conftest import SEED_BODY, resolved_inputs
 
@@ -62,22 +63,7 @@ def test_infeasible_result_has_no_report(seed_result):
 
 
 def _flat_series(value=1.0):
-    names = (
-        "consumption",
-        "solar_used_onsite",
-        "solar_exported",
-        "solar_stored",
-        "solar_wasted",
-        "solar_production",
-        "grid_used_onsite",
-        "grid_stored",
-        "baseline_grid_consumption",
-        "battery_used_onsite",
-        "battery_level",
-        "import_price",
-        "export_price",
-    )
-    hourly = {name: np.full(8760, value) for name in names}
+    hourly = {name: np.full(8760, value) for name in HOURLY_SERIES}
     hourly["battery_level"] = np.arange(8760, dtype=float)
     return hourly
 
