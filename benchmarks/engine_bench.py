@@ -26,46 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from apps.engine.api import run_scan  # noqa: E402
+from apps.engine.examples import seed_example_inputs  # noqa: E402
 from apps.engine.types import (  # noqa: E402
-    BatteryInput,
-    ExistingPvArray,
-    KnownConsumption,
-    Location,
-    NewPvArray,
     ScanInputs,
     TariffInput,
 )
 
 
-def seed_inputs() -> ScanInputs:
-    """The seed's example request body (scans-api.txt, POST /v1/scans)."""
-    return ScanInputs(
-        location=Location(52.3676, 4.9041),
-        consumption=KnownConsumption(yearly_kwh=3500, yearly_export_kwh=800, load_profile="standard"),
-        existing_pv=(ExistingPvArray("existing_pv_1", 10, 400, 35, 180, 14),),
-        new_pv=(NewPvArray("new_pv_1", 0, 10, 400, 35, 180, cost_per_kwp=1000, system_losses=14),),
-        tariff=TariffInput(type="flat", flat_eur_per_kwh=0.28, feed_in_eur_per_kwh=0.1, taxes_included=True),
-        battery=BatteryInput(
-            capacity_kwh=10,
-            power_rating_kw=10,
-            min_capacity_kwh=5,
-            min_power_rating_kw=5,
-            minimum_charge_level=20,
-            roundtrip_efficiency=92,
-            cost_per_kwh=550,
-            brand_name="Tesla",
-            model_name="Powerwall 3",
-        ),
-        goal="self-sufficiency",
-        renewable_electricity_min_fraction=0.5,
-        analysis_years=25,
-        include_pv_maintenance_costs=True,
-        include_battery_maintenance_costs=True,
-    )
-
-
 def cases() -> dict[str, ScanInputs]:
-    seed = seed_inputs()
+    seed = seed_example_inputs()
     dynamic = replace(seed, tariff=TariffInput(type="dynamic"))
     cheap = replace(
         seed.battery, cost_per_kwh=250, min_capacity_kwh=2, min_power_rating_kw=2, power_rating_kw=5

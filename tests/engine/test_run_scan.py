@@ -10,40 +10,13 @@ import pytest
 
 from apps.engine import defaults as d
 from apps.engine.api import run_scan
+from apps.engine.examples import seed_example_inputs
 from apps.engine.types import (
-    BatteryInput,
-    ExistingPvArray,
-    KnownConsumption,
-    Location,
-    NewPvArray,
-    ScanInputs,
     StudioConsumption,
     TariffInput,
 )
 
-SEED = ScanInputs(
-    location=Location(52.3676, 4.9041),
-    consumption=KnownConsumption(yearly_kwh=3500, yearly_export_kwh=800),
-    existing_pv=(ExistingPvArray("existing_pv_1", 10, 400, 35, 180, 14),),
-    new_pv=(NewPvArray("new_pv_1", 0, 10, 400, 35, 180, cost_per_kwp=1000, system_losses=14),),
-    tariff=TariffInput(type="flat", flat_eur_per_kwh=0.28, feed_in_eur_per_kwh=0.1, taxes_included=True),
-    battery=BatteryInput(
-        capacity_kwh=10,
-        power_rating_kw=10,
-        min_capacity_kwh=5,
-        min_power_rating_kw=5,
-        minimum_charge_level=20,
-        roundtrip_efficiency=92,
-        cost_per_kwh=550,
-        brand_name="Tesla",
-        model_name="Powerwall 3",
-    ),
-    goal="self-sufficiency",
-    renewable_electricity_min_fraction=0.5,
-    analysis_years=25,
-    include_pv_maintenance_costs=True,
-    include_battery_maintenance_costs=True,
-)
+SEED = seed_example_inputs()
 
 
 @pytest.fixture(scope="module")
