@@ -7,7 +7,12 @@ class DevicesConfig(AppConfig):
     verbose_name = "Device links"
 
     def ready(self) -> None:
+        from django.core.checks import register
+
         from apps.devices.clients.http import install_log_redaction
+        from apps.devices.crypto import check_token_key
+
+        register(check_token_key, "security", deploy=True)
 
         # Request logs (runserver's access log, gunicorn's) would otherwise carry the OAuth callback's
         # ?code=… and vendor query secrets; the clients' filter masks them.

@@ -74,3 +74,20 @@ def decrypt_json(value: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def check_token_key(app_configs=None, **kwargs):
+    """System check: production should set its own DEVICE_TOKEN_KEY (rotating SECRET_KEY would otherwise
+    make every stored vendor token unreadable)."""
+    from django.core.checks import Warning
+
+    explicit = getattr(settings, "DEVICE_TOKEN_KEY", None) or os.environ.get("DEVICE_TOKEN_KEY")
+    if settings.DEBUG or explicit:
+        return []
+    return [
+        Warning(
+            "DEVICE_TOKEN_KEY is not set; vendor tokens are encrypted with a key derived from SECRET_KEY.",
+            hint="Set DEVICE_TOKEN_KEY (a Fernet key or a long passphrase; comma-separated to rotate).",
+            id="devices.W001",
+        )
+    ]

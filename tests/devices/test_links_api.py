@@ -282,3 +282,11 @@ def test_readings_per_day_and_hour(owner, outsider, dossier, vendor_fakes):
         outsider.key_client().get(f"/v1/device-links/{link_id}/readings", {"kind": "production"}).status_code
         == 404
     )
+
+
+def test_deploy_check_asks_for_a_token_key(settings, monkeypatch):
+    monkeypatch.delenv("DEVICE_TOKEN_KEY", raising=False)
+    settings.DEBUG, settings.DEVICE_TOKEN_KEY = False, None
+    assert [w.id for w in crypto.check_token_key()] == ["devices.W001"]
+    settings.DEVICE_TOKEN_KEY = "a-long-passphrase"
+    assert crypto.check_token_key() == []
