@@ -137,4 +137,18 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     page.wait_for_selector("[data-share]")
     assert home.goto(share_url).status == 404
     public.close()
+
+    # Adjust the battery range (location and consumption stay read-only), then compare.
+    page.click("a[href$='/adjust/']")
+    page.wait_for_selector("[data-scan-form]")
+    assert page.locator("fieldset.section-location").get_attribute("disabled") is not None
+    page.fill("[name='electricBattery.capacityKwh']", "5")
+    page.screenshot(path=str(artifacts / "adjust-form-desktop.png"), full_page=True)
+    page.click("[data-scan-form] button[type=submit]")
+    page.wait_for_url(re.compile(r"/scans/\w+/$"))
+    assert page.url != scan_url
+    page.wait_for_selector(".kpis", timeout=180_000)
+    page.click("a[href$='/compare/']")
+    assert page.locator(".compare-table thead th").count() == 3  # figure, original, adjustment 1
+    page.screenshot(path=str(artifacts / "compare-desktop.png"), full_page=True)
     context.close()

@@ -88,3 +88,17 @@ def percent(fraction, decimals=0):
     if fraction is None:
         return "—"
     return f"{num(100.0 * float(fraction), decimals)} %"
+
+
+@register.filter
+def scan_status_label(status: str) -> str:
+    from apps.portal.views.scans import STATUS_LABELS
+
+    return str(STATUS_LABELS.get("processing" if status == "running" else status, status))
+
+
+@register.filter
+def scan_goal_label(goal: str) -> str:
+    from apps.portal.reporting import goal_label
+
+    return str(goal_label(goal))
