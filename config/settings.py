@@ -200,6 +200,7 @@ _DRAMATIQ_MIDDLEWARE = [
     "dramatiq.middleware.Retries",
     "django_dramatiq.middleware.DbConnectionsMiddleware",
     "apps.scans.periodic.PeriodicSweep",
+    "apps.devices.periodic.PeriodicRefresh",
 ]
 SCAN_SWEEP_INTERVAL_S = float(env_int("SCAN_SWEEP_INTERVAL_S", 300))
 
