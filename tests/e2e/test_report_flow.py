@@ -151,4 +151,7 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     page.click("a[href$='/compare/']")
     assert page.locator(".compare-table thead th").count() == 3  # figure, original, adjustment 1
     page.screenshot(path=str(artifacts / "compare-desktop.png"), full_page=True)
+    page.goto(f"{base}/")
+    assert page.locator("[data-usage]").inner_text().strip() == "1"  # the adjustment was free
+    page.screenshot(path=str(artifacts / "dashboard-desktop.png"), full_page=True)
     context.close()

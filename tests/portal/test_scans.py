@@ -219,7 +219,8 @@ def test_adjust_only_allowed_steps_and_compare(
 
 def test_dashboard_shows_usage_and_recent_scans(owner_client, completed_scan):
     response = owner_client.get(reverse("portal:dashboard"))
-    assert response.context["usage"].used == 0
+    assert response.context["usage"].used == 0  # the quota counter only counts on free plans
+    assert response.context["scans_this_month"] == 1
     assert list(response.context["recent_scans"])[0].pk == completed_scan.pk
 
 

@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils import timezone
 
 from apps.dossiers.selectors import dossier_list
 from apps.portal.reporting import with_savings
@@ -7,6 +8,15 @@ from apps.scans.selectors import scan_list, scan_usage_this_month
 
 RECENT_DOSSIERS = 5
 RECENT_SCANS = 8
+
+
+def _scans_this_month(organization) -> int:
+    """New scans (not adjustments) started this calendar month. The quota counter (scan_usage_this_month)
+    only counts for free plans, so paid plans show this count instead."""
+    start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return (
+        scan_list(organization=organization).filter(created_at__gte=start, copied_from__isnull=True).count()
+    )
 
 
 @portal_view
@@ -22,5 +32,6 @@ def dashboard(request):
             :RECENT_SCANS
         ],
         "usage": scan_usage_this_month(organization=organization),
+        "scans_this_month": _scans_this_month(organization),
     }
     return render(request, "portal/dashboard.html", context)
