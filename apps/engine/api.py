@@ -137,6 +137,40 @@ def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
     }
 
 
+def calibrate_existing_pv(
+    series: list[np.ndarray], measured_kwh: float | None
+) -> tuple[list[np.ndarray], dict | None]:
+    """Scale the existing arrays' simulated hourly production [kWh per hour] by one factor so that their
+    yearly total equals a measured yearly production [kWh/yr].
+
+    factor = measured / simulated, clipped to ``EXISTING_PV_SCALE_RANGE`` (with a warning when clipped);
+    the hourly shape of each array is kept. Returns the (scaled) series and what was done, or None when
+    nothing was measured.
+    """
+    if measured_kwh is None:
+        return series, None
+    simulated = float(sum(s.sum() for s in series))
+    info = {
+        "measured_kwh": float(measured_kwh),
+        "simulated_kwh": simulated,
+        "raw_factor": None,
+        "factor": 1.0,
+    }
+    if simulated <= 0:
+        info["warning"] = "no existing PV production simulated: the measured production is not used"
+        return series, info
+    lo, hi = d.EXISTING_PV_SCALE_RANGE
+    raw = float(measured_kwh) / simulated
+    factor = min(max(raw, lo), hi)
+    info["raw_factor"], info["factor"] = raw, factor
+    info["warning"] = (
+        None
+        if factor == raw
+        else f"measured/simulated = {raw:.2f} is outside {lo}-{hi}: clipped to {factor}; check the existing PV"
+    )
+    return [s * factor for s in series], info
+
+
 def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
     """Size, simulate and cost one household's PV + battery (see the module docstring)."""
     provider = weather_provider or OfflineWeather()
@@ -148,6 +182,9 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         kwh_per_kwp(weather, a.tilt_angle, a.orientation_angle, a.system_losses) * a.kwp
         for a in inputs.existing_pv
     ]
+    existing_series, calibration = calibrate_existing_pv(
+        existing_series, inputs.existing_pv_measured_yearly_kwh
+    )
     existing_pv = np.sum(existing_series, axis=0) if existing_series else np.zeros(8760)
     new_yield = (
         np.array(
@@ -194,6 +231,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             battery_requested=inputs.battery is not None,
             assumptions=assumptions,
             sizing_method=outcome.dispatch,
+            existing_pv_calibration=calibration,
         )
 
     design = outcome.best.design
@@ -360,4 +398,5 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         monthly_co2_savings_kg=tuple(float(x) for x in co2.monthly_saved_kg),
         assumptions=assumptions,
         sizing_method=outcome.dispatch,
+        existing_pv_calibration=calibration,
     )

@@ -376,3 +376,8 @@ GRID_SEARCH_MAX_COMBINATIONS = 400
 coordinate search [count]. Assumption (keeps run time bounded)."""
 
 # (end of economic section)
+
+EXISTING_PV_SCALE_RANGE = (0.5, 1.5)
+"""Bounds of the factor that calibrates the existing PV's simulated yearly production to a measured one
+(measured / simulated) [-]. A factor outside them points at a wrong array description or a bad meter
+rather than at weather or shading, so it is clipped and a warning is reported. Assumption."""

@@ -153,6 +153,9 @@ class ScanInputs:
     discount_rate: float = d.DEFAULT_DISCOUNT_RATE
     price_escalation: float = d.DEFAULT_PRICE_ESCALATION
     first_operating_year: int = d.DEFAULT_FIRST_OPERATING_YEAR
+    # Measured yearly production of the existing PV [kWh/yr] (e.g. a linked inverter); when given, the
+    # existing arrays' simulated hourly production is scaled by one factor to match it (within bounds).
+    existing_pv_measured_yearly_kwh: float | None = None
 
     def __post_init__(self) -> None:
         lo, hi = d.ANALYSIS_YEARS_RANGE
@@ -166,6 +169,9 @@ class ScanInputs:
         for array in self.new_pv:
             if not 0 <= array.min_panel_count <= array.max_panel_count:
                 raise ValueError(f"new PV array {array.name!r}: need 0 <= min <= max panel count")
+        measured = self.existing_pv_measured_yearly_kwh
+        if measured is not None and not measured > 0:
+            raise ValueError("existing_pv_measured_yearly_kwh must be > 0")
         if self.battery is not None:
             b = self.battery
             if not (
@@ -364,3 +370,6 @@ class ScanResult:
     monthly_co2_savings_kg: tuple[float, ...] = ()
     assumptions: dict[str, Any] = field(default_factory=dict)
     sizing_method: str = ""
+    # When a measured yearly production was given: measured_kwh, simulated_kwh, raw_factor, factor
+    # (applied, within EXISTING_PV_SCALE_RANGE), warning (None or why the factor was clipped / not applied)
+    existing_pv_calibration: dict[str, Any] | None = None
