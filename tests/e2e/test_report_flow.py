@@ -85,6 +85,10 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "report-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.emulate_media(media="print")
+    assert page.locator(".share-card").is_hidden()  # the print layout shows the report only
+    page.screenshot(path=str(artifacts / "report-print.png"), full_page=True)
+    page.emulate_media(media="screen")
     scan_url = page.url
 
     # Share: enable, read the link.
