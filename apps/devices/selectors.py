@@ -94,5 +94,39 @@ def dossier_device_facts(*, organization: Organization, dossier_id: str) -> dict
         "production": {
             "measuredYearlyKwh": round(sum(measured), 3) if measured else None,
             "inverterCapacityKw": round(sum(capacities), 3) if capacities else None,
+            "measured": dossier_measured_production(organization=organization, dossier_id=dossier_id),
         },
+    }
+
+
+def dossier_measured_production(*, organization: Organization, dossier_id: str) -> dict | None:
+    """The measured yearly PV production of the dossier's linked devices, for calibrating a scan's
+    existing PV: the link with a measured production that synced last (one source, never a sum of two
+    links that may see the same inverter). None when no linked device measured production.
+
+    ``measuredKwh`` [kWh over the synced period, at most the last 365 days], ``periodStart`` /
+    ``periodEnd`` (ISO, UTC), ``periodDays`` [days], ``source`` (the provider), ``linkId``.
+    """
+    link = (
+        DeviceLink.objects.for_organization(organization)
+        .filter(
+            dossier_id=dossier_id,
+            status=DeviceLink.Status.LINKED,
+            measured_production_kwh__isnull=False,
+            measured_period_start__isnull=False,
+            measured_period_end__isnull=False,
+        )
+        .order_by("-last_sync_at", "-created_at")
+        .first()
+    )
+    if link is None:
+        return None
+    period = link.measured_period_end - link.measured_period_start
+    return {
+        "measuredKwh": round(link.measured_production_kwh, 3),
+        "periodStart": link.measured_period_start.isoformat(),
+        "periodEnd": link.measured_period_end.isoformat(),
+        "periodDays": round(period.total_seconds() / 86400, 1),
+        "source": link.provider,
+        "linkId": link.pk,
     }

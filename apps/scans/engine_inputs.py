@@ -12,6 +12,7 @@ from apps.engine.types import (
     StudioConsumption,
     TariffInput,
 )
+from apps.scans.measured import measured_yearly_kwh
 from apps.scans.studio_link import StudioLoad
 
 # Engine parameters outside the API body; stored with each scan's inputs (see services.ENGINE_PARAMETERS).
@@ -110,5 +111,6 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
         analysis_years=inputs["analysis_years"],
         include_pv_maintenance_costs=inputs["include_pv_maintenance_costs"],
         include_battery_maintenance_costs=inputs["include_battery_maintenance_costs"],
+        existing_pv_measured_yearly_kwh=measured_yearly_kwh(inputs),  # a linked inverter's, if used
         **{name: inputs[name] for name in ENGINE_PARAMETERS if inputs.get(name) is not None},
     )

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from apps.engine.types import PvArrayResult, ScanResult
+from apps.scans import measured as measured_production
 from apps.scans.series import HOURLY_SERIES
 
 COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
@@ -165,12 +166,16 @@ def accuracy(inputs: dict, result: ScanResult) -> dict:
                     "detail": "no yearlyExportKwh given for existing PV",
                 }
             )
+    measured = measured_production.accuracy_factor(inputs, result)  # a linked inverter's production
+    if measured is not None:
+        factors.append(measured)
+        score += measured["level"] == "measured"
     weather = result.weather_source or "unknown"
     if weather == "pvgis":
         score += 1
     factors.append({"factor": "weather", "level": weather, "detail": f"weather source: {weather}"})
     rating = "high" if score >= 3 else "medium" if score >= 1 else "indicative"
-    return {"rating": rating, "score": score, "max_score": 3, "factors": factors}
+    return {"rating": rating, "score": score, "max_score": 3 if measured is None else 4, "factors": factors}
 
 
 def build_report(*, inputs: dict, result: ScanResult) -> dict:
@@ -243,6 +248,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "to_grid": _pct(_share(result.grid_export_kwh, pv_out)),
             "has_solar_panels_currently": bool(inputs.get("existing_pv")),
             "wants_new_solar_panels": bool(inputs.get("new_pv")),
+            **_measured_vs_simulated(inputs, result),
         },
         "battery": battery,
         "electricity_grid": {
@@ -353,9 +359,20 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             **_plain(result.assumptions),
             "weather_source": result.weather_source,
             "sizing_method": result.sizing_method,
+            **_measured_assumption(inputs, result),
         },
     }
     return report
+
+
+def _measured_vs_simulated(inputs: dict, result: ScanResult) -> dict:
+    block = measured_production.report_block(inputs, result)
+    return {} if block is None else {"measured_vs_simulated": block}
+
+
+def _measured_assumption(inputs: dict, result: ScanResult) -> dict:
+    entry = measured_production.assumption(inputs, result)
+    return {} if entry is None else {"existing_pv_measured_production": entry}
 
 
 def _assumed(result: ScanResult, name: str, fallback: float | None = None) -> float | None:

@@ -19,6 +19,7 @@ from apps.common.ids import new_token
 from apps.engine import defaults as engine_defaults
 from apps.organizations.models import Organization
 from apps.organizations.webhooks import webhook_emit
+from apps.scans import measured
 from apps.scans import report as report_builder
 from apps.scans.engine_inputs import build_engine_inputs
 from apps.scans.models import IdempotencyRecord, Scan, ScanSeries, ScanUsage, WeatherCacheEntry
@@ -106,7 +107,11 @@ def adjustment_root(*, organization: Organization, copied_from_id: str) -> Scan:
 def adjustment_body(*, root: Scan, data: dict) -> dict:
     """The body to validate for an adjustment: the root's inputs overlaid with what the request gives, so a
     client sends only what changes. A request that names inputMethod replaces the consumption fields."""
-    base = {k: v for k, v in root.inputs.items() if k not in ENGINE_PARAMETERS and k != "weather_source"}
+    base = {
+        k: v
+        for k, v in root.inputs.items()
+        if k not in ENGINE_PARAMETERS and k not in ("weather_source", measured.KEY)
+    }
     if "input_method" in data:
         for name in CONSUMPTION_FIELDS:
             base.pop(name, None)
@@ -118,7 +123,8 @@ def adjustment_check(*, organization: Organization, root: Scan, inputs: dict) ->
     allowed_steps = set(organization.adjustable_steps or [])
     allowed = {name for step in allowed_steps for name in STEP_FIELDS.get(step, ())}
     errors = {}
-    for name in {*inputs, *root.inputs} - set(REFERENCE_FIELDS) - set(ENGINE_PARAMETERS) - {"weather_source"}:
+    derived = {"weather_source", measured.KEY}  # resolved at creation, not sent by the client
+    for name in {*inputs, *root.inputs} - set(REFERENCE_FIELDS) - set(ENGINE_PARAMETERS) - derived:
         if name not in allowed and inputs.get(name) != root.inputs.get(name):
             steps = ", ".join(sorted(allowed_steps)) or "none"
             errors[_camel(name)] = [
@@ -199,6 +205,12 @@ def scan_create(
     resolved = {**inputs, **ENGINE_PARAMETERS, "weather_source": weather_source()}
     for name in REFERENCE_FIELDS:
         resolved.pop(name, None)
+    scan_dossier = dossier if dossier is not None else (copied_from.dossier if copied_from else None)
+    measured_production = measured.resolve(
+        organization=organization, dossier_id=scan_dossier.pk if scan_dossier else None, inputs=resolved
+    )
+    if measured_production is not None:  # what a linked inverter measured, stored so a rerun is the same
+        resolved[measured.KEY] = measured_production
     scan = Scan.objects.create(
         organization=organization,
         dossier=dossier if dossier is not None else (copied_from.dossier if copied_from else None),
