@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 from django.views.i18n import set_language
 
 from apps.portal.forms import PortalPasswordResetForm
-from apps.portal.views import api_keys, dashboard, dossiers, members, scans, settings, share, webhooks
+from apps.portal.views import api_keys, dashboard, dossiers, members, scans, settings, share, studio, webhooks
 
 app_name = "portal"
 
@@ -93,10 +93,29 @@ settings_urlpatterns = [
     path("settings/webhooks/<str:pk>/delete/", webhooks.webhook_remove, name="webhook_delete"),
 ]
 
+studio_urlpatterns = [
+    path("studio/", studio.studio_index, name="studio_index"),
+    path("studio/new/", studio.studio_new, name="studio_new"),
+    path("studio/<str:pk>/", studio.studio_detail, name="studio_detail"),
+    path("studio/<str:pk>/chart/", studio.studio_chart, name="studio_chart"),
+    path("studio/<str:pk>/rename/", studio.studio_rename, name="studio_rename"),
+    path("studio/<str:pk>/duplicate/", studio.studio_duplicate, name="studio_duplicate"),
+    path("studio/<str:pk>/delete/", studio.studio_delete, name="studio_delete"),
+    path("studio/<str:pk>/base/template/", studio.studio_base_template, name="studio_base_template"),
+    path("studio/<str:pk>/base/upload/", studio.studio_base_upload, name="studio_base_upload"),
+    path("studio/<str:pk>/layers/add/", studio.studio_layer_add, name="studio_layer_add"),
+    path("studio/<str:pk>/layers/<str:layer_id>/", studio.studio_layer_edit, name="studio_layer_edit"),
+    path(
+        "studio/<str:pk>/layers/<str:layer_id>/remove/", studio.studio_layer_remove, name="studio_layer_remove"
+    ),
+    path("studio/<str:pk>/export.csv", studio.studio_export_csv, name="studio_export_csv"),
+]
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     *auth_urlpatterns,
     *dossier_urlpatterns,
     *scan_urlpatterns,
     *settings_urlpatterns,
+    *studio_urlpatterns,
 ]
