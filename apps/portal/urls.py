@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from apps.portal.forms import PortalPasswordResetForm
 from apps.portal.views import api_keys, dashboard, dossiers, members, scans, settings, share, studio, webhooks
+from apps.portal.views import devices as device_views
 
 app_name = "portal"
 
@@ -111,10 +112,30 @@ studio_urlpatterns = [
     path("studio/<str:pk>/export.csv", studio.studio_export_csv, name="studio_export_csv"),
 ]
 
+device_urlpatterns = [
+    path("dossiers/<str:dossier_pk>/devices/", device_views.device_link_index, name="device_link_index"),
+    path("dossiers/<str:dossier_pk>/devices/new/", device_views.device_link_new, name="device_link_new"),
+    path(
+        "dossiers/<str:dossier_pk>/devices/facts.json",
+        device_views.dossier_device_facts_json,
+        name="dossier_device_facts_json",
+    ),
+    path("device-links/<str:pk>/", device_views.device_link_detail, name="device_link_detail"),
+    path("device-links/<str:pk>/sync/", device_views.device_link_sync, name="device_link_sync"),
+    path("device-links/<str:pk>/restart/", device_views.device_link_restart, name="device_link_restart"),
+    path(
+        "device-links/<str:pk>/studio-profile/",
+        device_views.device_link_studio_profile,
+        name="device_link_studio_profile",
+    ),
+    path("device-links/<str:pk>/delete/", device_views.device_link_delete, name="device_link_delete"),
+]
+
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     *auth_urlpatterns,
     *dossier_urlpatterns,
+    *device_urlpatterns,
     *scan_urlpatterns,
     *settings_urlpatterns,
     *studio_urlpatterns,
