@@ -59,7 +59,7 @@ def test_create_link_shows_the_vendor_button_which_completes_the_link(owner_clie
     path, query = follow_vendor_redirect(url)
     assert APIClient().get(path, query).json()["status"] == "linked"
     listing = owner_client.get(f"/dossiers/{dossier.pk}/devices/").content.decode()
-    assert "Enphase Enlighten" in listing and "Linked" in listing
+    assert "Enphase Enlighten" in listing and "status-linked" in listing
 
 
 def test_pod_link_needs_its_fields(owner_client, dossier, vendor_fakes):
@@ -107,7 +107,7 @@ def test_build_studio_profile_from_the_link(owner_client, linked, settings):
 
 def test_unlink_asks_first_then_deletes(owner_client, dossier, linked):
     confirm = owner_client.get(f"/device-links/{linked.pk}/delete/")
-    assert confirm.status_code == 200 and "Yes, unlink" in confirm.content.decode()
+    assert confirm.status_code == 200 and "button danger" in confirm.content.decode()
     assert DeviceLink.objects.filter(pk=linked.pk).exists()
     response = owner_client.post(f"/device-links/{linked.pk}/delete/")
     assert response.status_code == 302 and response["Location"] == f"/dossiers/{dossier.pk}/devices/"
@@ -154,3 +154,9 @@ def test_outsiders_get_404_everywhere(outsider_client, dossier, linked):
 
 def test_anonymous_is_sent_to_login(client, dossier):
     assert client.get(f"/dossiers/{dossier.pk}/devices/").status_code == 302
+
+
+def test_english_pages(owner_client, linked):
+    owner_client.cookies["django_language"] = "en"
+    body = owner_client.get(f"/device-links/{linked.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sync now" in body and "Readings per month (kWh)" in body
