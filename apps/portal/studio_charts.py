@@ -38,7 +38,7 @@ def line_chart(
     """Lines over n points; ``series``: (name, colour, values, dashed); ``x_labels``: (point index, text)."""
     values = [v for _n, _c, data, _d in series for v in data]
     frame, ticks = _frame_for(values)
-    decimals = 1 if ticks[-1] < 10 else 0
+    decimals = 0 if all(float(t).is_integer() for t in ticks) else (1 if ticks[-1] >= 1 else 2)
     body = c._y_axis(frame, ticks, unit, decimals)
     n = max((len(data) for _n, _c, data, _d in series), default=1)
     step = (frame.right - frame.left) / max(n - 1, 1)
@@ -66,7 +66,7 @@ def bar_chart(
     """Bars side by side per label, with every ``label_every``-th label written under the axis."""
     values = [v for _n, _c, data in series for v in data]
     frame, ticks = _frame_for(values)
-    decimals = 1 if ticks[-1] < 10 else 0
+    decimals = 0 if all(float(t).is_integer() for t in ticks) else (1 if ticks[-1] >= 1 else 2)
     body = c._y_axis(frame, ticks, unit, decimals)
     slot = (frame.right - frame.left) / max(len(labels), 1)
     bar = slot * 0.8 / max(len(series), 1)
@@ -114,21 +114,21 @@ def studio_chart(data: dict) -> dict:
         svg = line_chart(
             series=series,
             x_labels=[(i * 24 + 12, day) for i, day in enumerate(days)],
-            unit=_("kWh per hour"),
+            unit="kWh",
             title=_("Hourly energy in the selected week"),
             desc=_("Total: %(total)s kWh.") % {"total": c.fmt(data["totals"]["combined"])},
         )
     else:
         if resolution == "day":
             labels = [str(int(label[-2:])) for label in data["labels"]]
-            unit, every = _("kWh per day"), 5
+            every = 5
         else:
             labels = _month_names()
-            unit, every = _("kWh per month"), 1
+            every = 1
         svg = bar_chart(
             labels=labels,
             series=[(name, colour, values) for name, colour, values, _d in series],
-            unit=unit,
+            unit="kWh",
             title=_("Energy per %(step)s") % {"step": _("day") if resolution == "day" else _("month")},
             desc=_("Total: %(total)s kWh.") % {"total": c.fmt(data["totals"]["combined"])},
             label_every=every,

@@ -41,6 +41,13 @@ SOLAR_FIELDS = [
     ("azimuth", _("Azimuth (°, 180 = south)"), "1"),
     ("losses", _("System losses (%)"), "0.1"),
 ]
+KIND_LABELS = {
+    "ev_charger": _("Electric car"),
+    "heat_pump": _("Heat pump"),
+    "pool": _("Swimming pool"),
+    "custom": _("Custom consumption"),
+    "solar": _("Solar panels"),
+}
 FIELD_LABELS = {
     "name": _("Name"),
     "schedule": _("Schedule"),

@@ -7,10 +7,13 @@ again, so the summary and the chart reflect the new result.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -122,13 +125,16 @@ def _chart_context(profile: StudioProfile, query) -> dict | None:
         ]
     labels = data["labels"]
     if params["agg"] == "week":
+        first, last = date.fromisoformat(labels[0][:10]), date.fromisoformat(labels[-1][:10])
         period = _("Week %(number)s · %(first)s – %(last)s") % {
             "number": params["index"] + 1,
-            "first": labels[0][:10],
-            "last": labels[-1][:10],
+            "first": formats.date_format(first, "j M"),
+            "last": formats.date_format(last, "j M Y"),
         }
     elif params["agg"] == "month":
-        period = labels[0][:7]
+        period = formats.date_format(
+            date.fromisoformat(labels[0] + "-01" if len(labels[0]) == 7 else labels[0]), "F Y"
+        )
     else:
         period = str(profile.year)
     return {
@@ -136,6 +142,9 @@ def _chart_context(profile: StudioProfile, query) -> dict | None:
         "tabs": tabs,
         "subs": subs,
         "period": period,
+        "step_label": {"week": _("kWh per hour"), "month": _("kWh per day"), "year": _("kWh per month")}[
+            params["agg"]
+        ],
         "prev": link(index=params["index"] - 1) if params["index"] > 0 else None,
         "next": link(index=params["index"] + 1) if params["index"] < params["limit"] else None,
         "totals": data["totals"],
@@ -174,6 +183,8 @@ def studio_new(request):
 
 def _editor(request, profile: StudioProfile, *, status: int = 200, **extra) -> HttpResponse:
     layers = selectors.studio_layers(profile=profile)
+    for layer in layers:
+        layer.kind_label = f.KIND_LABELS.get(layer.kind, layer.kind)
     kinds = {layer.kind for layer in layers}
     presets = [
         {**preset, "taken": preset["type"] in kinds and preset["type"] in (EV, SOLAR)}
@@ -331,6 +342,7 @@ def studio_layer_edit(request, pk: str, layer_id: str):
     context = {
         "profile": profile,
         "layer": layer,
+        "kind_label": f.KIND_LABELS.get(layer.kind, layer.kind),
         "values": values,
         "errors": errors,
         "error_lines": f.error_lines(errors),
