@@ -119,18 +119,19 @@ def accuracy_factor(inputs: dict, result) -> dict | None:
     }
 
 
-def assumption(inputs: dict, result) -> dict | None:
-    """The ``assumptions`` entry: the figure used for the existing PV's yearly production."""
+def assumption(inputs: dict, result) -> dict:
+    """``assumptions`` entries (flat scalars, like the other assumptions): the measured figure used for the
+    existing PV's yearly production, its source, the factor applied and its bounds. Empty without one."""
     block = report_block(inputs, result)
     if block is None:
-        return None
+        return {}
     return {
-        "source": block["source"],
-        "measured_yearly_kwh": block["measured_yearly_kwh"],
-        "simulated_kwh": block["simulated_kwh"],
-        "factor": block["factor"],
-        "applied": block["applied"],
-        "min_period_days": MIN_MEASURED_DAYS,
-        "factor_range": list(EXISTING_PV_SCALE_RANGE),
-        "note": block["reason"],
+        "existing_pv_measured_source": block["source"],
+        "existing_pv_measured_yearly_kwh": block["measured_yearly_kwh"],
+        "existing_pv_measured_period_days": block["period"]["days"],
+        "existing_pv_simulated_yearly_kwh": block["simulated_kwh"],
+        "existing_pv_scale_factor": block["factor"],
+        "existing_pv_scale_range": list(EXISTING_PV_SCALE_RANGE),
+        "existing_pv_measured_min_period_days": MIN_MEASURED_DAYS,
+        "existing_pv_measured_note": block["reason"],
     }

@@ -371,8 +371,7 @@ def _measured_vs_simulated(inputs: dict, result: ScanResult) -> dict:
 
 
 def _measured_assumption(inputs: dict, result: ScanResult) -> dict:
-    entry = measured_production.assumption(inputs, result)
-    return {} if entry is None else {"existing_pv_measured_production": entry}
+    return measured_production.assumption(inputs, result)
 
 
 def _assumed(result: ScanResult, name: str, fallback: float | None = None) -> float | None:

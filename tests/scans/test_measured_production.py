@@ -36,6 +36,14 @@ def _as_full_year(link: DeviceLink, kwh: float) -> None:
     )
 
 
+def owner_client_for(actor):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(actor.user)
+    return client
+
+
 def _submit_and_run(owner, dossier) -> Scan:
     response = owner.key_client().post("/v1/scans", {**SEED_BODY, "dossierId": dossier.id}, format="json")
     assert response.status_code == 201, response.content
@@ -69,8 +77,13 @@ def test_a_year_of_measured_production_scales_the_existing_pv(
     line = next(f for f in accuracy["factors"] if f["factor"] == "existingPvProduction")
     assert line["level"] == "measured" and "enphase" in line["detail"]
     assert accuracy["max_score"] == 4 and accuracy["score"] == 2  # export given (1) + measured PV (1)
-    assumption = scan.report["assumptions"]["existing_pv_measured_production"]
-    assert assumption["applied"] is True and assumption["factor_range"] == [0.5, 1.5]
+    assumptions = scan.report["assumptions"]
+    assert assumptions["existing_pv_measured_source"] == "enphase"
+    assert assumptions["existing_pv_scale_factor"] == pytest.approx(0.8, abs=1e-3)
+    assert assumptions["existing_pv_scale_range"] == [0.5, 1.5]
+    # the installer's report page renders it
+    page = owner_client_for(owner).get(f"/scans/{scan.id}/")
+    assert page.status_code == 200 and "existing_pv_scale_factor" in page.content.decode()
 
     # on the wire (camelCase)
     wire = owner.key_client().get(f"/v1/scans/{scan.id}").json()
