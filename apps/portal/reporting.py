@@ -487,7 +487,23 @@ FACTOR_LABELS = {
     ("weather", "offline"): gettext_lazy(
         "Weather: a modelled year for the Dutch climate, not measured here."
     ),
+    ("existingPvProduction", "measured"): gettext_lazy(
+        "Existing panels: the simulation was calibrated to their measured production."
+    ),
+    ("existingPvProduction", "simulated"): gettext_lazy(
+        "Existing panels: a measured production was available but not used."
+    ),
 }
+
+
+def _reason(factor: dict) -> str:
+    label = FACTOR_LABELS.get((factor.get("factor"), factor.get("level")))
+    detail = factor.get("detail") or factor.get("factor") or ""
+    if label is None:
+        return str(detail)
+    if factor.get("factor") == "existingPvProduction" and detail:
+        return f"{label} ({detail})"
+    return str(label)
 
 
 def accuracy_view(report: dict) -> dict | None:
@@ -499,10 +515,7 @@ def accuracy_view(report: dict) -> dict | None:
         "label": str(ACCURACY_LABELS.get(acc.get("rating"), acc.get("rating"))),
         "score": acc.get("score"),
         "max_score": acc.get("max_score"),
-        "reasons": [
-            str(FACTOR_LABELS.get((f.get("factor"), f.get("level")), f.get("detail") or f.get("factor")))
-            for f in acc.get("factors") or []
-        ],
+        "reasons": [_reason(f) for f in acc.get("factors") or []],
     }
 
 
