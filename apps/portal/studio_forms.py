@@ -6,6 +6,8 @@ the shapes the API validates; every range and shape check is the API serializer'
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 
 from apps.studio.api import serializers as s
@@ -37,6 +39,7 @@ EV_FIELDS = [
 SOLAR_FIELDS = [
     ("panel_count", _("Number of panels"), "1"),
     ("panel_power_watts", _("Panel power (Wp)"), "1"),
+    ("system_capacity_kw", _("System capacity (kWp), used without a panel count"), "0.01"),
     ("tilt", _("Tilt (°)"), "1"),
     ("azimuth", _("Azimuth (°, 180 = south)"), "1"),
     ("losses", _("System losses (%)"), "0.1"),
@@ -196,6 +199,7 @@ def error_lines(errors: dict[str, list[str]]) -> list[str]:
     lines = []
     for key, messages in errors.items():
         field, _sep, rest = key.partition(".")
+        field = re.sub(r"(?<!^)([A-Z])", r"_\1", field).lower()  # the services' camelCase keys
         label = str(FIELD_LABELS.get(field, field if field != "__all__" else ""))
         if field == "hourly_kw" and rest:
             label = f"{label} ({_('hour')} {rest})"

@@ -13,6 +13,12 @@ from apps.studio.models import StudioProfile
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The assertions read English text; the Dutch test asks for Dutch explicitly."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def profile(owner):
     return services.profile_create(organization=owner.organization, name="Familie de Vries", year=2026)
@@ -313,3 +319,33 @@ def test_dossier_detail_links_to_the_studio(owner_client, dossier):
 def test_anonymous_is_sent_to_login(client, based):
     response = client.get(reverse("portal:studio_detail", args=[based.pk]))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_solar_layer_without_capacity_is_refused_in_words(owner_client, based):
+    owner_client.post(reverse("portal:studio_layer_add", args=[based.pk]), {"preset_id": "solar"})
+    solar = based.layers.get(kind="solar")
+    post = _layer_post(solar, **{"pv-panel_count": "0", "pv-panel_power_watts": "0"})
+    post["pv-system_capacity_kw"] = "0"
+    response = owner_client.post(reverse("portal:studio_layer_edit", args=[based.pk, solar.pk]), post)
+    assert response.status_code == 400
+    assert "Solar panels: Total capacity must be above 0 kWp." in response.content.decode()
+
+
+def test_editor_in_dutch(owner_client, based, ev_layer):
+    owner_client.cookies["django_language"] = "nl"
+    body = owner_client.get(
+        reverse("portal:studio_detail", args=[based.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    assert "Basisprofiel" in body and "Laag toevoegen" in body and "Grafieken" in body
+    body = owner_client.get(
+        reverse("portal:studio_layer_edit", args=[based.pk, ev_layer.pk])
+    ).content.decode()
+    assert "Rijdagen" in body and "Aantal auto" in body
+
+
+def test_chart_partial_links_for_the_script(owner_client, based):
+    body = owner_client.get(
+        reverse("portal:studio_chart", args=[based.pk]), {"view": "week", "index": 0}
+    ).content.decode()
+    assert "data-studio-chart" in body and 'rel="next"' in body and 'rel="prev"' not in body
+    assert f"{reverse('portal:studio_chart', args=[based.pk])}?view=week&amp;sub=year&amp;index=1" in body
