@@ -107,7 +107,9 @@ studio_urlpatterns = [
     path("studio/<str:pk>/layers/add/", studio.studio_layer_add, name="studio_layer_add"),
     path("studio/<str:pk>/layers/<str:layer_id>/", studio.studio_layer_edit, name="studio_layer_edit"),
     path(
-        "studio/<str:pk>/layers/<str:layer_id>/remove/", studio.studio_layer_remove, name="studio_layer_remove"
+        "studio/<str:pk>/layers/<str:layer_id>/remove/",
+        studio.studio_layer_remove,
+        name="studio_layer_remove",
     ),
     path("studio/<str:pk>/export.csv", studio.studio_export_csv, name="studio_export_csv"),
 ]
