@@ -107,6 +107,11 @@ studio_urlpatterns = [
     path("studio/<str:pk>/layers/add/", studio.studio_layer_add, name="studio_layer_add"),
     path("studio/<str:pk>/layers/<str:layer_id>/", studio.studio_layer_edit, name="studio_layer_edit"),
     path(
+        "studio/<str:pk>/layers/<str:layer_id>/toggle/",
+        studio.studio_layer_toggle,
+        name="studio_layer_toggle",
+    ),
+    path(
         "studio/<str:pk>/layers/<str:layer_id>/remove/",
         studio.studio_layer_remove,
         name="studio_layer_remove",

@@ -293,6 +293,7 @@ def test_outsider_gets_404_on_every_page(outsider_client, based, ev_layer):
         ("studio_base_upload", [pk], {"file": SimpleUploadedFile("m.csv", _generic_csv())}),
         ("studio_layer_add", [pk], {"preset_id": "custom"}),
         ("studio_layer_edit", [pk, lid], _layer_post(ev_layer)),
+        ("studio_layer_toggle", [pk, lid], {}),
         ("studio_layer_remove", [pk, lid], {}),
     ]
     for name, args in gets:
@@ -349,3 +350,16 @@ def test_chart_partial_links_for_the_script(owner_client, based):
     ).content.decode()
     assert "data-studio-chart" in body and 'rel="next"' in body and 'rel="prev"' not in body
     assert f"{reverse('portal:studio_chart', args=[based.pk])}?view=week&amp;sub=year&amp;index=1" in body
+
+
+def test_toggle_a_layer_off_and_on(owner_client, based, ev_layer):
+    based.refresh_from_db()
+    with_ev = based.total_kwh
+    url = reverse("portal:studio_layer_toggle", args=[based.pk, ev_layer.pk])
+    assert owner_client.post(url).status_code == 302
+    based.refresh_from_db()
+    ev_layer.refresh_from_db()
+    assert not ev_layer.enabled and based.total_kwh < with_ev
+    owner_client.post(url)
+    based.refresh_from_db()
+    assert based.total_kwh == pytest.approx(with_ev, abs=0.01)

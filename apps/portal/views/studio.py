@@ -355,6 +355,20 @@ def studio_layer_edit(request, pk: str, layer_id: str):
 
 
 @portal_view
+@require_POST
+def studio_layer_toggle(request, pk: str, layer_id: str):
+    """Switch a layer on or off (it stays in the profile; the totals and charts follow)."""
+    profile = _profile(request, pk)
+    layer = _layer(profile, layer_id)
+    services.layer_update(layer=layer, enabled=not layer.enabled)
+    if layer.enabled:
+        messages.success(request, _("Layer “%(name)s” switched on.") % {"name": layer.name})
+    else:
+        messages.success(request, _("Layer “%(name)s” switched off.") % {"name": layer.name})
+    return redirect(_editor_url(profile, "layers"))
+
+
+@portal_view
 @require_http_methods(["GET", "POST"])
 def studio_layer_remove(request, pk: str, layer_id: str):
     profile = _profile(request, pk)
