@@ -7,6 +7,7 @@ nothing financial itself. Charts are SVG strings, cached per scan, language and 
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -526,7 +527,9 @@ def branding_for(organization) -> dict:
         organization.name if organization else ""
     )
     logo = organization.branding_logo.url if enabled and organization.branding_logo else None
-    colour = (organization.branding_color if enabled else "") or "#0f766e"
+    colour = organization.branding_color if enabled else ""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour or ""):
+        colour = "#0f766e"  # only a plain hex colour goes into the page's style attribute
     return {"name": name, "logo_url": logo, "color": colour, "enabled": enabled}
 
 
@@ -615,3 +618,45 @@ def kpi_summary(scan) -> dict:
         "npv": (report.get("financial") or {}).get("net_present_value"),
         "co2": ((report.get("sustainability") or {}).get("co2_emissions") or {}).get("co2_saved_yearly_kg"),
     }
+
+
+def compare_rows(columns: list[dict]) -> list[dict]:
+    """Rows of the side-by-side comparison: label and one formatted cell per scan, each flagged when it
+    differs from the original (the first column)."""
+
+    def years(v):
+        return "—" if v is None else _("%(n)s years") % {"n": fmt(v, 1)}
+
+    def eur(v):
+        return "—" if v is None else f"€\u00a0{fmt(v)}"
+
+    specs = [
+        (_("New panels"), lambda k: f"{k['new_panels']} ({fmt(k['new_kwp'], 2)} kWp)"),
+        (_("Battery"), lambda k: f"{fmt(k['battery_kwh'], 1)} kWh"),
+        (_("Investment"), lambda k: eur(k["investment"])),
+        (_("Yearly savings"), lambda k: eur(k["savings"])),
+        (
+            _("Payback period"),
+            lambda k: (
+                years(k["payback"])
+                + (
+                    f" ({fmt(k['payback_low'], 1)}–{fmt(k['payback_high'], 1)})"
+                    if k["payback_low"] and k["payback_high"]
+                    else ""
+                )
+            ),
+        ),
+        (_("Self-sufficiency"), lambda k: "—" if k["ss_after"] is None else f"{fmt(k['ss_after'])} %"),
+        (_("Net present value"), lambda k: eur(k["npv"])),
+        (_("CO2 saved per year"), lambda k: "—" if k["co2"] is None else f"{fmt(k['co2'])} kg"),
+    ]
+    rows = []
+    for label, cell in specs:
+        values = [cell(c["kpi"]) if c["kpi"] else "—" for c in columns]
+        rows.append(
+            {
+                "label": label,
+                "cells": [{"text": v, "changed": i > 0 and v != values[0]} for i, v in enumerate(values)],
+            }
+        )
+    return rows

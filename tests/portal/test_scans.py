@@ -215,6 +215,8 @@ def test_adjust_only_allowed_steps_and_compare(
     assert adjustment.inputs["location"] == completed_scan.inputs["location"]
     compare = owner_client.get(reverse("portal:scan_compare", args=[completed_scan.pk]))
     assert compare.status_code == 200 and len(compare.context["columns"]) == 2
+    assert all(not row["cells"][0]["changed"] for row in compare.context["rows"])
+    assert any(row["cells"][1]["changed"] for row in compare.context["rows"])
 
 
 def test_dashboard_shows_usage_and_recent_scans(owner_client, completed_scan):

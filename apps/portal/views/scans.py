@@ -16,7 +16,7 @@ from apps.common.api.errors import _flatten
 from apps.common.errors import AppError, NotFound
 from apps.dossiers.models import Dossier
 from apps.portal import scan_form
-from apps.portal.reporting import branding_for, goal_label, kpi_summary, report_context
+from apps.portal.reporting import branding_for, compare_rows, goal_label, kpi_summary, report_context
 from apps.portal.views.base import org_object_or_404, portal_view
 from apps.scans import selectors, services
 from apps.scans.models import Scan
@@ -213,9 +213,11 @@ def scan_compare(request, pk: str):
         root = (
             Scan.objects.for_organization(request.organization).filter(pk=scan.copied_from_id).first() or scan
         )
-    columns = [root, *reversed(list(selectors.scan_adjustments(scan=root)))]
-    rows = []
-    for item in columns:
-        full = Scan.objects.for_organization(request.organization).get(pk=item.pk)
-        rows.append({"scan": full, "kpi": kpi_summary(full) if full.report else None})
-    return render(request, "portal/scans/compare.html", {"root": root, "columns": rows})
+    ids = [root.pk, *reversed([a.pk for a in selectors.scan_adjustments(scan=root)])]
+    scans = Scan.objects.for_organization(request.organization).in_bulk(ids)
+    columns = [{"scan": scans[pk], "kpi": kpi_summary(scans[pk]) if scans[pk].report else None} for pk in ids]
+    return render(
+        request,
+        "portal/scans/compare.html",
+        {"root": root, "columns": columns, "rows": compare_rows(columns)},
+    )
