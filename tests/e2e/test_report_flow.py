@@ -146,6 +146,7 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     page.click("a[href$='/adjust/']")
     page.wait_for_selector("[data-scan-form]")
     assert page.locator("fieldset.section-location").get_attribute("disabled") is not None
+    page.fill("[name='electricBattery.minCapacityKwh']", "5")  # a fixed 5 kWh battery
     page.fill("[name='electricBattery.capacityKwh']", "5")
     page.screenshot(path=str(artifacts / "adjust-form-desktop.png"), full_page=True)
     page.click("[data-scan-form] button[type=submit]")
@@ -154,6 +155,7 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     page.wait_for_selector(".kpis", timeout=180_000)
     page.click("a[href$='/compare/']")
     assert page.locator(".compare-table thead th").count() == 3  # figure, original, adjustment 1
+    assert page.locator(".compare-table td.changed").count() >= 1  # the battery row at least
     page.screenshot(path=str(artifacts / "compare-desktop.png"), full_page=True)
     page.goto(f"{base}/")
     assert page.locator("[data-usage]").inner_text().strip() == "1"  # the adjustment was free
