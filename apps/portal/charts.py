@@ -84,7 +84,7 @@ class Frame:
         return self.bottom - (value - self.y_min) / span * (self.bottom - self.top)
 
 
-def _svg(body: list[str], title: str, desc: str, width: int = WIDTH, height: int = HEIGHT) -> str:
+def svg_document(body: list[str], title: str, desc: str, width: int = WIDTH, height: int = HEIGHT) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart-svg" '
         f'role="img" aria-labelledby="t" preserveAspectRatio="xMidYMid meet" {FONT}>'
@@ -92,7 +92,7 @@ def _svg(body: list[str], title: str, desc: str, width: int = WIDTH, height: int
     )
 
 
-def _y_axis(frame: Frame, ticks: Sequence[float], unit: str, decimals: int = 0) -> list[str]:
+def y_axis(frame: Frame, ticks: Sequence[float], unit: str, decimals: int = 0) -> list[str]:
     out = []
     for tick in ticks:
         y = frame.y(tick)
@@ -112,7 +112,7 @@ def _y_axis(frame: Frame, ticks: Sequence[float], unit: str, decimals: int = 0) 
     return out
 
 
-def _x_labels(frame: Frame, labels: Sequence[str], centres: Sequence[float], every: int = 1) -> list[str]:
+def x_axis_labels(frame: Frame, labels: Sequence[str], centres: Sequence[float], every: int = 1) -> list[str]:
     return [
         f'<text x="{x:.1f}" y="{frame.bottom + 22:.1f}" text-anchor="middle" font-size="{FONT_SIZE}" '
         f'fill="{MUTED}">{escape(label)}</text>'
@@ -121,7 +121,7 @@ def _x_labels(frame: Frame, labels: Sequence[str], centres: Sequence[float], eve
     ]
 
 
-def _path(points: Sequence[tuple[float, float]]) -> str:
+def path_d(points: Sequence[tuple[float, float]]) -> str:
     return "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
@@ -137,7 +137,7 @@ def grouped_bars(
     values = [v for _, _, data in series for v in data]
     ticks = nice_ticks(min(0.0, min(values, default=0)), max(values, default=1) or 1)
     frame = Frame(ticks[0], ticks[-1])
-    body = _y_axis(frame, ticks, unit)
+    body = y_axis(frame, ticks, unit)
     slot = (frame.right - frame.left) / max(len(labels), 1)
     bar = slot * 0.78 / max(len(series), 1)
     centres = []
@@ -152,8 +152,8 @@ def grouped_bars(
                 f'height="{max(y0 - y, 0.5):.1f}" rx="2" fill="{colour}">'
                 f"<title>{escape(labels[i])} · {escape(name)}: {escape(fmt(v))} {escape(unit)}</title></rect>"
             )
-    body += _x_labels(frame, labels, centres)
-    return _svg(body, title, desc)
+    body += x_axis_labels(frame, labels, centres)
+    return svg_document(body, title, desc)
 
 
 def stacked_day(
@@ -171,7 +171,7 @@ def stacked_day(
     top = y_max if y_max is not None else max(max(totals, default=0), max(line[2], default=0))
     ticks = nice_ticks(0.0, top or 0.5)
     frame = Frame(0.0, ticks[-1])
-    body = _y_axis(frame, ticks, unit, decimals=1)
+    body = y_axis(frame, ticks, unit, decimals=1)
     slot = (frame.right - frame.left) / hours
     centres = []
     for h in range(hours):
@@ -191,11 +191,11 @@ def stacked_day(
             base += v
     name, colour, data = line
     body.append(
-        f'<path d="{_path([(c, frame.y(v)) for c, v in zip(centres, data, strict=True)])}" fill="none" '
+        f'<path d="{path_d([(c, frame.y(v)) for c, v in zip(centres, data, strict=True)])}" fill="none" '
         f'stroke="{colour}" stroke-width="3" stroke-linejoin="round" stroke-linecap="round"/>'
     )
-    body += _x_labels(frame, [f"{h:02d}" for h in range(hours)], centres, every=3)
-    return _svg(body, title, desc)
+    body += x_axis_labels(frame, [f"{h:02d}" for h in range(hours)], centres, every=3)
+    return svg_document(body, title, desc)
 
 
 def band_line(
@@ -213,22 +213,22 @@ def band_line(
     """A daily band (min–max) with its mean line over the year (battery state of charge)."""
     ticks = [0, 25, 50, 75, 100]
     frame = Frame(0.0, 100.0)
-    body = _y_axis(frame, ticks, unit)
+    body = y_axis(frame, ticks, unit)
     n = len(mid)
     step = (frame.right - frame.left) / max(n - 1, 1)
     xs = [frame.left + i * step for i in range(n)]
     upper = [(x, frame.y(v)) for x, v in zip(xs, high, strict=True)]
     lower = [(x, frame.y(v)) for x, v in zip(xs, low, strict=True)]
     body.append(
-        f'<path d="{_path(upper + lower[::-1])} Z" fill="{colour}" fill-opacity="0.18" stroke="none"/>'
+        f'<path d="{path_d(upper + lower[::-1])} Z" fill="{colour}" fill-opacity="0.18" stroke="none"/>'
     )
     body.append(
-        f'<path d="{_path(list(zip(xs, [frame.y(v) for v in mid], strict=True)))}" fill="none" '
+        f'<path d="{path_d(list(zip(xs, [frame.y(v) for v in mid], strict=True)))}" fill="none" '
         f'stroke="{colour}" stroke-width="2" stroke-linejoin="round"/>'
     )
     centres = [frame.left + position * step for position in label_positions]
-    body += _x_labels(frame, month_labels, centres)
-    return _svg(body, title, desc)
+    body += x_axis_labels(frame, month_labels, centres)
+    return svg_document(body, title, desc)
 
 
 def cashflow(
@@ -245,7 +245,7 @@ def cashflow(
     values = list(yearly) + list(cumulative)
     ticks = nice_ticks(min(0.0, min(values, default=0)), max(0.0, max(values, default=1)) or 1)
     frame = Frame(ticks[0], ticks[-1])
-    body = _y_axis(frame, ticks, unit)
+    body = y_axis(frame, ticks, unit)
     n = len(yearly)
     slot = (frame.right - frame.left) / max(n, 1)
     centres = [frame.left + (i + 0.5) * slot for i in range(n)]
@@ -258,7 +258,7 @@ def cashflow(
             f"<title>{i}: {escape(unit)} {escape(fmt(v))}</title></rect>"
         )
     body.append(
-        f'<path d="{_path(list(zip(centres, [frame.y(v) for v in cumulative], strict=True)))}" fill="none" '
+        f'<path d="{path_d(list(zip(centres, [frame.y(v) for v in cumulative], strict=True)))}" fill="none" '
         f'stroke="{TEAL}" stroke-width="2.5" stroke-linejoin="round"/>'
     )
     if break_even_year is not None and 0 <= break_even_year < n:
@@ -274,5 +274,5 @@ def cashflow(
             f'font-weight="600" fill="#92400e">{escape(marker)}</text>'
         )
     every = 1 if n <= 12 else 5
-    body += _x_labels(frame, [str(i) for i in range(n)], centres, every=every)
-    return _svg(body, title, desc)
+    body += x_axis_labels(frame, [str(i) for i in range(n)], centres, every=every)
+    return svg_document(body, title, desc)

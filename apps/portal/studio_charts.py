@@ -39,19 +39,19 @@ def line_chart(
     values = [v for _n, _c, data, _d in series for v in data]
     frame, ticks = _frame_for(values)
     decimals = 0 if all(float(t).is_integer() for t in ticks) else (1 if ticks[-1] >= 1 else 2)
-    body = c._y_axis(frame, ticks, unit, decimals)
+    body = c.y_axis(frame, ticks, unit, decimals)
     n = max((len(data) for _n, _c, data, _d in series), default=1)
     step = (frame.right - frame.left) / max(n - 1, 1)
     for name, colour, data, dashed in series:
         points = [(frame.left + i * step, frame.y(v)) for i, v in enumerate(data)]
         dash = ' stroke-dasharray="6 4"' if dashed else ""
         body.append(
-            f'<path d="{c._path(points)}" fill="none" stroke="{colour}" stroke-width="{2 if dashed else 2.5}"'
+            f'<path d="{c.path_d(points)}" fill="none" stroke="{colour}" stroke-width="{2 if dashed else 2.5}"'
             f'{dash} stroke-linejoin="round" stroke-linecap="round"><title>{escape(name)}</title></path>'
         )
     positions = [frame.left + index * step for index, _label in x_labels]
-    body += c._x_labels(frame, [label for _i, label in x_labels], positions)
-    return c._svg(body, title, desc)
+    body += c.x_axis_labels(frame, [label for _i, label in x_labels], positions)
+    return c.svg_document(body, title, desc)
 
 
 def bar_chart(
@@ -67,7 +67,7 @@ def bar_chart(
     values = [v for _n, _c, data in series for v in data]
     frame, ticks = _frame_for(values)
     decimals = 0 if all(float(t).is_integer() for t in ticks) else (1 if ticks[-1] >= 1 else 2)
-    body = c._y_axis(frame, ticks, unit, decimals)
+    body = c.y_axis(frame, ticks, unit, decimals)
     slot = (frame.right - frame.left) / max(len(labels), 1)
     bar = slot * 0.8 / max(len(series), 1)
     centres = []
@@ -82,8 +82,8 @@ def bar_chart(
                 f'height="{max(frame.bottom - y, 0.5):.1f}" rx="1.5" fill="{colour}">'
                 f"<title>{escape(label)} · {escape(name)}: {escape(c.fmt(v, 1))} {escape(unit)}</title></rect>"
             )
-    body += c._x_labels(frame, labels, centres, every=label_every)
-    return c._svg(body, title, desc)
+    body += c.x_axis_labels(frame, labels, centres, every=label_every)
+    return c.svg_document(body, title, desc)
 
 
 def _month_names() -> list[str]:

@@ -10,6 +10,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.api.errors import flatten_errors
 from apps.studio.api import serializers as s
 from apps.studio.layers import EV, SOLAR
 
@@ -69,27 +70,12 @@ def _number(value: str | None) -> str | None:
     return value or None
 
 
-def _flatten(errors, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested errors → {"field" | "field.sub" | "field.3": [messages]}."""
-    out: dict[str, list[str]] = {}
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    elif isinstance(errors, list) and errors and not all(isinstance(e, str) for e in errors):
-        for index, value in enumerate(errors):
-            if value:
-                out.update(_flatten(value, f"{prefix}.{index}"))
-    else:
-        out[prefix or "__all__"] = [str(e) for e in (errors if isinstance(errors, list) else [errors])]
-    return out
-
-
 def validate(serializer_class, data: dict) -> tuple[dict | None, dict[str, list[str]]]:
     """(validated data, {}) or (None, flattened errors)."""
     serializer = serializer_class(data=data)
     if serializer.is_valid():
         return dict(serializer.validated_data), {}
-    return None, _flatten(serializer.errors)
+    return None, flatten_errors(serializer.errors, camel_case=False, root="__all__")
 
 
 def template_data(post) -> dict:

@@ -29,23 +29,34 @@ def camel(name: str) -> str:
     return camelize_re.sub(underscore_to_camel, name)
 
 
-def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested ValidationError detail → {"a.b.0.c": ["message", ...]} with camelCase names."""
+def flatten_errors(
+    detail, prefix: str = "", *, camel_case: bool = True, root: str = "body"
+) -> dict[str, list[str]]:
+    """DRF's nested ValidationError detail → {"a.b.0.c": ["message", ...]}.
+
+    Field names are camelCased for the API (`camel_case=False` keeps the serializer's names, for forms);
+    errors not tied to one field are filed under `root`.
+    """
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}
         for key, value in detail.items():
-            name = camel(str(key)) if key != "non_field_errors" else "body"
-            out.update(_flatten(value, f"{prefix}.{name}" if prefix else name))
+            name = root if key == "non_field_errors" else (camel(str(key)) if camel_case else str(key))
+            out.update(
+                flatten_errors(
+                    value, f"{prefix}.{name}" if prefix else name, camel_case=camel_case, root=root
+                )
+            )
         return out
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
-            return {prefix or "body": [str(item) for item in detail]}
+            return {prefix or root: [str(item) for item in detail]}
         out = {}
         for index, item in enumerate(detail):
             if item:
-                out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+                key = f"{prefix}.{index}" if prefix else str(index)
+                out.update(flatten_errors(item, key, camel_case=camel_case, root=root))
         return out
-    return {prefix or "body": [str(detail)]}
+    return {prefix or root: [str(detail)]}
 
 
 def _summary(errors: dict[str, list[str]]) -> str:
@@ -71,7 +82,7 @@ def problem_exception_handler(exc, context):
         headers["Retry-After"] = str(int(exc.wait) + 1)
 
     if isinstance(exc, exceptions.ValidationError):
-        errors = _flatten(exc.detail)
+        errors = flatten_errors(exc.detail)
         body = problem(400, "invalid", "Invalid request", _summary(errors), errors)
     else:
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code

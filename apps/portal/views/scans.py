@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError
 
-from apps.common.api.errors import _flatten
+from apps.common.api.errors import flatten_errors
 from apps.common.errors import AppError, NotFound
 from apps.dossiers.models import Dossier
 from apps.portal import scan_form
@@ -47,7 +47,7 @@ def _submit(request, values: dict, *, dossier: Dossier | None, copied_from: Scan
     try:
         created = scan_submit(organization=request.organization, data=body)
     except ValidationError as exc:
-        return None, _flatten(exc.detail), _("Please correct the fields marked below.")
+        return None, flatten_errors(exc.detail), _("Please correct the fields marked below.")
     except AppError as exc:
         return None, dict(exc.errors or {}), exc.detail
     return created.scan, {}, None
