@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from apps.common.errors import AppError, NotFound
 from apps.organizations.models import Organization
+from apps.studio.charts import chart_data
 from apps.studio.layers.common import unpack
 from apps.studio.models import StudioLayer, StudioProfile
 
@@ -96,4 +97,33 @@ def studio_profile_for_scan(organization: Organization, profile_id: str) -> Stud
         has_solar_layer=profile.has_solar_layer,
         total_kwh=profile.total_kwh,
         total_export_kwh=profile.total_export_kwh,
+    )
+
+
+def studio_profile_chart(
+    *, profile: StudioProfile, view: str, index: int | None, sub_view: str | None
+) -> dict:
+    """Chart series of a profile with a base (baseline, each layer, result); raises ChartError on bad params."""
+    layers = [
+        {
+            "id": layer.id,
+            "name": layer.name,
+            "type": layer.kind,
+            "color": layer.color,
+            "enabled": layer.enabled,
+            "data": unpack(layer.data),
+        }
+        for layer in studio_layers(profile=profile)
+    ]
+    return chart_data(
+        view=view,
+        index=index,
+        sub_view=sub_view,
+        year=profile.year,
+        baseline=unpack(profile.base_data),
+        baseline_export=unpack(profile.base_export),
+        result=unpack(profile.result),
+        export=unpack(profile.export_result),
+        production=unpack(profile.production_result),
+        layers=layers,
     )

@@ -23,7 +23,7 @@ from apps.portal import studio_forms as f
 from apps.portal.studio_charts import studio_chart as render_chart
 from apps.portal.views.base import portal_view
 from apps.studio import selectors, services
-from apps.studio.charts import WEEKS, ChartError, chart_data
+from apps.studio.charts import WEEKS, ChartError
 from apps.studio.csv_export import profile_csv
 from apps.studio.layers import EV, LAYER_PRESETS, SOLAR
 from apps.studio.layers.common import unpack
@@ -72,29 +72,12 @@ def _chart_context(profile: StudioProfile, query) -> dict | None:
     if not profile.has_base:
         return None
     params = _chart_params(query)
-    layers = [
-        {
-            "id": layer.id,
-            "name": layer.name,
-            "type": layer.kind,
-            "color": layer.color,
-            "enabled": layer.enabled,
-            "data": unpack(layer.data),
-        }
-        for layer in selectors.studio_layers(profile=profile)
-    ]
     try:
-        data = chart_data(
+        data = selectors.studio_profile_chart(
+            profile=profile,
             view=params["view"],
             index=params["index"],
             sub_view=params["sub"] if params["view"] in ("production", "export") else None,
-            year=profile.year,
-            baseline=unpack(profile.base_data),
-            baseline_export=unpack(profile.base_export),
-            result=unpack(profile.result),
-            export=unpack(profile.export_result),
-            production=unpack(profile.production_result),
-            layers=layers,
         )
     except ChartError:  # the params are clamped above; keep the page alive regardless
         return None

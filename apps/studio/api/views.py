@@ -13,7 +13,7 @@ from apps.common.errors import AppError
 from apps.organizations.api.views import TenantScopedViewSet
 from apps.studio import selectors, services
 from apps.studio.api import serializers as s
-from apps.studio.charts import ChartError, chart_data
+from apps.studio.charts import ChartError
 from apps.studio.csv_export import profile_csv
 from apps.studio.layers import LAYER_PRESETS
 from apps.studio.layers.common import unpack
@@ -134,29 +134,9 @@ class StudioProfileViewSet(TenantScopedViewSet):
         profile = self.get_object()
         if not profile.has_base:
             raise services.StudioError("This profile has no base profile yet.", code="base_profile_required")
-        layers = [
-            {
-                "id": layer.id,
-                "name": layer.name,
-                "type": layer.kind,
-                "color": layer.color,
-                "enabled": layer.enabled,
-                "data": unpack(layer.data),
-            }
-            for layer in selectors.studio_layers(profile=profile)
-        ]
         try:
-            body = chart_data(
-                view=query["view"],
-                index=query.get("index"),
-                sub_view=query.get("sub_view"),
-                year=profile.year,
-                baseline=unpack(profile.base_data),
-                baseline_export=unpack(profile.base_export),
-                result=unpack(profile.result),
-                export=unpack(profile.export_result),
-                production=unpack(profile.production_result),
-                layers=layers,
+            body = selectors.studio_profile_chart(
+                profile=profile, view=query["view"], index=query.get("index"), sub_view=query.get("sub_view")
             )
         except ChartError as exc:
             raise AppError(exc.message, code="invalid", errors={exc.field: [exc.message]}) from exc
