@@ -321,16 +321,9 @@ def _evaluate_no_battery_batch(problem: SizingProblem, combos: np.ndarray) -> li
     total_load = float(load.sum())
     out = []
     for i, combo in enumerate(combos):
-        design = Design(tuple(int(x) for x in combo))
-        own = problem.annual_ownership(combo, 0.0, 0.0)
-        g2l = float(deficit[i].sum())
         out.append(
-            Evaluation(
-                design,
-                own + float(energy[i]),
-                float(energy[i]),
-                g2l,
-                1 - g2l / total_load if total_load else 0.0,
+            _greedy_evaluation(
+                problem, Design(tuple(int(x) for x in combo)), energy[i], deficit[i], total_load
             )
         )
     return out
@@ -354,18 +347,20 @@ def _evaluate_greedy_batch(
     for i in range(len(caps)):
         cap = float(caps[i])
         design = Design(tuple(int(x) for x in combos[i]), cap, power if cap > 0 else 0.0)
-        own = problem.annual_ownership(combos[i], cap, design.power_kw)
-        g2l = float(grid[i].sum())
-        out.append(
-            Evaluation(
-                design,
-                own + float(energy[i]),
-                float(energy[i]),
-                g2l,
-                1 - g2l / total_load if total_load else 0.0,
-            )
-        )
+        out.append(_greedy_evaluation(problem, design, energy[i], grid[i], total_load))
     return out
+
+
+def _greedy_evaluation(
+    problem: SizingProblem, design: Design, energy_cost: float, grid_to_load: np.ndarray, total_load: float
+) -> Evaluation:
+    """One batch-evaluated design. Greedy dispatch never charges from the grid, so all battery output is
+    own PV and self-sufficiency is 1 - grid used on site / load."""
+    own = problem.annual_ownership(np.asarray(design.panels), design.capacity_kwh, design.power_kw)
+    g2l = float(grid_to_load.sum())
+    return Evaluation(
+        design, own + float(energy_cost), float(energy_cost), g2l, 1 - g2l / total_load if total_load else 0.0
+    )
 
 
 # --- Search ------------------------------------------------------------------------------------------------
