@@ -1,6 +1,6 @@
 """Reads: which organization a request acts for."""
 
-from apps.organizations.models import ApiKey, Membership, Organization
+from apps.organizations.models import ApiKey, Membership, Organization, WebhookDelivery
 
 ORGANIZATION_HEADER = "HTTP_X_ORGANIZATION"
 
@@ -25,3 +25,10 @@ def organization_for_request(request) -> Organization | None:
         memberships = memberships.filter(organization__slug=wanted)
     membership = memberships.order_by("created_at").first()
     return membership.organization if membership else None
+
+
+def webhook_deliveries_recent(*, organization: Organization, limit: int = 20):
+    """The organization's latest webhook deliveries, newest first, with their endpoint."""
+    return WebhookDelivery.objects.filter(endpoint__organization=organization).select_related("endpoint")[
+        :limit
+    ]

@@ -92,6 +92,11 @@ settings_urlpatterns = [
     path("settings/webhooks/created/", webhooks.webhook_created, name="webhook_created"),
     path("settings/webhooks/<str:pk>/toggle/", webhooks.webhook_toggle, name="webhook_toggle"),
     path("settings/webhooks/<str:pk>/delete/", webhooks.webhook_remove, name="webhook_delete"),
+    path(
+        "settings/webhooks/deliveries/<str:pk>/replay/",
+        webhooks.webhook_delivery_replay,
+        name="webhook_delivery_replay",
+    ),
 ]
 
 studio_urlpatterns = [

@@ -1,16 +1,18 @@
 """Webhook endpoints: add (the signing secret is shown once), switch on/off, delete."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.organizations.models import WebhookEndpoint
+from apps.organizations.models import WebhookDelivery, WebhookEndpoint
+from apps.organizations.selectors import webhook_deliveries_recent
 from apps.organizations.services import (
     webhook_endpoint_create,
     webhook_endpoint_delete,
     webhook_endpoint_set_active,
 )
+from apps.organizations.webhooks import webhook_replay
 from apps.portal.forms import EVENT_LABELS, WebhookForm
 from apps.portal.views.base import org_object_or_404, portal_view, require_manager
 
@@ -26,7 +28,12 @@ def _index(request, form, status=200):
     return render(
         request,
         "portal/settings/webhooks.html",
-        {"endpoints": endpoints, "form": form, "event_labels": EVENT_LABELS},
+        {
+            "endpoints": endpoints,
+            "form": form,
+            "event_labels": EVENT_LABELS,
+            "deliveries": webhook_deliveries_recent(organization=request.organization),
+        },
         status=status,
     )
 
@@ -82,3 +89,14 @@ def webhook_remove(request, pk: str):
         messages.success(request, _("Endpoint deleted."))
         return redirect("portal:webhook_index")
     return render(request, "portal/settings/webhook_remove.html", {"endpoint": endpoint})
+
+
+@portal_view
+@require_POST
+def webhook_delivery_replay(request, pk: str):
+    """Send a delivery again with the same webhook-id (receivers dedupe on it)."""
+    delivery = get_object_or_404(WebhookDelivery, pk=pk, endpoint__organization=request.organization)
+    require_manager(request)
+    webhook_replay(delivery=delivery)
+    messages.success(request, _("The delivery is being sent again."))
+    return redirect("portal:webhook_index")
