@@ -166,6 +166,22 @@ def default_values(*, lat=None, lon=None) -> dict[str, str]:
     return values
 
 
+def apply_device_facts(values: dict[str, str], facts: dict) -> str | None:
+    """Size the battery fields from the dossier's linked battery (its stated kWh / kW); returns its name."""
+    battery = facts.get("battery") or {}
+    if not battery.get("capacityKwh"):
+        return None
+    values["batteryEnabled"] = "on"
+    values["electricBattery.minCapacityKwh"] = values["electricBattery.capacityKwh"] = _s(
+        battery["capacityKwh"]
+    )
+    if battery.get("capacityKw"):
+        values["electricBattery.minPowerRatingKw"] = values["electricBattery.powerRatingKw"] = _s(
+            battery["capacityKw"]
+        )
+    return battery.get("name") or ""
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)

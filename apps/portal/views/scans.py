@@ -14,6 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from apps.common.api.errors import flatten_errors
 from apps.common.errors import AppError, NotFound
+from apps.devices.selectors import dossier_device_facts
 from apps.dossiers.models import Dossier
 from apps.portal import scan_form
 from apps.portal.reporting import branding_for, compare_rows, goal_label, kpi_summary, report_context
@@ -84,6 +85,12 @@ def scan_new(request, dossier_pk: str):
             return redirect("portal:scan_detail", pk=scan.pk)
         return _form_page(request, values=values, errors=errors, message=message, dossier=dossier, status=400)
     values = scan_form.default_values(lat=dossier.latitude, lon=dossier.longitude)
+    facts = dossier_device_facts(organization=request.organization, dossier_id=dossier.pk)
+    battery_name = scan_form.apply_device_facts(values, facts)
+    if battery_name is not None:
+        messages.info(
+            request, _("Battery size taken from the linked device %(name)s.") % {"name": battery_name}
+        )
     return _form_page(request, values=values, errors={}, message=None, dossier=dossier)
 
 
