@@ -130,3 +130,44 @@ def dossier_measured_production(*, organization: Organization, dossier_id: str) 
         "source": link.provider,
         "linkId": link.pk,
     }
+
+
+def linked_vehicles(*, organization: Organization) -> list[dict]:
+    """The organization's vehicles on a linked device link, to fill a studio EV layer from.
+
+    Per vehicle: ``assetId``, ``name``, ``customerName`` (of the link's dossier), ``capacityKwh``
+    [kWh, None if the vendor states none] and ``chargerKw``: the stated power [kW] of a linked charger on
+    the same link, else on another link of the same dossier (None if there is none with a stated
+    power; a charger's max current alone is not turned into kW, its phases are unknown).
+    """
+    assets = Asset.objects.for_organization(organization).filter(
+        link__organization=organization, link__status=DeviceLink.Status.LINKED
+    )
+    chargers = list(
+        assets.filter(kind=Asset.Kind.CHARGER, capacity_kw__isnull=False)
+        .order_by("created_at")
+        .values_list("link_id", "link__dossier_id", "capacity_kw")
+    )
+    vehicles = (
+        assets.filter(kind=Asset.Kind.VEHICLE)
+        .select_related("link__dossier")
+        .order_by("link__dossier__customer_name", "name", "created_at")
+    )
+
+    def charger_kw(vehicle: Asset) -> float | None:
+        same_link = [kw for link_id, _d, kw in chargers if link_id == vehicle.link_id]
+        same_dossier = [kw for _l, dossier_id, kw in chargers if dossier_id == vehicle.link.dossier_id]
+        return (same_link or same_dossier or [None])[0]
+
+    return [
+        {
+            "assetId": vehicle.pk,
+            "name": vehicle.name
+            or " ".join(filter(None, [vehicle.brand, vehicle.model]))
+            or vehicle.vendor_id,
+            "customerName": vehicle.link.dossier.customer_name,
+            "capacityKwh": vehicle.capacity_kwh,
+            "chargerKw": charger_kw(vehicle),
+        }
+        for vehicle in vehicles
+    ]

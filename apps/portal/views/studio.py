@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.common.errors import AppError, NotFound
+from apps.devices.selectors import linked_vehicles
 from apps.portal import studio_forms as f
 from apps.portal.studio_charts import studio_chart as render_chart
 from apps.portal.views.base import portal_view
@@ -299,6 +300,21 @@ def studio_layer_add(request, pk: str):
     return redirect("portal:studio_layer_edit", pk=profile.pk, layer_id=layer.pk)
 
 
+def _layer_save(layer, fields: dict) -> dict[str, list[str]]:
+    """Validate layer fields with the API serializer and save them through the service; the errors."""
+    data, errors = f.validate(f.LayerFields, fields)
+    if errors:
+        return errors
+    if not data.get("name"):
+        data.pop("name", None)
+    try:
+        services.layer_update(layer=layer, **data)
+    except AppError as exc:
+        errors = {key: list(value) for key, value in (exc.errors or {}).items()} or {"__all__": [exc.detail]}
+        errors.setdefault("__all__", [exc.detail])
+    return errors
+
+
 @portal_view
 @require_http_methods(["GET", "POST"])
 def studio_layer_edit(request, pk: str, layer_id: str):
@@ -306,21 +322,27 @@ def studio_layer_edit(request, pk: str, layer_id: str):
     layer = _layer(profile, layer_id)
     errors: dict[str, list[str]] = {}
     values = f.layer_initial(layer)
-    if request.method == "POST":
-        data, errors = f.validate(f.LayerFields, f.layer_data(request.POST, layer.kind))
+    vehicles = linked_vehicles(organization=request.organization) if layer.kind == EV else []
+    if request.method == "POST" and "vehicle_id" in request.POST:
+        vehicle = next((v for v in vehicles if v["assetId"] == request.POST["vehicle_id"]), None)
+        if vehicle is None:
+            raise Http404("Vehicle not found.")
+        fields = f.vehicle_data(vehicle)
+        if fields["ev_config"]:
+            errors = _layer_save(layer, fields)
+        else:
+            errors = {"__all__": [_("The linked vehicle states no battery capacity or charger power.")]}
         if not errors:
-            if not data.get("name"):
-                data.pop("name", None)
-            try:
-                services.layer_update(layer=layer, **data)
-            except AppError as exc:
-                errors = {key: list(value) for key, value in (exc.errors or {}).items()} or {
-                    "__all__": [exc.detail]
-                }
-                errors.setdefault("__all__", [exc.detail])
-            else:
-                messages.success(request, _("Layer “%(name)s” saved.") % {"name": layer.name})
-                return redirect(_editor_url(profile, f"layer-{layer.pk}"))
+            messages.success(
+                request,
+                _("Electric car filled in from the linked vehicle “%(name)s”.") % {"name": vehicle["name"]},
+            )
+            return redirect("portal:studio_layer_edit", pk=profile.pk, layer_id=layer.pk)
+    elif request.method == "POST":
+        errors = _layer_save(layer, f.layer_data(request.POST, layer.kind))
+        if not errors:
+            messages.success(request, _("Layer “%(name)s” saved.") % {"name": layer.name})
+            return redirect(_editor_url(profile, f"layer-{layer.pk}"))
         values = f.layer_posted(request.POST)
     context = {
         "profile": profile,
@@ -332,6 +354,7 @@ def studio_layer_edit(request, pk: str, layer_id: str):
         "is_ev": layer.kind == EV,
         "is_solar": layer.kind == SOLAR,
         "stats": (layer.config or {}).get("ev_stats"),
+        "vehicles": vehicles,
         **f.layer_form_context(values, layer.kind, errors),
     }
     return render(request, "portal/studio/layer_form.html", context, status=400 if errors else 200)
