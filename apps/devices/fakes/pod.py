@@ -110,6 +110,16 @@ class FakePod(FakeVendorApp):
             return self.error(404, f"Account {account} not found; register its POD first")
         return account, self.accounts[account]
 
+    def _account_and_period(self, req: Request):
+        """((account, record), (period name, start, end)) of a data request, or the error response."""
+        found = self._account(req)
+        if isinstance(found, Response):
+            return found
+        period = self._period(req)
+        if isinstance(period, Response):
+            return period
+        return found, period
+
     def _period(self, req: Request) -> tuple[str, pd.Timestamp, pd.Timestamp] | Response:
         period = req.arg("period")
         if period not in PERIODS:
@@ -219,13 +229,10 @@ class FakePod(FakeVendorApp):
         return self._ok({"account_number": account, "onboarding_data": body})
 
     def consumption(self, req: Request) -> Response:
-        found = self._account(req)
-        if isinstance(found, Response):
-            return found
-        period = self._period(req)
-        if isinstance(period, Response):
-            return period
-        name, start, end = period
+        request = self._account_and_period(req)
+        if isinstance(request, Response):
+            return request
+        found, (name, start, end) = request
         step = "1min" if name in ("yesterday", "last-seven-days", "this-week", "last-week") else "15min"
         return self._ok(
             {
@@ -239,13 +246,10 @@ class FakePod(FakeVendorApp):
         return self._split(hh.hourly("load", start, end)).sum() * 1000.0  # Wh
 
     def distribution(self, req: Request) -> Response:
-        found = self._account(req)
-        if isinstance(found, Response):
-            return found
-        period = self._period(req)
-        if isinstance(period, Response):
-            return period
-        name, start, end = period
+        request = self._account_and_period(req)
+        if isinstance(request, Response):
+            return request
+        found, (name, start, end) = request
         wh = self._energy_by_appliance(start, end)
         previous = self._energy_by_appliance(start - (end - start), start)
         return self._ok(
@@ -265,13 +269,10 @@ class FakePod(FakeVendorApp):
         )
 
     def performance(self, req: Request) -> Response:
-        found = self._account(req)
-        if isinstance(found, Response):
-            return found
-        period = self._period(req)
-        if isinstance(period, Response):
-            return period
-        name, start, end = period
+        request = self._account_and_period(req)
+        if isinstance(request, Response):
+            return request
+        found, (name, start, end) = request
         user = float(hh.hourly("load", start, end).sum()) * 1000.0
         return self._ok(
             {
@@ -286,13 +287,10 @@ class FakePod(FakeVendorApp):
         )
 
     def habits(self, req: Request) -> Response:
-        found = self._account(req)
-        if isinstance(found, Response):
-            return found
-        period = self._period(req)
-        if isinstance(period, Response):
-            return period
-        name, start, end = period
+        request = self._account_and_period(req)
+        if isinstance(request, Response):
+            return request
+        found, (name, start, end) = request
         load = hh.hourly("load", start, end)
         local = load.index.tz_convert(TZ)
         table = (load * 1000.0).groupby([local.day_of_week, local.hour]).mean()
