@@ -1,7 +1,9 @@
-"""The embedded broker: an in-memory queue with a worker thread in this very process.
+"""The embedded broker: an in-memory queue with worker threads in this very process.
 
 It lets `manage.py runserver` (and the embedded run) compute scans without Redis or a separate worker.
-The worker starts lazily on the first enqueue, so management commands that never send a job start none.
+The workers start lazily on the first enqueue, so management commands that never send a job start none.
+Each queue group of settings.DRAMATIQ_QUEUE_THREADS gets its own worker and threads, as production runs one
+`rundramatiq --queues …` process per group: slow webhooks or vendors never hold a thread a scan needs.
 """
 
 import threading
@@ -10,16 +12,28 @@ from dramatiq import Worker
 from dramatiq.brokers.stub import StubBroker
 
 
+def start_queue_workers(broker, queue_threads: dict[str, int], *, worker_timeout: int = 200) -> list[Worker]:
+    """One started Worker per queue group ("scans", "devices,default" …) with its own thread count."""
+    workers = []
+    for group, threads in queue_threads.items():
+        queues = {name.strip() for name in group.split(",") if name.strip()}
+        worker = Worker(broker, queues=queues, worker_threads=threads, worker_timeout=worker_timeout)
+        worker.start()
+        workers.append(worker)
+    return workers
+
+
 class EmbeddedBroker(StubBroker):
-    _worker: Worker | None = None
+    _workers: list[Worker] | None = None
     _worker_lock = threading.Lock()
 
     def enqueue(self, message, *, delay=None):
-        self._ensure_worker()
+        self._ensure_workers()
         return super().enqueue(message, delay=delay)
 
-    def _ensure_worker(self) -> None:
+    def _ensure_workers(self) -> None:
+        from django.conf import settings
+
         with self._worker_lock:
-            if self._worker is None:
-                self._worker = Worker(self, worker_threads=2, worker_timeout=200)
-                self._worker.start()
+            if self._workers is None:
+                self._workers = start_queue_workers(self, settings.DRAMATIQ_QUEUE_THREADS)

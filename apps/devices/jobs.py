@@ -6,8 +6,6 @@ import dramatiq
 
 from apps.devices import services
 
-DEFAULT_REFRESH_INTERVAL_S = 3600.0
-
 SYNC_TIME_LIMIT_MS = 30 * 60 * 1000  # a first sync reads a year of history
 
 
@@ -30,9 +28,9 @@ def sync_link(link_id: str) -> None:
 
 
 def refresh_interval() -> datetime.timedelta:
-    from apps.devices.vendors import conf_float
+    from django.conf import settings
 
-    return datetime.timedelta(seconds=conf_float("DEVICES_REFRESH_INTERVAL_S", DEFAULT_REFRESH_INTERVAL_S))
+    return datetime.timedelta(seconds=settings.DEVICES_REFRESH_INTERVAL_S)
 
 
 def queue_due_refreshes() -> None:

@@ -29,6 +29,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.common.errors import AppError, NotFound
+from apps.common.outbox import outbox_enqueue
 from apps.devices import crypto, vendors
 from apps.devices.clients import (
     AssetFact,
@@ -395,15 +396,14 @@ class SyncResult:
 
 
 def link_request_sync(*, link: DeviceLink) -> DeviceLink:
-    """Queue a sync (the API's "sync now"): the job is sent after the transaction commits."""
-    from apps.devices import jobs
-
+    """Queue a sync (the API's "sync now"): the job is saved with the change (outbox), sent after commit."""
     if link.status == DeviceLink.Status.REVOKED:
         raise DeviceLinkError("This link was revoked; link the device again.", code="link_revoked")
-    if link.sync_status != DeviceLink.SyncStatus.RUNNING:
-        link.sync_status = DeviceLink.SyncStatus.QUEUED
-        link.save(update_fields=["sync_status", "updated_at"])
-    transaction.on_commit(lambda: jobs.sync_link.send(link.pk))
+    with transaction.atomic():
+        if link.sync_status != DeviceLink.SyncStatus.RUNNING:
+            link.sync_status = DeviceLink.SyncStatus.QUEUED
+            link.save(update_fields=["sync_status", "updated_at"])
+        outbox_enqueue("apps.devices.jobs.sync_link", link.pk)
     return link
 
 
