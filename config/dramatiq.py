@@ -10,10 +10,20 @@ import threading
 
 from dramatiq import Worker
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import TimeLimit
+
+
+def start_time_limits(broker) -> None:
+    """Start the TimeLimit middleware's watchdog thread. The `dramatiq` CLI does it on process boot; an
+    in-process worker must, or no actor's time limit is ever enforced."""
+    for middleware in broker.middleware:
+        if isinstance(middleware, TimeLimit) and not middleware.manager.is_alive():
+            middleware.manager.start()
 
 
 def start_queue_workers(broker, queue_threads: dict[str, int], *, worker_timeout: int = 200) -> list[Worker]:
     """One started Worker per queue group ("scans", "devices,default" …) with its own thread count."""
+    start_time_limits(broker)
     workers = []
     for group, threads in queue_threads.items():
         queues = {name.strip() for name in group.split(",") if name.strip()}

@@ -5,8 +5,10 @@ weather, DEBUG on with a generated development key. Production sets DATABASE_URL
 SECRET_KEY and DEBUG=false.
 """
 
+import os
 import secrets
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -101,6 +103,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "timeout": env_int("SQLITE_BUSY_TIMEOUT_S", 30),
         }
     )
+    if TESTING:  # a file, as in the embedded run: shared-cache memory databases lock whole tables instead
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"solarscan-test-{os.getpid()}.db")
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
