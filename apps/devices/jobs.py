@@ -9,8 +9,16 @@ from apps.devices import services
 SYNC_TIME_LIMIT_MS = 30 * 60 * 1000  # a first sync reads a year of history
 
 
-class TransientSyncError(Exception):
-    """The vendor was unavailable or throttled us; the sync resumes from its cursor on retry."""
+MIN_RETRY_DELAY_MS = 30_000
+
+
+class TransientSyncError(dramatiq.Retry):
+    """The vendor was unavailable or throttled us; the sync resumes from its cursor on retry, no sooner than
+    the vendor asked (Retry-After, or the 409's period_end): dramatiq's Retries honours `delay`."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None):
+        delay = None if retry_after_s is None else max(MIN_RETRY_DELAY_MS, int(retry_after_s * 1000))
+        super().__init__(message, delay=delay)
 
 
 @dramatiq.actor(
@@ -24,7 +32,7 @@ class TransientSyncError(Exception):
 def sync_link(link_id: str) -> None:
     result = services.link_sync(link_id=link_id)
     if result.retryable:
-        raise TransientSyncError(result.error)
+        raise TransientSyncError(result.error, result.retry_after)
 
 
 def refresh_interval() -> datetime.timedelta:
