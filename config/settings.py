@@ -217,6 +217,8 @@ _DRAMATIQ_MIDDLEWARE = [
     "apps.common.periodic.PeriodicOutboxRelay",
     "apps.devices.periodic.PeriodicRefresh",
 ]
+# The run_scan job's time limit [s]; the stuck-scan sweep's limits are derived from it.
+SCAN_TIME_LIMIT_S = env_int("SCAN_TIME_LIMIT_S", 300)
 # Every periodic interval [s] is read here and only here (apps.common.periodic reads these settings).
 SCAN_SWEEP_INTERVAL_S = float(env_int("SCAN_SWEEP_INTERVAL_S", 60))
 DEVICES_REFRESH_INTERVAL_S = float(env_int("DEVICES_REFRESH_INTERVAL_S", 3600))

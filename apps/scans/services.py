@@ -32,10 +32,11 @@ log = logging.getLogger(__name__)
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 MAX_ATTEMPTS = 3  # transient failures (network, database hiccup) are tried this often in all
-# The run_scan job's time limit; the sweep's limits follow from it.
-SCAN_TIME_LIMIT = timedelta(minutes=5)
-# Running this long, no live worker still has it (its time limit would have stopped it): the worker died.
-STUCK_RUNNING_AFTER = SCAN_TIME_LIMIT + timedelta(minutes=1)
+# The run_scan job's time limit (setting SCAN_TIME_LIMIT_S, default 5 min); the sweep's limits follow from it.
+SCAN_TIME_LIMIT = timedelta(seconds=settings.SCAN_TIME_LIMIT_S)
+# Running this long, no live worker still has it (its time limit, checked every second, would have stopped it
+# and recorded the failure): the worker died.
+STUCK_RUNNING_AFTER = SCAN_TIME_LIMIT + timedelta(seconds=30)
 INTERRUPTED_RETRIES = 1  # a scan whose worker died is run once more before it is failed
 # Queued (job sent) this long without a worker claiming it: the message is taken for lost (a broker restarted
 # without persistence) and sent again; after RUN_JOB_SENDS sends the scan is failed.

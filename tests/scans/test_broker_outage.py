@@ -72,34 +72,53 @@ def _database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{params['NAME']}"
 
 
+def spawn_worker(redis: OwnRedis, threads: int = 2, **extra_env) -> subprocess.Popen:
+    """A `rundramatiq` worker (all queues) on the test's own Redis and the test database; its own process
+    group, so a test can kill -9 all of it."""
+    env = {**os.environ, "DATABASE_URL": _database_url(), "DRAMATIQ_BROKER_URL": redis.url,
+           "OUTBOX_RELAY_INTERVAL_S": "1", **extra_env}  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", str(threads)],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
 @pytest.fixture
-def outage(tmp_path):
+def own_redis(tmp_path):
+    """The test's own Redis, and this process's actors sending to it (restored afterwards)."""
     if not settings.DRAMATIQ_BROKER_URL.startswith("redis://") or connection.vendor != "postgresql":
         pytest.skip("needs DRAMATIQ_BROKER_URL=redis://… and DATABASE_URL=postgres://…")
     redis = OwnRedis(_free_redis_port(), tmp_path)
     redis.start()
-    # This process's actors send to the test's own Redis (restored afterwards).
     old = dramatiq.get_broker()
     new = RedisBroker(url=redis.url)
     for actor in old.actors.values():
         actor.broker = new
         new.declare_actor(actor)
     dramatiq.set_broker(new)
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DRAMATIQ_BROKER_URL": redis.url,
-           "OUTBOX_RELAY_INTERVAL_S": "1"}  # fmt: skip
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", "2"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
     try:
         yield redis
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
         redis.stop()
         for actor in old.actors.values():
             actor.broker = old
         dramatiq.set_broker(old)
+
+
+@pytest.fixture
+def outage(own_redis):
+    worker = spawn_worker(own_redis)
+    try:
+        yield own_redis
+    finally:
+        stop_worker(worker)
 
 
 def _wait(predicate, timeout_s: float) -> bool:
