@@ -85,3 +85,19 @@ def test_a_row_is_sent_by_one_relay_only(owner, broker):
     assert outbox._claim(row.pk, row.due_at, row.due_at)  # a second relay finds the lease taken
     assert not outbox._claim(row.pk, row.due_at, row.due_at)
     assert outbox.outbox_send() == 0 and broker.sent == []
+
+
+def test_sent_rows_are_kept_a_day_then_pruned(owner, broker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    broker.down = False
+    old, recent = (outbox.outbox_enqueue("apps.scans.jobs.run_scan", f"c-{n}") for n in (1, 2))
+    assert outbox.outbox_send() == 2
+    OutboxMessage.objects.filter(pk=old.pk).update(
+        sent_at=timezone.now() - outbox.KEEP_SENT - timedelta(minutes=1)
+    )
+    outbox._last_prune["at"] = None
+    outbox.outbox_relay()
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]  # the sweep's send log
