@@ -3,16 +3,27 @@
 import datetime
 
 import dramatiq
+from django.db import transaction
 
+from apps.common.outbox import outbox_enqueue
 from apps.devices import services
 
-DEFAULT_REFRESH_INTERVAL_S = 3600.0
-
 SYNC_TIME_LIMIT_MS = 30 * 60 * 1000  # a first sync reads a year of history
+# A job stops between chunks before this much is spent [s], leaving room for the last chunk and the save;
+# a first sync paced at 10 calls a minute (~390 calls, ~39 min) continues in a second job.
+SYNC_BUDGET_S = 0.75 * SYNC_TIME_LIMIT_MS / 1000
 
 
-class TransientSyncError(Exception):
-    """The vendor was unavailable or throttled us; the sync resumes from its cursor on retry."""
+MIN_RETRY_DELAY_MS = 30_000
+
+
+class TransientSyncError(dramatiq.Retry):
+    """The vendor was unavailable or throttled us; the sync resumes from its cursor on retry, no sooner than
+    the vendor asked (Retry-After, or the 409's period_end): dramatiq's Retries honours `delay`."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None):
+        delay = None if retry_after_s is None else max(MIN_RETRY_DELAY_MS, int(retry_after_s * 1000))
+        super().__init__(message, delay=delay)
 
 
 @dramatiq.actor(
@@ -24,15 +35,19 @@ class TransientSyncError(Exception):
     retry_when=lambda retries, exc: isinstance(exc, TransientSyncError) and retries < 5,
 )
 def sync_link(link_id: str) -> None:
-    result = services.link_sync(link_id=link_id)
+    result = services.link_sync(link_id=link_id, budget_s=SYNC_BUDGET_S)
+    if result.resume:  # a long first sync continues in a fresh job (its cursor kept every finished chunk)
+        with transaction.atomic():
+            outbox_enqueue("apps.devices.jobs.sync_link", link_id)
+        return
     if result.retryable:
-        raise TransientSyncError(result.error)
+        raise TransientSyncError(result.error, result.retry_after)
 
 
 def refresh_interval() -> datetime.timedelta:
-    from apps.devices.vendors import conf_float
+    from django.conf import settings
 
-    return datetime.timedelta(seconds=conf_float("DEVICES_REFRESH_INTERVAL_S", DEFAULT_REFRESH_INTERVAL_S))
+    return datetime.timedelta(seconds=settings.DEVICES_REFRESH_INTERVAL_S)
 
 
 def queue_due_refreshes() -> None:

@@ -19,6 +19,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -29,6 +31,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.common.errors import AppError, NotFound
+from apps.common.outbox import outbox_enqueue
 from apps.devices import crypto, vendors
 from apps.devices.clients import (
     AssetFact,
@@ -384,6 +387,9 @@ def link_delete(*, link: DeviceLink) -> None:
 # ------------------------------------------------------------------------------------------- syncing
 
 
+CONSUMPTION_UNAVAILABLE = "consumptionUnavailable"  # Asset.facts key: why no consumption is synced
+
+
 @dataclass
 class SyncResult:
     link_id: str
@@ -391,19 +397,20 @@ class SyncResult:
     readings_written: int = 0
     error: str = ""
     retryable: bool = False
+    retry_after: float | None = None  # [s] the vendor's own wait (Retry-After / 409 period_end)
+    resume: bool = False  # the job's time budget ran out between chunks: continue in a new job
     assets: list[str] = field(default_factory=list)
 
 
 def link_request_sync(*, link: DeviceLink) -> DeviceLink:
-    """Queue a sync (the API's "sync now"): the job is sent after the transaction commits."""
-    from apps.devices import jobs
-
+    """Queue a sync (the API's "sync now"): the job is saved with the change (outbox), sent after commit."""
     if link.status == DeviceLink.Status.REVOKED:
         raise DeviceLinkError("This link was revoked; link the device again.", code="link_revoked")
-    if link.sync_status != DeviceLink.SyncStatus.RUNNING:
-        link.sync_status = DeviceLink.SyncStatus.QUEUED
-        link.save(update_fields=["sync_status", "updated_at"])
-    transaction.on_commit(lambda: jobs.sync_link.send(link.pk))
+    with transaction.atomic():
+        if link.sync_status != DeviceLink.SyncStatus.RUNNING:
+            link.sync_status = DeviceLink.SyncStatus.QUEUED
+            link.save(update_fields=["sync_status", "updated_at"])
+        outbox_enqueue("apps.devices.jobs.sync_link", link.pk)
     return link
 
 
@@ -439,9 +446,18 @@ def _claim(link_id: str, now: dt.datetime) -> bool:
     )
 
 
-def link_sync(*, link_id: str, now: dt.datetime | None = None) -> SyncResult:
-    """Pull readings for every asset of the link (see the module docstring). Idempotent, resumable."""
+class SyncBudgetSpent(Exception):
+    """The job's time budget would run out during the next chunk: stop here, a new job resumes."""
+
+
+def link_sync(*, link_id: str, now: dt.datetime | None = None, budget_s: float | None = None) -> SyncResult:
+    """Pull readings for every asset of the link (see the module docstring). Idempotent, resumable.
+
+    `budget_s` [s]: stop between chunks before this much time is spent (a first Enphase sync paced to the
+    plan's rate limit takes longer than one job may run) and return `resume=True`."""
     now = now or timezone.now()
+    _budget.deadline = None if budget_s is None else time.monotonic() + budget_s
+    _budget.last_chunk_s, _budget.chunks = 0.0, 0
     if not _claim(link_id, now):
         return SyncResult(link_id, "skipped")
     link = DeviceLink.objects.get(pk=link_id)
@@ -455,6 +471,8 @@ def link_sync(*, link_id: str, now: dt.datetime | None = None) -> SyncResult:
         else:
             _sync_pod(link, now, result)
         result.status = DeviceLink.SyncStatus.OK
+    except SyncBudgetSpent:
+        result.status, result.resume = DeviceLink.SyncStatus.PARTIAL, True
     except VendorAuthError as exc:
         result.status, result.error = DeviceLink.SyncStatus.FAILED, str(exc)
         _record_error(link, "vendor_auth_failed", str(exc), status=DeviceLink.Status.ERROR)
@@ -463,6 +481,7 @@ def link_sync(*, link_id: str, now: dt.datetime | None = None) -> SyncResult:
             DeviceLink.SyncStatus.PARTIAL if result.readings_written else DeviceLink.SyncStatus.FAILED
         )
         result.error, result.retryable = str(exc), True
+        result.retry_after = getattr(exc, "retry_after", None)
         _record_error(link, "vendor_unavailable", str(exc))
     except VendorError as exc:
         result.status, result.error = DeviceLink.SyncStatus.FAILED, str(exc)
@@ -531,11 +550,29 @@ def _store_chunk(link: DeviceLink, asset: Asset, series: dict[str, pd.Series], t
     return len(rows)
 
 
+_budget = threading.local()  # per worker thread: the running sync's deadline and last chunk's duration
+
+
+def _check_budget() -> None:
+    """Raise SyncBudgetSpent when the next chunk would likely overrun the deadline (never before the first
+    chunk of a job, so every job makes progress)."""
+    deadline = getattr(_budget, "deadline", None)
+    if (
+        deadline is not None
+        and getattr(_budget, "chunks", 0)
+        and time.monotonic() + 1.5 * getattr(_budget, "last_chunk_s", 0.0) > deadline
+    ):
+        raise SyncBudgetSpent
+
+
 def _sync_days(link, asset, now, result, fetch) -> None:
     """Fetch ``fetch(first_day, last_day) -> {kind: Series}`` window by window and store each."""
     today = now.astimezone(LOCAL_TZ).date()
     for first, last in _day_windows(asset, today):
+        _check_budget()
+        started = time.monotonic()
         series = fetch(first, last)
+        _budget.last_chunk_s, _budget.chunks = time.monotonic() - started, getattr(_budget, "chunks", 0) + 1
         # the cursor never passes the start of today: today is incomplete and re-read next time
         through = min(_local_midnight(last + dt.timedelta(days=1)), _local_midnight(today))
         result.readings_written += _store_chunk(link, asset, series, through)
@@ -576,7 +613,18 @@ def _sync_enphase(link: DeviceLink, now: dt.datetime, result: SyncResult) -> Non
                 start = _local_midnight(first)
                 end = min(_local_midnight(last + dt.timedelta(days=1)), now)
                 out = {Reading.Kind.PRODUCTION: client.get_production_hourly(asset.vendor_id, start, end)}
-                consumption = client.get_consumption_hourly(asset.vendor_id, start, end)
+                if asset.facts.get(CONSUMPTION_UNAVAILABLE):
+                    return out
+                try:
+                    consumption = client.get_consumption_hourly(asset.vendor_id, start, end)
+                except VendorAuthError as exc:
+                    if exc.status != 401:
+                        raise
+                    # The document: 401 on consumption_stats without the consumption permission. The
+                    # production stays; consumption is marked unavailable (a relink cannot grant it).
+                    asset.facts = {**asset.facts, CONSUMPTION_UNAVAILABLE: str(exc)[:300]}
+                    Asset.objects.filter(pk=asset.pk).update(facts=asset.facts)
+                    return out
                 if len(consumption):
                     out[Reading.Kind.CONSUMPTION] = consumption
                 return out
