@@ -5,10 +5,12 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import Dossier
 from apps.dossiers.services import EDITABLE_FIELDS
+from apps.organizations.logos import UnsafeLogo, sanitised_svg
 from apps.organizations.models import Membership
 from apps.organizations.services import WEBHOOK_EVENTS
 
@@ -138,12 +140,14 @@ class BrandingForm(forms.Form):
             return logo
         if kind == "svg" and b"<svg" in head.lower():
             body = logo.read()
-            logo.seek(0)
             if _SVG_UNSAFE.search(body):
                 raise forms.ValidationError(
                     _("This SVG contains scripts or event handlers; upload a plain image.")
                 )
-            return logo
+            try:
+                return ContentFile(sanitised_svg(body), name=logo.name)
+            except UnsafeLogo as exc:
+                raise forms.ValidationError(_("This SVG could not be read; upload a plain image.")) from exc
         raise forms.ValidationError(_("Upload a PNG, JPG or SVG image."))
 
 
