@@ -147,6 +147,10 @@ if WEATHER_SOURCE not in ("offline", "pvgis"):
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Solarscan <noreply@solarscan.local>")
 
+# Webhook targets: https on the public internet only; local development may allow http and inside addresses.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+
 # --- API ---------------------------------------------------------------------------------------------
 API_PAGE_SIZE_MAX = 100
 REST_FRAMEWORK = {

@@ -13,6 +13,7 @@ from apps.dossiers.services import EDITABLE_FIELDS
 from apps.organizations.logos import UnsafeLogo, sanitised_svg
 from apps.organizations.models import Membership
 from apps.organizations.services import WEBHOOK_EVENTS
+from apps.organizations.webhook_targets import validate_webhook_url
 
 ROLE_LABELS = {
     Membership.Role.OWNER: _("Owner"),
@@ -156,6 +157,7 @@ class WebhookForm(forms.Form):
         label=_("Endpoint URL"),
         max_length=500,
         assume_scheme="https",
+        validators=[validate_webhook_url],
         help_text=_("We send a signed POST request to this address."),
     )
     events = forms.MultipleChoiceField(
@@ -164,12 +166,6 @@ class WebhookForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=list(WEBHOOK_EVENTS),
     )
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        if not url.startswith("https://") and not url.startswith("http://"):
-            raise forms.ValidationError(_("Use an http or https address."))
-        return url
 
 
 class PortalPasswordResetForm(PasswordResetForm):
