@@ -83,3 +83,13 @@ def offline_dns(monkeypatch):
             return [PUBLIC_TEST_ADDRESS]
 
     monkeypatch.setattr(webhook_targets, "_resolve", resolve)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with empty throttle and lockout counters (the cache outlives tests in a process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
