@@ -1,5 +1,6 @@
 """Limits on guessing credentials: failed logins per account and per client address, failed API keys per
 client address. Why: without them a password or key can be guessed at the web workers' full speed (issue 15).
+Also a plain request rate (`rate_exceeded`) for expensive anonymous pages.
 
 Failures are counted in the shared cache (CACHE_URL: Redis in production, so every process counts the same).
 When a counter reaches its limit the subject is locked out for the window; the views answer 429 with
@@ -73,3 +74,34 @@ def record_failure(limit: Limit, subject: str) -> None:
 
 def clear(limit: Limit, subject: str) -> None:
     cache.delete(_key(limit, subject, "count"))
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `per_window` requests per subject in each fixed window of `window_s` seconds."""
+
+    scope: str
+    per_window: int
+    window_s: int
+
+
+# The anonymous share PDF: a homeowner downloads it a few times; a stored PDF is cheap, a new one is 4–9 s.
+SHARE_PDF_PER_ADDRESS = Rate("share-pdf-address", per_window=20, window_s=60)
+
+
+def rate_exceeded(rate: Rate, subject: str) -> int | None:
+    """Count this request; the seconds until the window ends if the subject is over its rate, else None."""
+    now = time.time()
+    window = int(now // rate.window_s)
+    key = f"rate:{rate.scope}:{window}:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
+    cache.add(key, 0, timeout=rate.window_s)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=rate.window_s)
+        count = 1
+    if count <= rate.per_window:
+        return None
+    if count == rate.per_window + 1:
+        logger.warning("rate %s exceeded by %s", rate.scope, subject)
+    return max(1, math.ceil((window + 1) * rate.window_s - now))
