@@ -17,8 +17,6 @@ from defusedxml.ElementTree import fromstring
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 ALLOWED_ELEMENTS = frozenset(
     {
@@ -89,4 +87,21 @@ def sanitised_svg(data: bytes) -> bytes:
         raise UnsafeLogo("The root element is not <svg> in the SVG namespace.")
     _clean_attributes(root)
     _clean(root)
+    _with_plain_names(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+_PREFIXES = {XLINK_NS: "xlink", XML_NS: "xml"}
+
+
+def _with_plain_names(root: ET.Element) -> None:
+    """Write the fixed prefixes ourselves: ElementTree's prefix registry is process-global and other
+    libraries re-register the empty prefix, which would turn <svg> into <ns0:svg>."""
+    for element in root.iter():
+        element.tag = _local_name(element.tag)[1]
+        for key in list(element.attrib):
+            namespace, name = _local_name(key)
+            if namespace:
+                element.attrib[f"{_PREFIXES[namespace]}:{name}"] = element.attrib.pop(key)
+    root.set("xmlns", SVG_NS)
+    root.set("xmlns:xlink", XLINK_NS)
