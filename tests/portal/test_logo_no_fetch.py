@@ -157,3 +157,28 @@ def test_sanitiser_keeps_drawing_and_fragments_and_drops_outside_references():
 def test_sanitiser_refuses_what_is_not_a_plain_svg(data):
     with pytest.raises(UnsafeLogo):
         sanitised_svg(data)
+
+
+def test_the_pdf_fetcher_serves_own_static_and_media_files_and_nothing_else(settings, tmp_path):
+    from apps.portal.pdf import PDF_BASE_URL, url_fetcher
+
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "branding").mkdir()
+    (tmp_path / "branding" / "a.png").write_bytes(PNG)
+    (tmp_path.parent / "outside.txt").write_text("secret")
+    fetcher = url_fetcher()
+    assert fetcher.fetch(f"{PDF_BASE_URL}media/branding/a.png").read() == PNG
+    assert b"{" in fetcher.fetch(f"{PDF_BASE_URL}static/css/report.css").read()
+    refused = [
+        f"{PDF_BASE_URL}media/../outside.txt",
+        f"{PDF_BASE_URL}media/%2e%2e/outside.txt",
+        f"{PDF_BASE_URL}static/../../config/settings.py",
+        f"{PDF_BASE_URL}config/settings.py",
+        "https://example.com/static/css/report.css",
+        "http://127.0.0.1/static/css/report.css",
+        (tmp_path / "branding" / "a.png").as_uri(),
+        "ftp://127.0.0.1/x",
+    ]
+    for url in refused:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
