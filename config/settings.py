@@ -157,11 +157,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.organizations.permissions.HasOrganization"],
     "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "djangorestframework_camel_case.parser.CamelCaseJSONParser",
-        "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
-        "djangorestframework_camel_case.parser.CamelCaseFormParser",
-    ],
+    # JSON only (any other media type is a 415); the CSV upload view adds multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["apps.common.api.parsers.BoundedCamelCaseJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.common.api.pagination.PagePagination",
     "EXCEPTION_HANDLER": "apps.common.api.errors.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

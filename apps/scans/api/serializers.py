@@ -57,8 +57,12 @@ class ExistingPvSerializer(_PvArraySerializer):
 
 
 class NewPvSerializer(_PvArraySerializer):
-    min_panel_count = serializers.IntegerField(min_value=0, max_value=10_000, required=False, default=0)
-    max_panel_count = serializers.IntegerField(min_value=0, max_value=10_000)
+    min_panel_count = serializers.IntegerField(
+        min_value=0, max_value=engine_defaults.NEW_PV_MAX_PANELS_PER_ARRAY, required=False, default=0
+    )
+    max_panel_count = serializers.IntegerField(
+        min_value=0, max_value=engine_defaults.NEW_PV_MAX_PANELS_PER_ARRAY
+    )
     cost_per_kwp = serializers.FloatField(
         min_value=0, required=False, default=engine_defaults.DEFAULT_PV_COST_EUR_PER_KWP
     )
@@ -199,7 +203,9 @@ class ScanCreateSerializer(serializers.Serializer):
         max_length=40, required=False, allow_null=True, allow_blank=False
     )
     existing_pv = ExistingPvSerializer(many=True, required=False, default=list, max_length=20)
-    new_pv = NewPvSerializer(many=True, required=False, default=list, max_length=20)
+    new_pv = NewPvSerializer(
+        many=True, required=False, default=list, max_length=engine_defaults.NEW_PV_MAX_ARRAYS
+    )
     tariff = TariffSerializer(required=False, allow_null=True)
     electric_battery = BatterySerializer(required=False, allow_null=True, default=None)
     goal = serializers.ChoiceField(choices=GOALS, required=False, default="cost-savings")
@@ -271,6 +277,14 @@ class ScanCreateSerializer(serializers.Serializer):
             fail(
                 "renewable_electricity_min_fraction",
                 "Required when goal is 'renewable-minimum' (a fraction 0–1).",
+            )
+
+        total_panels = sum(array["max_panel_count"] for array in attrs["new_pv"])
+        if total_panels > engine_defaults.NEW_PV_MAX_PANELS_TOTAL:
+            fail(
+                "new_pv",
+                f"The arrays' maxPanelCount add up to {total_panels}; "
+                f"at most {engine_defaults.NEW_PV_MAX_PANELS_TOTAL} panels in total.",
             )
 
         if attrs.get("tariff") is None:
