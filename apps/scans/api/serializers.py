@@ -8,6 +8,8 @@ from dataclasses import MISSING, fields
 
 from rest_framework import serializers
 
+from apps.common.api.fields import PercentField
+from apps.common.api.strict import StrictTypesMixin
 from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
@@ -42,8 +44,9 @@ class _PvArraySerializer(serializers.Serializer):
     panel_power_watts = serializers.FloatField(min_value=0, max_value=2000)
     tilt_angle = serializers.FloatField(min_value=0, max_value=90)
     orientation_angle = serializers.FloatField(min_value=0, max_value=360)
-    system_losses = serializers.FloatField(
-        min_value=0, max_value=100, required=False, default=engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT
+    # the engine takes 0 ≤ losses < 100 % (apps.engine.pv.PvArray); 99 % is the largest meaningful value
+    system_losses = PercentField(
+        max_value=99, required=False, default=engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT
     )
 
     def validate_panel_power_watts(self, value):
@@ -153,11 +156,12 @@ class BatterySerializer(serializers.Serializer):
     power_rating_kw = serializers.FloatField(min_value=0, max_value=1000)
     min_capacity_kwh = serializers.FloatField(min_value=0, max_value=1000, required=False, default=0.0)
     min_power_rating_kw = serializers.FloatField(min_value=0, max_value=1000, required=False, default=0.0)
-    minimum_charge_level = serializers.FloatField(
-        required=False, default=_default(BatteryInput, "minimum_charge_level")
+    # the engine takes 0 ≤ minimum charge < 100 % and 0 < round-trip efficiency ≤ 100 % (apps.engine.types)
+    minimum_charge_level = PercentField(
+        max_value=99, required=False, default=_default(BatteryInput, "minimum_charge_level")
     )
-    roundtrip_efficiency = serializers.FloatField(
-        required=False, default=_default(BatteryInput, "roundtrip_efficiency")
+    roundtrip_efficiency = PercentField(
+        min_value=1, required=False, default=_default(BatteryInput, "roundtrip_efficiency")
     )
     cost_per_kwh = serializers.FloatField(
         min_value=0, max_value=100_000, required=False, default=_default(BatteryInput, "cost_per_kwh")
@@ -179,22 +183,18 @@ class BatterySerializer(serializers.Serializer):
             errors["min_capacity_kwh"] = ["Must not exceed capacityKwh."]
         if attrs["min_power_rating_kw"] > attrs["power_rating_kw"]:
             errors["min_power_rating_kw"] = ["Must not exceed powerRatingKw."]
-        if not 0 < attrs["roundtrip_efficiency"] <= 100:
-            errors["roundtrip_efficiency"] = ["Must be greater than 0 and at most 100 (%)."]
-        if not 0 <= attrs["minimum_charge_level"] < 100:
-            errors["minimum_charge_level"] = ["Must be at least 0 and less than 100 (%)."]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
 
 
-class ScanCreateSerializer(serializers.Serializer):
+class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
     """The POST body. `validated_data` is the resolved input (every default filled), minus the two
     references (`copied_from_id`, `dossier_id`) which the service turns into foreign keys."""
 
     location = LocationSerializer()
     input_method = serializers.ChoiceField(choices=["known", "studio"])
-    yearly_kwh = serializers.FloatField(required=False, allow_null=True, max_value=1_000_000)
+    yearly_kwh = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
     yearly_export_kwh = serializers.FloatField(
         required=False, allow_null=True, min_value=0, max_value=1_000_000
     )

@@ -109,6 +109,7 @@ class ScanCollectionView(APIView):
             organization=request.organization,
             data=data,
             idempotency_key=request.META.get(IDEMPOTENCY_HEADER),
+            strict_types=True,
         )
         return Response(
             ScanStatusSerializer(created.scan).data,

@@ -6,6 +6,8 @@ import numpy as np
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.common.api.fields import PercentField
+from apps.common.api.strict import StrictTypesMixin
 from apps.engine.timebase import HOURS
 from apps.studio.layers.common import unpack
 from apps.studio.models import StudioLayer, StudioProfile
@@ -30,6 +32,8 @@ class HourlyArrayField(serializers.Field):
             return None
         if len(data) != HOURS:
             self.fail("length", hours=HOURS, count=len(data))
+        if any(isinstance(v, bool) or not isinstance(v, int | float) for v in data):
+            self.fail("invalid", hours=HOURS)  # strict JSON numbers: no booleans, no numeric strings
         try:
             array = np.asarray(data, dtype=float)
         except (TypeError, ValueError):
@@ -76,22 +80,22 @@ class ScheduleField(serializers.Field):
         return value
 
 
-class CreateProfileSerializer(serializers.Serializer):
+class CreateProfileSerializer(StrictTypesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
     lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
 
 
-class RenameSerializer(serializers.Serializer):
+class RenameSerializer(StrictTypesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200)
 
 
-class DuplicateSerializer(serializers.Serializer):
+class DuplicateSerializer(StrictTypesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class BaseTemplateSerializer(serializers.Serializer):
+class BaseTemplateSerializer(StrictTypesMixin, serializers.Serializer):
     template_id = serializers.CharField(max_length=40)
     annual_kwh = serializers.FloatField(min_value=1, max_value=1_000_000, required=False, allow_null=True)
 
@@ -107,7 +111,7 @@ class RoofSurfaceSerializer(serializers.Serializer):
     system_capacity_kw = serializers.FloatField(min_value=0, max_value=10_000, required=False)
     tilt = serializers.FloatField(min_value=0, max_value=90, required=False)
     azimuth = serializers.FloatField(min_value=0, max_value=360, required=False)
-    losses = serializers.FloatField(min_value=0, max_value=99, required=False)
+    losses = PercentField(max_value=99, required=False)
     annual_production_kwh = serializers.FloatField(required=False, help_text="computed; ignored on input")
 
     def validate(self, attrs):
@@ -128,7 +132,7 @@ class EvConfigSerializer(serializers.Serializer):
     charger_power_kw = serializers.FloatField(min_value=0.5, max_value=350, required=False)
 
 
-class LayerFieldsSerializer(serializers.Serializer):
+class LayerFieldsSerializer(StrictTypesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     enabled = serializers.BooleanField(required=False)
     schedule = ScheduleField(required=False)
@@ -181,7 +185,7 @@ class StudioStateSerializer(serializers.Serializer):
     production_result = HourlyArrayField(required=False, allow_null=True, allow_empty=True)
 
 
-class SaveStateSerializer(serializers.Serializer):
+class SaveStateSerializer(StrictTypesMixin, serializers.Serializer):
     studio_state = StudioStateSerializer()
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.common.api.strict import STRICT_TYPES
 from apps.common.errors import AppError
 from apps.organizations.api.views import TenantScopedViewSet
 from apps.studio import selectors, services
@@ -22,7 +23,7 @@ from apps.studio.templates_catalog import TEMPLATES
 
 
 def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
+    serializer = serializer_class(data=data, context={STRICT_TYPES: True}, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
