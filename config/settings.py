@@ -183,6 +183,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        "apps.scans.api.schema.add_scan_components",
+        "apps.common.api.schema.problem_responses_links_and_extensions",
     ],
 }
 

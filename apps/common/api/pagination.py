@@ -12,14 +12,16 @@ MAX_PAGE = 1_000_000
 """Highest page number accepted: far past any real list, and keeps the row offset a small integer."""
 
 
-class _PageQuery(serializers.Serializer):
+class PageQuerySerializer(serializers.Serializer):
     page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, default=1)
     limit = serializers.IntegerField(min_value=1, required=False, default=DEFAULT_LIMIT)
 
 
 class PagePagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
-        query = _PageQuery(data={k: v for k, v in request.query_params.items() if k in ("page", "limit")})
+        query = PageQuerySerializer(
+            data={k: v for k, v in request.query_params.items() if k in ("page", "limit")}
+        )
         query.is_valid(raise_exception=True)
         self.page = query.validated_data["page"]
         self.limit = min(query.validated_data["limit"], settings.API_PAGE_SIZE_MAX)

@@ -9,7 +9,7 @@ import json
 from django.conf import settings
 from djangorestframework_camel_case.parser import CamelCaseJSONParser
 from djangorestframework_camel_case.util import underscoreize
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import APIException, ParseError
 
 MAX_JSON_DEPTH = 32
 """Deepest nesting of arrays/objects accepted in a request body [levels] (the deepest real body, a
@@ -35,6 +35,12 @@ def json_depth(value) -> int:
     return deepest
 
 
+class PayloadTooLarge(APIException):
+    status_code = 413
+    default_detail = "The request body is too large."
+    default_code = "too_large"
+
+
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
@@ -43,8 +49,12 @@ class BoundedCamelCaseJSONParser(CamelCaseJSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"The JSON body is larger than {limit // (1024 * 1024)} MB.")
         try:
-            data = json.loads(stream.read().decode(encoding), parse_constant=_reject_constant)
+            data = json.loads(raw.decode(encoding), parse_constant=_reject_constant)
         except RecursionError as exc:
             raise ParseError(self._too_deep()) from exc
         except ValueError as exc:

@@ -342,6 +342,16 @@ class ScanListItemSerializer(serializers.Serializer):
         return count if count is not None else scan.adjustments.count()
 
 
+class ScanListPageSerializer(serializers.Serializer):
+    """The seed's list envelope of GET /v1/scans."""
+
+    items = ScanListItemSerializer(many=True)
+    total = serializers.IntegerField(min_value=0)
+    page = serializers.IntegerField(min_value=1)
+    limit = serializers.IntegerField(min_value=1)
+    total_pages = serializers.IntegerField(min_value=0)
+
+
 class ShareSerializer(serializers.Serializer):
     is_shared = serializers.BooleanField()
     share_token = serializers.CharField(allow_null=True)

@@ -7,14 +7,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from apps.common.api.pagination import PagePagination
+from apps.common.api.pagination import PagePagination, PageQuerySerializer
 from apps.common.errors import AppError
 from apps.organizations.selectors import organization_for_request
 from apps.scans import selectors, services
+from apps.scans.api.schema import ref
 from apps.scans.api.serializers import (
     BreakdownQuerySerializer,
     ScanCreateSerializer,
     ScanListItemSerializer,
+    ScanListPageSerializer,
     ScanStatusSerializer,
     ShareSerializer,
 )
@@ -84,11 +86,11 @@ def chart_data(scan: Scan, **options) -> dict:
 class ScanCollectionView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("page", int),
-            OpenApiParameter("limit", int),
+            PageQuerySerializer,
             OpenApiParameter("dossierId", str, description="Only scans of this dossier"),
         ],
-        responses=ScanListItemSerializer(many=True),
+        responses=ScanListPageSerializer,
+        operation_id="scansList",
     )
     def get(self, request):
         scans = selectors.scan_list(
@@ -128,7 +130,14 @@ class ScanDetailView(APIView):
             return [AnonScanThrottle()]
         return super().get_throttles()
 
-    @extend_schema(responses={200: OpenApiResponse(description="ScanDto or FullReportDto")})
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                {"oneOf": [ref("ScanStatus"), ref("FullReportDto")]},
+                description="ScanDto while pending or failed, FullReportDto once completed (optimal).",
+            )
+        }
+    )
     def get(self, request, pk):
         organization = organization_for_request(request) if request.user.is_authenticated else None
         if organization is not None:
@@ -159,7 +168,7 @@ class ScanBreakdownView(APIView):
             OpenApiParameter("extended", bool),
             OpenApiParameter("fields", str, description="Comma-separated field names"),
         ],
-        responses={200: OpenApiResponse(description="Breakdown chart data")},
+        responses={200: ref("Breakdown")},
     )
     def get(self, request, pk):
         scan = selectors.scan_get(organization=request.organization, scan_id=pk)
@@ -210,16 +219,14 @@ class ScanShareView(APIView):
         scan = services.scan_share(scan=selectors.scan_get(organization=request.organization, scan_id=pk))
         return Response({"is_shared": True, "share_token": scan.share_token})
 
-    @extend_schema(responses=ShareSerializer)
+    @extend_schema(responses={200: ShareSerializer})
     def delete(self, request, pk):
         services.scan_unshare(scan=selectors.scan_get(organization=request.organization, scan_id=pk))
         return Response({"is_shared": False, "share_token": None})
 
 
 class ScanBrandingView(APIView):
-    @extend_schema(
-        responses={200: OpenApiResponse(description="brandingLogo, brandingDisplayName, brandingEnabled")}
-    )
+    @extend_schema(responses={200: ref("Branding")})
     def get(self, request, pk):
         return Response(branding(request, selectors.scan_get(organization=request.organization, scan_id=pk)))
 
@@ -229,9 +236,7 @@ class SharedScanView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
 
-    @extend_schema(
-        auth=[], responses={200: OpenApiResponse(description="scanId, report, chartData, branding")}
-    )
+    @extend_schema(auth=[], responses={200: ref("SharedScan")})
     def get(self, request, token):
         scan = selectors.scan_by_share_token(token=token)
         body = {

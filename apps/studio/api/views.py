@@ -199,7 +199,7 @@ class StudioProfileViewSet(TenantScopedViewSet):
         layer = services.layer_update(layer=self._layer(), **data)
         return self._summary(layer.profile)
 
-    @extend_schema(request=None, responses=s.StudioProfileSerializer)
+    @extend_schema(request=None, responses={200: s.StudioProfileSerializer})
     def layer_remove(self, request, pk=None, layer_id=None):
         return self._summary(services.layer_remove(layer=self._layer()))
 
