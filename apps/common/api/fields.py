@@ -1,5 +1,8 @@
-"""Request fields shared by the /v1 serializers."""
+"""Fields shared by the /v1 serializers."""
 
+from datetime import UTC
+
+from django.db import models
 from rest_framework import serializers
 
 
@@ -25,3 +28,24 @@ class PercentField(serializers.FloatField):
         if 0 < value < 1:
             self.fail("fraction", value=f"{value:g}", percent=f"{value * 100:g}")
         return value
+
+
+def api_datetime(value) -> str | None:
+    """The seed's timestamp form: UTC with milliseconds and Z (2026-02-10T12:00:00.000Z)."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """Read side of every /v1 timestamp, in the seed's form (see `api_datetime`)."""
+
+    def to_representation(self, value):
+        return api_datetime(value) if value else None
+
+
+UTC_DATETIME_MAPPING = {
+    **serializers.ModelSerializer.serializer_field_mapping,
+    models.DateTimeField: UtcDateTimeField,
+}
+"""`serializer_field_mapping` for ModelSerializers of the API: model timestamps in the seed's form."""

@@ -68,7 +68,7 @@ BATTERY = obj(
         ),
         "performance": obj(
             {
-                **numbers("annualSavings", "cyclesPerYear", "stateOfHealth"),
+                **numbers("annualSavings", "cyclesPerYear", "stateOfHealth", nullable=("stateOfHealth",)),
                 "gridChargingEnabled": BOOLEAN,
             },
             nullable=True,

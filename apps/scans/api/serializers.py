@@ -8,7 +8,7 @@ from dataclasses import MISSING, fields
 
 from rest_framework import serializers
 
-from apps.common.api.fields import PercentField
+from apps.common.api.fields import PercentField, UtcDateTimeField
 from apps.common.api.strict import StrictTypesMixin
 from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
@@ -309,7 +309,7 @@ class ScanStatusSerializer(serializers.Serializer):
     id = serializers.CharField()
     status = serializers.CharField(source="public_status")
     error_message = serializers.SerializerMethodField()
-    created_at = serializers.DateTimeField()
+    created_at = UtcDateTimeField()
 
     def get_error_message(self, scan) -> str | None:
         return scan.error_message or None
@@ -318,7 +318,7 @@ class ScanStatusSerializer(serializers.Serializer):
 class ScanListItemSerializer(serializers.Serializer):
     id = serializers.CharField()
     status = serializers.CharField(source="public_status")
-    created_at = serializers.DateTimeField()
+    created_at = UtcDateTimeField()
     goal = serializers.CharField()
     has_error = serializers.SerializerMethodField()
     error_message = serializers.SerializerMethodField()

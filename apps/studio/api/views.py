@@ -22,8 +22,8 @@ from apps.studio.models import StudioProfile
 from apps.studio.templates_catalog import TEMPLATES
 
 
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, context={STRICT_TYPES: True}, **kwargs)
+def _valid(serializer_class, data, **context) -> dict:
+    serializer = serializer_class(data=data, context={STRICT_TYPES: True, **context})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -195,8 +195,9 @@ class StudioProfileViewSet(TenantScopedViewSet):
 
     @extend_schema(request=s.LayerFieldsSerializer, responses=s.StudioProfileSerializer)
     def layer_update(self, request, pk=None, layer_id=None):
-        data = _valid(s.LayerFieldsSerializer, request.data)
-        layer = services.layer_update(layer=self._layer(), **data)
+        layer = self._layer()
+        data = _valid(s.LayerFieldsSerializer, request.data, layer_kind=layer.kind)
+        layer = services.layer_update(layer=layer, **data)
         return self._summary(layer.profile)
 
     @extend_schema(request=None, responses={200: s.StudioProfileSerializer})
