@@ -11,6 +11,8 @@ import copy
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -39,6 +41,17 @@ def _schema():
     schema.app = application
     schema.config.generation.update(max_examples=STATELESS_EXAMPLES, deterministic=True, no_shrink=True)
     return schema.exclude(path_regex=EXCLUDED_PATHS)
+
+
+@pytest.fixture(autouse=True)
+def _keep_db_connection():
+    """Calls go through the WSGI app inside the test's transaction; like Django's test client, do not
+    let the end of a request close the connection (PostgreSQL would lose the transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
