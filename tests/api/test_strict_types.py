@@ -96,3 +96,15 @@ def test_portal_form_text_is_still_coerced(owner, stub_broker):
 
     data = underscoreize(body(yearlyKwh="3500"))
     assert scan_submit(organization=owner.organization, data=data).scan.inputs["yearly_kwh"] == 3500.0
+
+
+def test_dossier_and_device_link_bodies_are_strict(owner):
+    client = owner.key_client()
+    dossier = client.post(
+        "/v1/dossiers", {"customerName": "Fam. de Vries", "latitude": "52.09"}, format="json"
+    )
+    assert dossier.status_code == 400 and "latitude" in dossier.json()["errors"]
+    link = client.post("/v1/device-links", {"dossierId": 12, "provider": "pod"}, format="json")
+    assert link.status_code == 400 and link.json()["errors"]["dossierId"] == [
+        "Must be a string, not a number."
+    ]
