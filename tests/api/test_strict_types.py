@@ -114,3 +114,17 @@ def test_dossier_and_device_link_bodies_are_strict(owner):
     assert link.status_code == 400 and link.json()["errors"]["dossierId"] == [
         "Must be a string, not a number."
     ]
+
+
+def test_fraction_message_is_dutch_in_the_portal_language():
+    from django.utils import translation
+    from djangorestframework_camel_case.util import underscoreize
+
+    from apps.scans.api.serializers import ScanCreateSerializer
+
+    data = underscoreize(body(electricBattery=_battery(roundtripEfficiency=0.92)))
+    with translation.override("nl"):
+        serializer = ScanCreateSerializer(data=data)
+        assert not serializer.is_valid()
+        (message,) = serializer.errors["electric_battery"]["roundtrip_efficiency"]
+    assert str(message) == "procent, 0–100: 0.92 lijkt een fractie; vul 92 in voor 92 %."
