@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.common.api.strict import STRICT_TYPES
 from apps.common.errors import AppError
 from apps.organizations.api.views import TenantScopedViewSet
 from apps.studio import selectors, services
@@ -20,9 +21,50 @@ from apps.studio.layers.common import unpack
 from apps.studio.models import StudioProfile
 from apps.studio.templates_catalog import TEMPLATES
 
+_HOURLY_24 = {"type": "array", "items": {"type": "number"}, "minItems": 24, "maxItems": 24}
+PRESETS_SCHEMA = {
+    "type": "object",
+    "required": ["templates", "layerPresets"],
+    "properties": {
+        "templates": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "label", "description", "annualKwh", "icon"],
+                "properties": {
+                    **{key: {"type": "string"} for key in ("id", "label", "description", "icon")},
+                    "annualKwh": {"type": "number"},
+                },
+            },
+        },
+        "layerPresets": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "name", "icon", "color", "maxKw", "defaultHourlyKw"],
+                "properties": {
+                    **{
+                        key: {"type": "string"}
+                        for key in ("id", "type", "name", "description", "icon", "color")
+                    },
+                    "maxKw": {"type": "number"},
+                    "defaultHourlyKw": _HOURLY_24,
+                    "defaultSchedule": {
+                        "type": "array",
+                        "items": {"type": "array", "items": {"type": "boolean"}},
+                    },
+                    "defaultEvConfig": {"type": "object"},
+                    "defaultSolarConfig": {"type": "object"},
+                },
+            },
+        },
+    },
+}
+"""GET /v1/studio-profiles/presets, as the seed's example (type, description and the defaults are extra)."""
 
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
+
+def _valid(serializer_class, data, **context) -> dict:
+    serializer = serializer_class(data=data, context={STRICT_TYPES: True, **context})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -83,7 +125,7 @@ class StudioProfileViewSet(TenantScopedViewSet):
     def perform_destroy(self, instance):
         services.profile_delete(profile=instance)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: PRESETS_SCHEMA})
     def presets(self, request):
         return Response(
             {
@@ -194,11 +236,12 @@ class StudioProfileViewSet(TenantScopedViewSet):
 
     @extend_schema(request=s.LayerFieldsSerializer, responses=s.StudioProfileSerializer)
     def layer_update(self, request, pk=None, layer_id=None):
-        data = _valid(s.LayerFieldsSerializer, request.data)
-        layer = services.layer_update(layer=self._layer(), **data)
+        layer = self._layer()
+        data = _valid(s.LayerFieldsSerializer, request.data, layer_kind=layer.kind)
+        layer = services.layer_update(layer=layer, **data)
         return self._summary(layer.profile)
 
-    @extend_schema(request=None, responses=s.StudioProfileSerializer)
+    @extend_schema(request=None, responses={200: s.StudioProfileSerializer})
     def layer_remove(self, request, pk=None, layer_id=None):
         return self._summary(services.layer_remove(layer=self._layer()))
 
