@@ -5,8 +5,10 @@ weather, DEBUG on with a generated development key. Production sets DATABASE_URL
 SECRET_KEY and DEBUG=false.
 """
 
+import os
 import secrets
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -91,8 +93,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Several threads (web + in-process worker) share the file: wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several threads (web + in-process worker) share the file. WAL lets readers run beside the one writer;
+    # IMMEDIATE takes the write lock when a transaction starts (a deferred one that upgrades later fails at
+    # once with "database is locked"); the timeout [s] makes writers queue for the lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT_S", 30),
+        }
+    )
+    if TESTING:  # a file, as in the embedded run: shared-cache memory databases lock whole tables instead
+        DATABASES["default"]["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"solarscan-test-{os.getpid()}.db")
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -200,9 +214,26 @@ _DRAMATIQ_MIDDLEWARE = [
     "dramatiq.middleware.Retries",
     "django_dramatiq.middleware.DbConnectionsMiddleware",
     "apps.scans.periodic.PeriodicSweep",
+    "apps.common.periodic.PeriodicOutboxRelay",
     "apps.devices.periodic.PeriodicRefresh",
 ]
-SCAN_SWEEP_INTERVAL_S = float(env_int("SCAN_SWEEP_INTERVAL_S", 300))
+# The run_scan job's time limit [s]; the stuck-scan sweep's limits are derived from it.
+SCAN_TIME_LIMIT_S = env_int("SCAN_TIME_LIMIT_S", 300)
+# Every periodic interval [s] is read here and only here (apps.common.periodic reads these settings).
+SCAN_SWEEP_INTERVAL_S = float(env_int("SCAN_SWEEP_INTERVAL_S", 60))
+DEVICES_REFRESH_INTERVAL_S = float(env_int("DEVICES_REFRESH_INTERVAL_S", 3600))
+OUTBOX_RELAY_INTERVAL_S = float(env_int("OUTBOX_RELAY_INTERVAL_S", 2))
+# Worker threads per queue group: each group is its own worker (embedded) or `rundramatiq --queues …`
+# process (production), so slow webhooks or vendors never take a thread a scan needs.
+DRAMATIQ_QUEUE_THREADS = {
+    "scans": env_int("SCAN_WORKER_THREADS", 2),
+    "webhooks": env_int("WEBHOOK_WORKER_THREADS", 4),
+    "devices,default": env_int("DEVICE_WORKER_THREADS", 2),
+}
+# Redis broker: a worker silent for this long [ms] counts as dead and its unacknowledged messages go back
+# to the queue; maintenance runs on this many commands per million (dramatiq's default 1000 took ~27 min).
+DRAMATIQ_HEARTBEAT_TIMEOUT_MS = env_int("DRAMATIQ_HEARTBEAT_TIMEOUT_MS", 30_000)
+DRAMATIQ_MAINTENANCE_CHANCE = env_int("DRAMATIQ_MAINTENANCE_CHANCE", 50_000)
 
 
 def _broker_settings(url: str) -> dict:
@@ -211,7 +242,14 @@ def _broker_settings(url: str) -> dict:
     if url == "embedded":
         return {"BROKER": "config.dramatiq.EmbeddedBroker", "OPTIONS": {}}
     if url.startswith(("redis://", "rediss://")):
-        return {"BROKER": "dramatiq.brokers.redis.RedisBroker", "OPTIONS": {"url": url}}
+        return {
+            "BROKER": "dramatiq.brokers.redis.RedisBroker",
+            "OPTIONS": {
+                "url": url,
+                "heartbeat_timeout": DRAMATIQ_HEARTBEAT_TIMEOUT_MS,
+                "maintenance_chance": DRAMATIQ_MAINTENANCE_CHANCE,
+            },
+        }
     if url.startswith(("amqp://", "amqps://")):
         return {"BROKER": "dramatiq.brokers.rabbitmq.RabbitmqBroker", "OPTIONS": {"url": url}}
     raise ImproperlyConfigured(f"DRAMATIQ_BROKER_URL={url!r}: use redis://, amqp://, 'stub' or leave unset")

@@ -1,6 +1,7 @@
 """API requests get English by default (portal pages keep Dutch) and a JSON body for unhandled errors."""
 
 import logging
+from contextvars import ContextVar
 
 from django.http import JsonResponse
 from django.utils import translation
@@ -8,6 +9,21 @@ from django.utils import translation
 from apps.common.api.errors import PROBLEM_CONTENT_TYPE, problem
 
 logger = logging.getLogger("solarscan.api")
+_current_request: ContextVar = ContextVar("current_request", default=None)
+
+
+def request_base_url() -> str | None:
+    """The scheme and host the current request came in on (e.g. "http://10.0.0.5:8080"), or None outside a
+    request: vendor redirects go back to the address the server actually runs on."""
+    request = _current_request.get()
+    if request is None:
+        return None
+    try:
+        return request.build_absolute_uri("/").rstrip("/")
+    except Exception:  # DisallowedHost: no usable address
+        return None
+
+
 API_PREFIXES = ("/v1/", "/hooks/")
 
 
@@ -23,7 +39,11 @@ class ApiDefaultsMiddleware:
         if is_api_path(request.path) and "HTTP_ACCEPT_LANGUAGE" not in request.META:
             translation.activate("en")
             request.LANGUAGE_CODE = "en"
-        return self.get_response(request)
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
 
     def process_exception(self, request, exception):
         if not is_api_path(request.path):

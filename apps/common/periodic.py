@@ -27,6 +27,8 @@ class Periodic(Middleware):
     def after_worker_boot(self, broker, worker):
         from django.conf import settings
 
+        if self._thread is not None and self._thread.is_alive():
+            return  # one loop per process, however many workers it runs (the embedded broker runs several)
         interval = self.interval_s or float(getattr(settings, self.interval_setting, self.default_interval_s))
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, args=(interval,), name=self.task, daemon=True)
@@ -46,3 +48,11 @@ class Periodic(Middleware):
                 logger.exception("Periodic task %s failed", self.task)
             finally:
                 close_old_connections()
+
+
+class PeriodicOutboxRelay(Periodic):
+    """Send jobs saved while the broker was down, every OUTBOX_RELAY_INTERVAL_S seconds."""
+
+    task = "apps.common.outbox.outbox_relay"
+    interval_setting = "OUTBOX_RELAY_INTERVAL_S"
+    default_interval_s = 2.0

@@ -8,16 +8,29 @@ from django.views.defaults import server_error as html_server_error
 
 from apps.common.api.errors import PROBLEM_CONTENT_TYPE, problem
 from apps.common.middleware import is_api_path
+from apps.common.outbox import outbox_pending_count
+
+
+def _ping_broker(broker) -> None:
+    """Talk to the configured broker (raise if it does not answer); in-process brokers need no ping."""
+    from dramatiq.brokers.stub import StubBroker
+
+    kind = type(broker).__name__
+    if isinstance(broker, StubBroker):  # the embedded (in-process) and unit-test brokers
+        return
+    if kind == "RedisBroker":
+        broker.client.ping()
+    elif kind == "RabbitmqBroker":
+        broker.connection.process_data_events(time_limit=0)  # opens the connection if needed
+    else:
+        raise NotImplementedError(f"no health check for {kind}")
 
 
 def _broker_status() -> dict:
     broker = dramatiq.get_broker()
     kind = type(broker).__name__
-    client = getattr(broker, "client", None)
-    if client is None:
-        return {"ok": True, "broker": kind}
     try:
-        client.ping()
+        _ping_broker(broker)
         return {"ok": True, "broker": kind}
     except Exception as exc:  # the health endpoint reports, it must not raise
         return {"ok": False, "broker": kind, "error": type(exc).__name__}
@@ -31,6 +44,8 @@ def healthz(request):
     except Exception as exc:
         database = {"ok": False, "vendor": connection.vendor, "error": type(exc).__name__}
     broker = _broker_status()
+    if database["ok"]:  # jobs saved while the broker was down, waiting for the relay
+        broker["outboxPending"] = outbox_pending_count()
     healthy = database["ok"] and broker["ok"]
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", "database": database, "broker": broker},

@@ -6,13 +6,19 @@ import dramatiq
 
 from apps.devices import services
 
-DEFAULT_REFRESH_INTERVAL_S = 3600.0
-
 SYNC_TIME_LIMIT_MS = 30 * 60 * 1000  # a first sync reads a year of history
 
 
-class TransientSyncError(Exception):
-    """The vendor was unavailable or throttled us; the sync resumes from its cursor on retry."""
+MIN_RETRY_DELAY_MS = 30_000
+
+
+class TransientSyncError(dramatiq.Retry):
+    """The vendor was unavailable or throttled us; the sync resumes from its cursor on retry, no sooner than
+    the vendor asked (Retry-After, or the 409's period_end): dramatiq's Retries honours `delay`."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None):
+        delay = None if retry_after_s is None else max(MIN_RETRY_DELAY_MS, int(retry_after_s * 1000))
+        super().__init__(message, delay=delay)
 
 
 @dramatiq.actor(
@@ -26,13 +32,13 @@ class TransientSyncError(Exception):
 def sync_link(link_id: str) -> None:
     result = services.link_sync(link_id=link_id)
     if result.retryable:
-        raise TransientSyncError(result.error)
+        raise TransientSyncError(result.error, result.retry_after)
 
 
 def refresh_interval() -> datetime.timedelta:
-    from apps.devices.vendors import conf_float
+    from django.conf import settings
 
-    return datetime.timedelta(seconds=conf_float("DEVICES_REFRESH_INTERVAL_S", DEFAULT_REFRESH_INTERVAL_S))
+    return datetime.timedelta(seconds=settings.DEVICES_REFRESH_INTERVAL_S)
 
 
 def queue_due_refreshes() -> None:

@@ -29,6 +29,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from apps.common.errors import AppError, NotFound
+from apps.common.outbox import outbox_enqueue
 from apps.devices import crypto, vendors
 from apps.devices.clients import (
     AssetFact,
@@ -384,6 +385,9 @@ def link_delete(*, link: DeviceLink) -> None:
 # ------------------------------------------------------------------------------------------- syncing
 
 
+CONSUMPTION_UNAVAILABLE = "consumptionUnavailable"  # Asset.facts key: why no consumption is synced
+
+
 @dataclass
 class SyncResult:
     link_id: str
@@ -391,19 +395,19 @@ class SyncResult:
     readings_written: int = 0
     error: str = ""
     retryable: bool = False
+    retry_after: float | None = None  # [s] the vendor's own wait (Retry-After / 409 period_end)
     assets: list[str] = field(default_factory=list)
 
 
 def link_request_sync(*, link: DeviceLink) -> DeviceLink:
-    """Queue a sync (the API's "sync now"): the job is sent after the transaction commits."""
-    from apps.devices import jobs
-
+    """Queue a sync (the API's "sync now"): the job is saved with the change (outbox), sent after commit."""
     if link.status == DeviceLink.Status.REVOKED:
         raise DeviceLinkError("This link was revoked; link the device again.", code="link_revoked")
-    if link.sync_status != DeviceLink.SyncStatus.RUNNING:
-        link.sync_status = DeviceLink.SyncStatus.QUEUED
-        link.save(update_fields=["sync_status", "updated_at"])
-    transaction.on_commit(lambda: jobs.sync_link.send(link.pk))
+    with transaction.atomic():
+        if link.sync_status != DeviceLink.SyncStatus.RUNNING:
+            link.sync_status = DeviceLink.SyncStatus.QUEUED
+            link.save(update_fields=["sync_status", "updated_at"])
+        outbox_enqueue("apps.devices.jobs.sync_link", link.pk)
     return link
 
 
@@ -463,6 +467,7 @@ def link_sync(*, link_id: str, now: dt.datetime | None = None) -> SyncResult:
             DeviceLink.SyncStatus.PARTIAL if result.readings_written else DeviceLink.SyncStatus.FAILED
         )
         result.error, result.retryable = str(exc), True
+        result.retry_after = getattr(exc, "retry_after", None)
         _record_error(link, "vendor_unavailable", str(exc))
     except VendorError as exc:
         result.status, result.error = DeviceLink.SyncStatus.FAILED, str(exc)
@@ -576,7 +581,18 @@ def _sync_enphase(link: DeviceLink, now: dt.datetime, result: SyncResult) -> Non
                 start = _local_midnight(first)
                 end = min(_local_midnight(last + dt.timedelta(days=1)), now)
                 out = {Reading.Kind.PRODUCTION: client.get_production_hourly(asset.vendor_id, start, end)}
-                consumption = client.get_consumption_hourly(asset.vendor_id, start, end)
+                if asset.facts.get(CONSUMPTION_UNAVAILABLE):
+                    return out
+                try:
+                    consumption = client.get_consumption_hourly(asset.vendor_id, start, end)
+                except VendorAuthError as exc:
+                    if exc.status != 401:
+                        raise
+                    # The document: 401 on consumption_stats without the consumption permission. The
+                    # production stays; consumption is marked unavailable (a relink cannot grant it).
+                    asset.facts = {**asset.facts, CONSUMPTION_UNAVAILABLE: str(exc)[:300]}
+                    Asset.objects.filter(pk=asset.pk).update(facts=asset.facts)
+                    return out
                 if len(consumption):
                     out[Reading.Kind.CONSUMPTION] = consumption
                 return out

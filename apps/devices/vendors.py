@@ -10,8 +10,8 @@ Enode                  ``ENODE_API_URL``, ``ENODE_TOKEN_URL``, ``ENODE_CLIENT_ID
 Enphase (v4 OAuth)     ``ENPHASE_API_URL`` (…/api/v4), ``ENPHASE_AUTH_URL``, ``ENPHASE_API_KEY``,
                        ``ENPHASE_CLIENT_ID``, ``ENPHASE_CLIENT_SECRET``
 POD                    ``POD_API_URL``, ``POD_TOKEN_URL`` (optional), ``POD_CLIENT_ID``, ``POD_CLIENT_SECRET``
-Callbacks              ``DEVICES_PUBLIC_BASE_URL`` (default ``http://127.0.0.1:8000``): where vendors send
-                       the household back (``/hooks/enode/return``, ``/hooks/enphase/callback``)
+Callbacks              ``DEVICES_PUBLIC_BASE_URL`` (default: the address the request came in on): where
+                       vendors send the household back (``/hooks/enode/return``, ``/hooks/enphase/callback``)
 =====================  ==============================================================================
 
 Each name is read from Django settings first (tests override them there), then the environment.
@@ -79,7 +79,12 @@ def history_days() -> int:
 
 
 def public_base_url() -> str:
-    return str(conf("DEVICES_PUBLIC_BASE_URL", "http://127.0.0.1:8000")).rstrip("/")
+    configured = conf("DEVICES_PUBLIC_BASE_URL")
+    if configured:
+        return str(configured).rstrip("/")
+    from apps.common.middleware import request_base_url
+
+    return request_base_url() or "http://127.0.0.1:8000"  # outside a request (a job): the embedded address
 
 
 def retry_policy() -> RetryPolicy:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from apps.common.outbox import outbox_enqueue
 from apps.organizations.models import Organization, WebhookDelivery, WebhookEndpoint
 
 DELIVERY_TIMEOUT_S = 10.0
@@ -30,10 +31,9 @@ def _wants(endpoint: WebhookEndpoint, event_type: str) -> bool:
 
 
 def _enqueue(delivery_ids: list[str]) -> None:
-    from apps.organizations.jobs import deliver_webhook
-
+    """Queue the deliveries with the current transaction (outbox): a broker outage delays, never loses them."""
     for delivery_id in delivery_ids:
-        deliver_webhook.send(delivery_id)
+        outbox_enqueue("apps.organizations.jobs.deliver_webhook", delivery_id)
 
 
 def webhook_emit(*, organization: Organization | None, event_type: str, data: dict) -> list[WebhookDelivery]:
@@ -46,9 +46,7 @@ def webhook_emit(*, organization: Organization | None, event_type: str, data: di
         for endpoint in WebhookEndpoint.objects.filter(organization=organization, active=True)
         if _wants(endpoint, event_type)
     ]
-    ids = [delivery.id for delivery in deliveries]
-    if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
+    _enqueue([delivery.id for delivery in deliveries])
     return deliveries
 
 
@@ -111,5 +109,6 @@ def webhook_deliver(*, delivery_id: str) -> WebhookDelivery | None:
 
 def webhook_replay(*, delivery: WebhookDelivery) -> None:
     """Send a delivery again (same webhook-id), whatever its status."""
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.PENDING)
-    transaction.on_commit(lambda: _enqueue([delivery.pk]))
+    with transaction.atomic():
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.PENDING)
+        _enqueue([delivery.pk])

@@ -6,7 +6,7 @@ from apps.scans import services
 
 # Transient failures raise TransientScanError and are retried with backoff; every other failure is
 # recorded on the scan by the service and not retried. The time limit stops a runaway engine call.
-RUN_SCAN_TIME_LIMIT_MS = 5 * 60 * 1000
+RUN_SCAN_TIME_LIMIT_MS = int(services.SCAN_TIME_LIMIT.total_seconds() * 1000)
 
 
 @dramatiq.actor(

@@ -13,9 +13,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from dramatiq.middleware.time_limit import TimeLimitExceeded
 
 from apps.common.errors import AppError, Conflict, PaymentRequired, QuotaExceeded
 from apps.common.ids import new_token
+from apps.common.models import OutboxMessage
+from apps.common.outbox import outbox_enqueue
 from apps.engine import defaults as engine_defaults
 from apps.organizations.models import Organization
 from apps.organizations.webhooks import webhook_emit
@@ -29,8 +32,17 @@ log = logging.getLogger(__name__)
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 MAX_ATTEMPTS = 3  # transient failures (network, database hiccup) are tried this often in all
-STUCK_PROCESSING_AFTER = timedelta(minutes=60)  # queued but never picked up
-STUCK_RUNNING_AFTER = timedelta(minutes=15)  # claimed but never finished (worker killed)
+# The run_scan job's time limit (setting SCAN_TIME_LIMIT_S, default 5 min); the sweep's limits follow from it.
+SCAN_TIME_LIMIT = timedelta(seconds=settings.SCAN_TIME_LIMIT_S)
+# Running this long, no live worker still has it (its time limit, checked every second, would have stopped it
+# and recorded the failure): the worker died.
+STUCK_RUNNING_AFTER = SCAN_TIME_LIMIT + timedelta(seconds=30)
+INTERRUPTED_RETRIES = 1  # a scan whose worker died is run once more before it is failed
+# Queued (job sent) this long without a worker claiming it: the message is taken for lost (a broker restarted
+# without persistence) and sent again; after RUN_JOB_SENDS sends the scan is failed.
+STUCK_PROCESSING_AFTER = 3 * SCAN_TIME_LIMIT
+RUN_JOB_SENDS = 3
+RUN_SCAN_ACTOR = "apps.scans.jobs.run_scan"
 
 # Adjustable step (Organization.adjustable_steps) → the input fields it covers (snake_case).
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
@@ -163,9 +175,8 @@ def _count_quota(organization: Organization, now) -> None:
 
 
 def _enqueue(scan_id: str) -> None:
-    from apps.scans.jobs import run_scan
-
-    run_scan.send(scan_id)
+    """Queue run_scan with the current transaction (outbox): sent after commit, or once the broker is back."""
+    outbox_enqueue(RUN_SCAN_ACTOR, scan_id)
 
 
 @transaction.atomic
@@ -231,7 +242,7 @@ def scan_create(
                     )
         except IntegrityError as exc:  # only without the row lock (never for organizations)
             raise Conflict("A request with this Idempotency-Key is in progress; retry shortly.") from exc
-    transaction.on_commit(lambda: _enqueue(scan.id))
+    _enqueue(scan.id)
     return CreatedScan(scan, created=True)
 
 
@@ -313,7 +324,7 @@ def _solver_error(exc: BaseException) -> bool:
 def _explain(exc: BaseException) -> str:
     if isinstance(exc, AppError):
         return exc.detail
-    if type(exc).__name__ == "TimeLimitExceeded":
+    if isinstance(exc, TimeLimitExceeded):
         return (
             "The scan took longer than the time limit and was stopped. Narrow the panel or battery ranges "
             "and submit it again."
@@ -342,7 +353,7 @@ def scan_run(*, scan_id: str) -> str:
             studio = studio_load(organization=scan.organization, profile_id=scan.inputs["custom_profile_id"])
         engine_inputs = build_engine_inputs(scan.inputs, studio=studio)
         result = _run_engine(engine_inputs, scan.inputs.get("weather_source") or weather_source())
-    except Exception as exc:
+    except (Exception, TimeLimitExceeded) as exc:  # TimeLimitExceeded is a BaseException
         if _transient(exc) and scan.attempts < MAX_ATTEMPTS:
             Scan.objects.filter(pk=scan_id, status=Scan.Status.RUNNING).update(status=Scan.Status.PROCESSING)
             raise TransientScanError(f"scan {scan_id}: {type(exc).__name__}: {exc}") from exc
@@ -350,11 +361,7 @@ def scan_run(*, scan_id: str) -> str:
             message = f"The scan failed {scan.attempts} times on a temporary problem ({type(exc).__name__}); please submit it again."
         else:
             message = _explain(exc)
-            if (
-                not isinstance(exc, AppError | ValueError)
-                and not _solver_error(exc)
-                and "TimeLimit" not in type(exc).__name__
-            ):
+            if not isinstance(exc, AppError | ValueError | TimeLimitExceeded) and not _solver_error(exc):
                 log.exception("scan %s failed", scan_id)
         scan_fail(scan_id=scan_id, message=message)
         return "error"
@@ -409,30 +416,62 @@ def scan_complete(*, scan_id: str, inputs: dict, result) -> str:
     return "completed"
 
 
-def scans_sweep_stuck(*, now=None) -> list[str]:
-    """Scans stuck in processing (never picked up) or running (worker died) past their limit → error."""
+def _sweep_running(now) -> tuple[list[str], list[str]]:
+    """Running past the time limit plus a grace: the worker died. Run it once more, then fail it."""
+    retried, failed = [], []
+    cutoff = now - STUCK_RUNNING_AFTER
+    for scan_id, attempts in Scan.objects.filter(
+        status=Scan.Status.RUNNING, started_at__lt=cutoff
+    ).values_list("id", "attempts"):
+        if attempts <= INTERRUPTED_RETRIES:
+            with transaction.atomic():
+                if Scan.objects.filter(pk=scan_id, status=Scan.Status.RUNNING, started_at__lt=cutoff).update(
+                    status=Scan.Status.PROCESSING
+                ):
+                    _enqueue(scan_id)
+                    retried.append(scan_id)
+            continue
+        message = (
+            f"The scan was interrupted {attempts} times (the worker running it stopped) and was not finished. "
+            "Please submit it again."
+        )
+        if scan_fail(scan_id=scan_id, message=message, from_status=Scan.Status.RUNNING):
+            failed.append(scan_id)
+    return retried, failed
+
+
+def _sweep_processing(now) -> tuple[list[str], list[str]]:
+    """Processing whose job was sent long ago but never claimed: send again, fail after RUN_JOB_SENDS sends.
+    A job still in the outbox (broker down) is waiting, not stuck."""
+    resent, failed = [], []
+    cutoff = now - STUCK_PROCESSING_AFTER
+    for scan_id in Scan.objects.filter(status=Scan.Status.PROCESSING, created_at__lt=cutoff).values_list(
+        "id", flat=True
+    ):
+        sends = OutboxMessage.objects.filter(actor_path=RUN_SCAN_ACTOR, key=scan_id)
+        if sends.filter(sent_at__isnull=True).exists() or sends.filter(sent_at__gte=cutoff).exists():
+            continue
+        if sends.count() < RUN_JOB_SENDS:
+            with transaction.atomic():
+                _enqueue(scan_id)
+            resent.append(scan_id)
+            continue
+        minutes = int(STUCK_PROCESSING_AFTER.total_seconds() // 60)
+        message = (
+            f"No worker picked the scan up ({RUN_JOB_SENDS} times queued, {minutes} minutes each) and it was "
+            "stopped. Please submit it again."
+        )
+        if scan_fail(scan_id=scan_id, message=message, from_status=Scan.Status.PROCESSING):
+            failed.append(scan_id)
+    return resent, failed
+
+
+def scans_sweep_stuck(*, now=None) -> dict[str, list[str]]:
+    """Recover scans stuck in running (worker died) or processing (job lost): {"requeued": ids, "failed": ids}."""
     now = now or timezone.now()
-    swept = []
-    stuck = [
-        (
-            Scan.Status.PROCESSING,
-            Scan.objects.filter(status=Scan.Status.PROCESSING, created_at__lt=now - STUCK_PROCESSING_AFTER),
-        ),
-        (
-            Scan.Status.RUNNING,
-            Scan.objects.filter(status=Scan.Status.RUNNING, started_at__lt=now - STUCK_RUNNING_AFTER),
-        ),
-    ]
-    for status, queryset in stuck:
-        limit = STUCK_PROCESSING_AFTER if status == Scan.Status.PROCESSING else STUCK_RUNNING_AFTER
-        for scan_id in queryset.values_list("id", flat=True):
-            message = (
-                f"The scan did not finish within {int(limit.total_seconds() // 60)} minutes and was stopped "
-                "(worker unavailable or interrupted). Please submit it again."
-            )
-            if scan_fail(scan_id=scan_id, message=message, from_status=status):
-                swept.append(scan_id)
-    return swept
+    retried, failed_running = _sweep_running(now)
+    resent, failed_processing = _sweep_processing(now)
+    return {"requeued": retried + resent, "failed": failed_running + failed_processing}
 
 
 # --- share, view, delete --------------------------------------------------------------------------------

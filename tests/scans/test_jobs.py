@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.common.models import OutboxMessage
 from apps.organizations.models import WebhookDelivery
 from apps.scans import services
 from apps.scans.jobs import run_scan
@@ -134,23 +135,65 @@ def test_deleted_scan_message_does_nothing(owner):
     assert services.scan_run(scan_id=scan_id) == "skipped"
 
 
-def test_sweep_marks_stuck_scans_as_error(owner, endpoint):
+def _sent(scan_id: str, *, ago: timedelta, count: int = 1) -> None:
+    """The outbox's send log: run_scan for this scan sent `count` times, `ago` before now."""
+    at = timezone.now() - ago
+    for _ in range(count):
+        OutboxMessage.objects.create(
+            actor_path=services.RUN_SCAN_ACTOR, args=[scan_id], key=scan_id, due_at=at, sent_at=at
+        )
+
+
+def test_sweep_runs_an_interrupted_scan_once_more_then_fails_it(owner, endpoint):
     now = timezone.now()
-    queued = make_scan(owner.organization)
-    Scan.objects.filter(pk=queued.pk).update(
-        created_at=now - services.STUCK_PROCESSING_AFTER - timedelta(minutes=1)
-    )
-    crashed = make_scan(owner.organization, status=Scan.Status.RUNNING, started_at=now - timedelta(hours=1))
-    fresh = make_scan(owner.organization)
-    busy = make_scan(owner.organization, status=Scan.Status.RUNNING, started_at=now)
+    long_ago = now - services.STUCK_RUNNING_AFTER - timedelta(minutes=1)
+    crashed_once = make_scan(owner.organization, status=Scan.Status.RUNNING, started_at=long_ago, attempts=1)
+    crashed_twice = make_scan(owner.organization, status=Scan.Status.RUNNING, started_at=long_ago, attempts=2)
+    busy = make_scan(owner.organization, status=Scan.Status.RUNNING, started_at=now, attempts=1)
 
     call_command("sweep_stuck_scans")
     states = dict(Scan.objects.values_list("id", "status"))
-    assert states[queued.id] == states[crashed.id] == "error"
-    assert states[fresh.id] == "processing" and states[busy.id] == "running"
-    assert "did not finish" in Scan.objects.get(pk=crashed.id).error_message
-    assert sorted(_events(endpoint)) == ["scan.failed", "scan.failed"]
-    assert services.scans_sweep_stuck() == []  # idempotent
+    assert states[crashed_once.id] == "processing"  # queued again: its worker died, one more run
+    assert OutboxMessage.objects.filter(key=crashed_once.id, sent_at__isnull=True).count() == 1
+    assert states[crashed_twice.id] == "error" and states[busy.id] == "running"
+    assert "interrupted 2 times" in Scan.objects.get(pk=crashed_twice.id).error_message
+    assert _events(endpoint) == ["scan.failed"]
+    assert services.scans_sweep_stuck() == {"requeued": [], "failed": []}  # idempotent
+
+    # The retry is claimed like any first run (idempotent claim); a second death fails it.
+    assert services.scan_claim(scan_id=crashed_once.id)
+    Scan.objects.filter(pk=crashed_once.id).update(started_at=long_ago)
+    assert services.scans_sweep_stuck()["failed"] == [crashed_once.id]
+
+
+def test_sweep_sends_a_lost_job_again_and_fails_after_three_sends(owner, endpoint):
+    limit = services.STUCK_PROCESSING_AFTER
+    old = timezone.now() - limit - timedelta(minutes=1)
+    never_sent = make_scan(owner.organization)  # created before the outbox existed, or its row pruned
+    lost_once = make_scan(owner.organization)
+    _sent(lost_once.id, ago=limit + timedelta(minutes=1))
+    lost_thrice = make_scan(owner.organization)
+    _sent(lost_thrice.id, ago=limit + timedelta(minutes=1), count=services.RUN_JOB_SENDS)
+    recently_sent = make_scan(owner.organization)
+    _sent(recently_sent.id, ago=timedelta(minutes=1))
+    broker_down = make_scan(owner.organization)  # its job still waits in the outbox: not stuck
+    OutboxMessage.objects.create(
+        actor_path=services.RUN_SCAN_ACTOR, args=[broker_down.id], key=broker_down.id, due_at=old
+    )
+    fresh = make_scan(owner.organization)
+    Scan.objects.exclude(pk=fresh.pk).update(created_at=old)
+
+    swept = services.scans_sweep_stuck()
+    assert sorted(swept["requeued"]) == sorted([never_sent.id, lost_once.id])
+    assert swept["failed"] == [lost_thrice.id]
+    states = dict(Scan.objects.values_list("id", "status"))
+    assert states[lost_thrice.id] == "error" and "No worker picked the scan up" in (
+        Scan.objects.get(pk=lost_thrice.id).error_message
+    )
+    assert {states[s.id] for s in (never_sent, lost_once, recently_sent, broker_down, fresh)} == {
+        "processing"
+    }
+    assert _events(endpoint) == ["scan.failed"]
 
 
 def test_pvgis_weather_failures_are_classified(owner, settings, monkeypatch):

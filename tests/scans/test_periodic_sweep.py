@@ -15,8 +15,11 @@ from .conftest import make_scan
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_boot_starts_a_sweep_that_fails_stuck_scans(owner, monkeypatch):
-    crashed = make_scan(
-        owner.organization, status=Scan.Status.RUNNING, started_at=timezone.now() - timedelta(hours=2)
+    crashed = make_scan(  # interrupted once already: this time it is failed, not run again
+        owner.organization,
+        status=Scan.Status.RUNNING,
+        started_at=timezone.now() - timedelta(hours=2),
+        attempts=services.INTERRUPTED_RETRIES + 1,
     )
     healthy = make_scan(owner.organization, status=Scan.Status.RUNNING, started_at=timezone.now())
     swept = threading.Event()

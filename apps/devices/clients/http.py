@@ -55,14 +55,16 @@ class RedactSecretsFilter(logging.Filter):
         r"(?i)([?&](?:key|api_key|code|access_token|refresh_token|client_secret|token|user_id)=)[^&\s\"'#]+"
     )
 
+    def _mask(self, value):
+        return self._QUERY.sub(r"\1***", str(value)) if isinstance(value, str | httpx.URL) else value
+
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
             record.msg = self._QUERY.sub(r"\1***", record.msg)
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(
-                self._QUERY.sub(r"\1***", str(a)) if isinstance(a, str | httpx.URL) else a for a in args
-            )
+        if isinstance(record.args, Mapping):  # gunicorn's access log formats with a dict of atoms
+            record.args = {key: self._mask(value) for key, value in record.args.items()}
+        elif isinstance(record.args, tuple):
+            record.args = tuple(self._mask(value) for value in record.args)
         return True
 
 

@@ -64,6 +64,9 @@ class FakeEnphase(FakeVendorApp):
         has_consumption_meter: bool = True,
         plan_limit_per_minute: int | None = None,
         now: dt.datetime | None = None,
+        operational: dt.date = OPERATIONAL,
+        last_interval_lag: dt.timedelta = dt.timedelta(0),
+        consumption_permission: bool = True,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -72,6 +75,12 @@ class FakeEnphase(FakeVendorApp):
         self.has_consumption_meter = has_consumption_meter
         self.plan_limit = plan_limit_per_minute
         self.fixed_now = now
+        # The document's 422s: stats before the system started producing, or starting after its last
+        # reported interval (at night the microinverters report nothing for hours: last_interval_lag).
+        self.operational = operational
+        self.last_interval_lag = last_interval_lag
+        # Without the consumption permission the document answers consumption_stats with 401.
+        self.consumption_permission = consumption_permission
         self.codes: dict[str, str] = {}  # code -> redirect_uri
         self.refresh_tokens: set[str] = set()
         self._minute: tuple[int, int] = (0, 0)
@@ -184,7 +193,7 @@ class FakeEnphase(FakeVendorApp):
             "status": "normal",
             "last_report_at": now - 300,
             "last_energy_at": now - 600,
-            "operational_at": int(pd.Timestamp(OPERATIONAL).tz_localize(TZ).timestamp()),
+            "operational_at": int(pd.Timestamp(self.operational).tz_localize(TZ).timestamp()),
         }
 
     # ------------------------------------------------------------------------------------- OAuth
@@ -306,7 +315,9 @@ class FakeEnphase(FakeVendorApp):
     def _dates(self, req: Request) -> tuple[dt.date, dt.date] | Response:
         yesterday = pd.Timestamp(self.now()).tz_convert(TZ).date() - dt.timedelta(days=1)
         try:
-            start = dt.date.fromisoformat(req.arg("start_date")) if req.arg("start_date") else OPERATIONAL
+            start = (
+                dt.date.fromisoformat(req.arg("start_date")) if req.arg("start_date") else self.operational
+            )
             end = dt.date.fromisoformat(req.arg("end_date")) if req.arg("end_date") else yesterday
         except ValueError:
             return self._unprocessable("start_date and end_date must be YYYY-MM-DD")
@@ -314,7 +325,7 @@ class FakeEnphase(FakeVendorApp):
             return self._unprocessable(
                 "start_date must not be after end_date", start=start.isoformat(), end=end.isoformat()
             )
-        return max(start, OPERATIONAL), min(end, yesterday)
+        return max(start, self.operational), min(end, yesterday)
 
     def energy_lifetime(self, req: Request) -> Response:
         if denied := self._check(req):
@@ -361,7 +372,7 @@ class FakeEnphase(FakeVendorApp):
         )
 
     def _window(self, req: Request, step: int, cap: pd.Timedelta) -> tuple[int, int] | Response:
-        now = int(self.now().timestamp())
+        now = int((self.now() - self.last_interval_lag).timestamp())  # the last reported interval
         midnight = int(pd.Timestamp(self.now()).tz_convert(TZ).normalize().timestamp())
         try:
             start = int(req.arg("start_at")) if req.arg("start_at") else midnight
@@ -375,6 +386,14 @@ class FakeEnphase(FakeVendorApp):
                 start_at=start,
                 end_at=end,
                 last_interval=now - now % step,
+            )
+        started = int(pd.Timestamp(self.operational).tz_localize(TZ).timestamp())
+        if end <= started:
+            return self._unprocessable(
+                "Requested period is before the system started producing",
+                start_at=start,
+                end_at=end,
+                first_interval=started + step,
             )
         end = min(end, start + int(cap.total_seconds()), now)
         return start, end
@@ -416,6 +435,8 @@ class FakeEnphase(FakeVendorApp):
         system = self._system(req)
         if system is None:
             return self.error(404, "System not found")
+        if not self.consumption_permission:
+            return self._client_error()
         if not self.has_consumption_meter:
             return Response(
                 200,

@@ -372,7 +372,13 @@ class EnphaseClient:
         while cursor < stop:
             window_end = min(stop, cursor + int(step.total_seconds()))
             # windows never exceed what one call returns (1 day for stats, 1 month for consumption)
-            parts.append(parse(fetch(cursor, window_end)))
+            try:
+                parts.append(parse(fetch(cursor, window_end)))
+            except VendorRequestError as exc:
+                # The document's 422: the window is before the system started producing, or starts after
+                # its last reported interval (at night). No data there; the other windows still count.
+                if exc.status != 422:
+                    raise
             cursor = window_end
         parts = [p for p in parts if len(p)]
         if not parts:

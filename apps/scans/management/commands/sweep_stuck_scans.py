@@ -5,12 +5,16 @@ from apps.scans.services import STUCK_PROCESSING_AFTER, STUCK_RUNNING_AFTER, sca
 
 class Command(BaseCommand):
     help = (
-        f"Mark scans stuck in processing (> {STUCK_PROCESSING_AFTER}) or running (> {STUCK_RUNNING_AFTER}) "
-        "as error, with a scan.failed webhook. Run it from cron every few minutes."
+        f"Recover scans stuck in running (> {STUCK_RUNNING_AFTER}: run once more, then error) or processing "
+        f"(job sent > {STUCK_PROCESSING_AFTER} ago and never claimed: send again, then error). Every worker "
+        "process runs this every SCAN_SWEEP_INTERVAL_S seconds; this command runs it by hand."
     )
 
     def handle(self, *args, **options):
         swept = scans_sweep_stuck()
-        self.stdout.write(f"{len(swept)} stuck scan(s) marked as error")
-        for scan_id in swept:
+        self.stdout.write(f"{len(swept['requeued'])} stuck scan(s) queued again")
+        for scan_id in swept["requeued"]:
+            self.stdout.write(scan_id)
+        self.stdout.write(f"{len(swept['failed'])} stuck scan(s) marked as error")
+        for scan_id in swept["failed"]:
             self.stdout.write(scan_id)

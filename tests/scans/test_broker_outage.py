@@ -1,0 +1,181 @@
+"""A broker outage loses nothing (transactional outbox): the test runs its own Redis, stops it while scans are
+posted and a share page is viewed, starts it again and measures how long the backlog takes to clear.
+
+Needs PostgreSQL (a worker subprocess shares the test database) and the CI's Redis pass; the Redis it stops is
+its own (a free port in 6391-6399), never the shared one."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import dramatiq
+import pytest
+from django.conf import settings
+from django.db import connection
+from dramatiq.brokers.redis import RedisBroker
+
+from apps.common.ids import new_token
+from apps.common.jobs import health_ping
+from apps.common.models import HealthPing, OutboxMessage
+from apps.organizations.models import WebhookDelivery
+from apps.organizations.services import api_key_create, organization_create
+from apps.scans import services
+from apps.scans.models import Scan, ScanUsage
+
+from .conftest import MINIMAL_BODY, complete_scan, make_endpoint
+from .test_webhooks import Receiver
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+def _free_redis_port() -> int:
+    for port in range(6391, 6400):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    pytest.skip("no free port in 6391-6399 for the test's own Redis")
+
+
+class OwnRedis:
+    def __init__(self, port: int, directory):
+        self.port, self.directory, self.process = port, directory, None
+        self.url = f"redis://127.0.0.1:{port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("own redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+def _database_url() -> str:
+    params = connection.settings_dict
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    user = params.get("USER") or "postgres"
+    return f"postgres://{user}@{host}:{port}/{params['NAME']}"
+
+
+def spawn_worker(redis: OwnRedis, threads: int = 2, **extra_env) -> subprocess.Popen:
+    """A `rundramatiq` worker (all queues) on the test's own Redis and the test database; its own process
+    group, so a test can kill -9 all of it."""
+    env = {**os.environ, "DATABASE_URL": _database_url(), "DRAMATIQ_BROKER_URL": redis.url,
+           "OUTBOX_RELAY_INTERVAL_S": "1", **extra_env}  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", str(threads)],
+        cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """The test's own Redis, and this process's actors sending to it (restored afterwards)."""
+    if not settings.DRAMATIQ_BROKER_URL.startswith("redis://") or connection.vendor != "postgresql":
+        pytest.skip("needs DRAMATIQ_BROKER_URL=redis://… and DATABASE_URL=postgres://…")
+    redis = OwnRedis(_free_redis_port(), tmp_path)
+    redis.start()
+    old = dramatiq.get_broker()
+    new = RedisBroker(url=redis.url)
+    for actor in old.actors.values():
+        actor.broker = new
+        new.declare_actor(actor)
+    dramatiq.set_broker(new)
+    try:
+        yield redis
+    finally:
+        redis.stop()
+        for actor in old.actors.values():
+            actor.broker = old
+        dramatiq.set_broker(old)
+
+
+@pytest.fixture
+def outage(own_redis):
+    worker = spawn_worker(own_redis)
+    try:
+        yield own_redis
+    finally:
+        stop_worker(worker)
+
+
+def _wait(predicate, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+def test_broker_outage_loses_nothing_and_costs_no_quota(outage, seed_result, client):
+    organization = organization_create(name="Outage BV", owner_email="outage@zon.test", plan="paid")
+    scans_org = organization_create(name="Free BV", owner_email="free@zon.test")  # free plan: quota counts
+    api = api_key_create(organization=scans_org, name="ci").raw_key
+    receiver = Receiver()
+    try:
+        make_endpoint(organization, receiver.url, ["share.viewed"])
+        shared = complete_scan(organization, seed_result)
+        services.scan_share(scan=shared)
+        token = new_token(8)
+        health_ping.send(token)  # the worker is up and listening before the outage
+        assert _wait(lambda: HealthPing.objects.filter(token=token).exists(), 60)
+
+        outage.stop()
+        headers = {"HTTP_X_API_KEY": api}
+        posted = [client.post("/v1/scans", MINIMAL_BODY, content_type="application/json", **headers)]
+        posted.append(
+            client.post(
+                "/v1/scans",
+                MINIMAL_BODY,
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY="k1",
+                **headers,
+            )
+        )
+        replay = client.post(
+            "/v1/scans", MINIMAL_BODY, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1", **headers
+        )
+        assert [r.status_code for r in posted] == [201, 201], [r.content for r in posted]
+        assert replay.json()["id"] == posted[1].json()["id"]  # the replay names the same (queued) scan
+        assert client.get(f"/s/{shared.share_token}").status_code == 200  # the share page never fails
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["broker"]["outboxPending"] == 3
+        ids = [r.json()["id"] for r in posted]
+
+        outage.start()
+        back = time.monotonic()
+        assert _wait(lambda: Scan.objects.filter(pk__in=ids, status="completed").count() == 2, 120), list(
+            Scan.objects.filter(pk__in=ids).values_list("status", "error_message")
+        )
+        assert _wait(lambda: WebhookDelivery.objects.filter(status="succeeded").count() == 1, 60)
+        recovered_s = time.monotonic() - back
+        assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+        # Two quota units were used and both bought a completed scan (the replay used none).
+        assert ScanUsage.objects.get(organization=scans_org).count == 2
+        assert recovered_s < 60
+        print(f"broker back: 2 queued scans completed and share.viewed delivered in {recovered_s:.1f} s")
+    finally:
+        receiver.close()
