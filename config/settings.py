@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_dramatiq",
+    "csp",
     "apps.common",
     "apps.accounts",
     "apps.organizations",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,6 +162,42 @@ if WEATHER_SOURCE not in ("offline", "pvgis"):
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Solarscan <noreply@solarscan.local>")
+
+# Webhook targets: https on the public internet only; local development may allow http and inside addresses.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+
+# Device vendors: "fake" (in-process fake servers, the embedded default) or "live"; never derived from DEBUG.
+# `check --deploy` refuses "fake" with DEBUG off unless DEVICES_ALLOW_FAKE_VENDORS=true (a staging demo).
+DEVICES_VENDOR_MODE = env_str("DEVICES_VENDOR_MODE", "fake")
+DEVICES_ALLOW_FAKE_VENDORS = env_bool("DEVICES_ALLOW_FAKE_VENDORS", False)
+
+# Transport security: on by default with DEBUG off (README "Production"). Behind a TLS-terminating proxy set
+# SECURE_PROXY_SSL_HEADER=true (it must overwrite X-Forwarded-Proto); SECURE_SSL_REDIRECT=false if it redirects.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER", False) else None
+)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# Content-Security-Policy on every response (django-csp): no inline script anywhere; style attributes only
+# (per-organization colours), no <style> elements; images from here and data: URIs (charts, logos).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- API ---------------------------------------------------------------------------------------------
 API_PAGE_SIZE_MAX = 100

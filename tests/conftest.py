@@ -62,3 +62,34 @@ def outsider(db) -> Actor:
 @pytest.fixture
 def anon() -> APIClient:
     return APIClient()
+
+
+# A public address outside every special-purpose registry, standing in for DNS (tests use no network).
+PUBLIC_TEST_ADDRESS = "93.184.215.14"
+
+
+@pytest.fixture(autouse=True)
+def offline_dns(monkeypatch):
+    """Webhook host names resolve without DNS: IP literals to themselves, any name to a public address.
+    Tests of the target check replace this table with their own."""
+    import ipaddress
+
+    from apps.organizations import webhook_targets
+
+    def resolve(host: str, port: int) -> list[str]:
+        try:
+            return [str(ipaddress.ip_address(host))]
+        except ValueError:
+            return [PUBLIC_TEST_ADDRESS]
+
+    monkeypatch.setattr(webhook_targets, "_resolve", resolve)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with empty throttle and lockout counters (the cache outlives tests in a process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -10,9 +10,10 @@ class DevicesConfig(AppConfig):
         from django.core.checks import register
 
         from apps.devices.clients.http import install_log_redaction
-        from apps.devices.crypto import check_token_key
+        from apps.devices.crypto import check_token_key, check_vendor_mode
 
         register(check_token_key, "security", deploy=True)
+        register(check_vendor_mode, "security", deploy=True)
 
         # Request logs (runserver's access log, gunicorn's) would otherwise carry the OAuth callback's
         # ?code=… and vendor query secrets; the clients' filter masks them.

@@ -91,3 +91,21 @@ def check_token_key(app_configs=None, **kwargs):
             id="devices.W001",
         )
     ]
+
+
+def check_vendor_mode(app_configs=None, **kwargs):
+    """Deploy check: DEBUG off never means fake vendors silently (issue 15)."""
+    from django.core.checks import Error
+
+    from apps.devices.vendors import vendor_mode
+
+    if settings.DEBUG or vendor_mode() != "fake" or getattr(settings, "DEVICES_ALLOW_FAKE_VENDORS", False):
+        return []
+    return [
+        Error(
+            "DEVICES_VENDOR_MODE is 'fake' with DEBUG off: device links would talk to in-process fake vendors.",
+            hint="Set DEVICES_VENDOR_MODE=live with the vendors' credentials, or DEVICES_ALLOW_FAKE_VENDORS=true "
+            "for a demo or staging site.",
+            id="devices.E001",
+        )
+    ]

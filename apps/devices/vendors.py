@@ -1,6 +1,7 @@
 """Configured vendor clients, built from settings / environment variables.
 
-``DEVICES_VENDOR_MODE``: ``fake`` (default when DEBUG or under pytest) starts the fake vendor servers of
+``DEVICES_VENDOR_MODE``: ``fake`` (the default, whatever DEBUG says; ``check --deploy`` refuses it with DEBUG off
+unless ``DEVICES_ALLOW_FAKE_VENDORS``) starts the fake vendor servers of
 ``apps.devices.fakes`` in this process on first use (127.0.0.1, free ports) and uses their credentials;
 ``live`` reads the real endpoints and credentials:
 
@@ -66,8 +67,8 @@ def conf_float(name: str, default: float) -> float:
 
 
 def vendor_mode() -> str:
-    default = "fake" if (settings.DEBUG or getattr(settings, "TESTING", False)) else "live"
-    mode = str(conf("DEVICES_VENDOR_MODE", default)).strip().lower()
+    """The explicit DEVICES_VENDOR_MODE setting (default "fake"; the deploy check refuses it in production)."""
+    mode = str(conf("DEVICES_VENDOR_MODE", "fake")).strip().lower()
     if mode not in ("fake", "live"):
         raise ImproperlyConfigured(f"DEVICES_VENDOR_MODE={mode!r}: use 'fake' or 'live'")
     return mode

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 
 from apps.organizations.models import ApiKey, Membership, Organization, WebhookDelivery, WebhookEndpoint
 from apps.organizations.services import api_key_revoke
+from apps.organizations.webhook_targets import validate_webhook_url
 from apps.organizations.webhooks import webhook_replay
 
 
@@ -48,8 +50,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return False  # keys are issued by the portal or `createorg --api-key`, which show the raw key once
 
 
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https", validators=[validate_webhook_url])
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("organization", "url", "secret", "events", "active")
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
     list_display = ("url", "organization", "active", "created_at")
     list_filter = ("active",)
     search_fields = ("url", "organization__name")

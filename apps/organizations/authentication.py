@@ -2,6 +2,7 @@
 
 from rest_framework import authentication, exceptions
 
+from apps.common import lockout
 from apps.organizations.keys import key_matches, split_prefix
 from apps.organizations.models import ApiKey
 from apps.organizations.services import api_key_touch
@@ -31,13 +32,19 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw = request.META.get(self.header)
         if not raw:
             return None
+        address = lockout.client_address(request)
+        wait = lockout.retry_after((lockout.API_KEY_PER_ADDRESS, address))
+        if wait:
+            raise exceptions.Throttled(wait=wait)
         prefix = split_prefix(raw.strip())
         api_key = (
             ApiKey.objects.select_related("organization").filter(prefix=prefix).first() if prefix else None
         )
         if api_key is None or not key_matches(raw.strip(), api_key.key_hash):
+            lockout.record_failure(lockout.API_KEY_PER_ADDRESS, address)
             raise exceptions.AuthenticationFailed("Unknown API key.")
         if not api_key.is_active:
+            lockout.record_failure(lockout.API_KEY_PER_ADDRESS, address)
             raise exceptions.AuthenticationFailed("This API key has been revoked.")
         api_key_touch(api_key=api_key)
         return ApiKeyPrincipal(api_key), api_key

@@ -18,6 +18,7 @@ from apps.organizations.models import (
     Organization,
     WebhookEndpoint,
 )
+from apps.organizations.webhook_targets import checked_target
 
 
 def new_webhook_secret() -> str:
@@ -97,6 +98,8 @@ def api_key_touch(*, api_key: ApiKey) -> None:
 
 
 def webhook_endpoint_create(*, organization: Organization, url: str, events: list[str]) -> WebhookEndpoint:
+    """Raises webhook_targets.RefusedTarget for a URL that is not https on the public internet."""
+    checked_target(url)
     return WebhookEndpoint.objects.create(
         organization=organization, url=url, events=events, secret=new_webhook_secret()
     )

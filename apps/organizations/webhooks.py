@@ -17,6 +17,12 @@ from standardwebhooks import Webhook
 
 from apps.common.outbox import outbox_enqueue
 from apps.organizations.models import Organization, WebhookDelivery, WebhookEndpoint
+from apps.organizations.webhook_targets import (
+    REFUSED_LOG_MESSAGE,
+    RefusedTarget,
+    checked_target,
+    post_to_target,
+)
 
 DELIVERY_TIMEOUT_S = 10.0
 USER_AGENT = "Solarscan-Webhooks/1"
@@ -79,12 +85,13 @@ def webhook_deliver(*, delivery_id: str) -> WebhookDelivery | None:
         error, retry = f"Cannot sign with this endpoint's secret ({exc}); set a whsec_ base64 secret.", False
     else:
         try:
-            response = httpx.post(
-                delivery.endpoint.url, content=body, headers=headers, timeout=DELIVERY_TIMEOUT_S
-            )
+            target = checked_target(delivery.endpoint.url)  # again at each delivery: DNS can change
+            response = post_to_target(target, content=body, headers=headers, timeout=DELIVERY_TIMEOUT_S)
             status_code = response.status_code
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code}"
+        except RefusedTarget:
+            error, retry = REFUSED_LOG_MESSAGE, False
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
     attempt = {

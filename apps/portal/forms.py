@@ -5,12 +5,15 @@ import re
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import Dossier
 from apps.dossiers.services import EDITABLE_FIELDS
+from apps.organizations.logos import UnsafeLogo, sanitised_svg
 from apps.organizations.models import Membership
 from apps.organizations.services import WEBHOOK_EVENTS
+from apps.organizations.webhook_targets import validate_webhook_url
 
 ROLE_LABELS = {
     Membership.Role.OWNER: _("Owner"),
@@ -138,12 +141,14 @@ class BrandingForm(forms.Form):
             return logo
         if kind == "svg" and b"<svg" in head.lower():
             body = logo.read()
-            logo.seek(0)
             if _SVG_UNSAFE.search(body):
                 raise forms.ValidationError(
                     _("This SVG contains scripts or event handlers; upload a plain image.")
                 )
-            return logo
+            try:
+                return ContentFile(sanitised_svg(body), name=logo.name)
+            except UnsafeLogo as exc:
+                raise forms.ValidationError(_("This SVG could not be read; upload a plain image.")) from exc
         raise forms.ValidationError(_("Upload a PNG, JPG or SVG image."))
 
 
@@ -152,6 +157,7 @@ class WebhookForm(forms.Form):
         label=_("Endpoint URL"),
         max_length=500,
         assume_scheme="https",
+        validators=[validate_webhook_url],
         help_text=_("We send a signed POST request to this address."),
     )
     events = forms.MultipleChoiceField(
@@ -160,12 +166,6 @@ class WebhookForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=list(WEBHOOK_EVENTS),
     )
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        if not url.startswith("https://") and not url.startswith("http://"):
-            raise forms.ValidationError(_("Use an http or https address."))
-        return url
 
 
 class PortalPasswordResetForm(PasswordResetForm):

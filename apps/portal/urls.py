@@ -3,7 +3,18 @@ from django.urls import path, reverse_lazy
 from django.views.i18n import set_language
 
 from apps.portal.forms import PortalPasswordResetForm
-from apps.portal.views import api_keys, dashboard, dossiers, members, scans, settings, share, studio, webhooks
+from apps.portal.views import (
+    api_keys,
+    auth,
+    dashboard,
+    dossiers,
+    members,
+    scans,
+    settings,
+    share,
+    studio,
+    webhooks,
+)
 from apps.portal.views import devices as device_views
 
 app_name = "portal"
@@ -11,7 +22,7 @@ app_name = "portal"
 auth_urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        auth.ThrottledLoginView.as_view(
             template_name="portal/login.html",
             redirect_authenticated_user=True,
             next_page=reverse_lazy("portal:dashboard"),

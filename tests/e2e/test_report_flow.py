@@ -48,6 +48,9 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     page = context.new_page()
     page.set_default_timeout(20_000)
+    # Anything the Content-Security-Policy blocks shows in the console; the portal must cause none.
+    blocked: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
 
     # Log in and create a dossier.
     page.goto(f"{base}/login/")
@@ -99,6 +102,7 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     # The homeowner: a fresh context without login, on a phone and on a desktop.
     public = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     home = public.new_page()
+    home.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     response = home.goto(share_url)
     assert response.status == 200
     assert home.locator("html").get_attribute("lang") == "nl"  # Dutch by default, whatever the browser says
@@ -160,4 +164,5 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     page.goto(f"{base}/")
     assert page.locator("[data-usage]").inner_text().strip() == "1"  # the adjustment was free
     page.screenshot(path=str(artifacts / "dashboard-desktop.png"), full_page=True)
+    assert blocked == []
     context.close()

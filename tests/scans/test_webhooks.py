@@ -42,6 +42,12 @@ class Receiver:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def local_receivers_allowed(settings):
+    """The receivers listen on http://127.0.0.1: allowed only in local-development mode (issue 15)."""
+    settings.WEBHOOK_ALLOW_HTTP = settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+
+
 @pytest.fixture
 def receiver():
     r = Receiver()

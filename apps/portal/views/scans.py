@@ -200,9 +200,15 @@ def scan_pdf(request, pk: str):
     scan = _scan(request, pk)
     if scan.status != Scan.Status.COMPLETED:
         raise Http404("The report is not ready.")
-    from apps.portal.pdf import report_pdf
+    from apps.portal.pdf_cache import PdfBusy, cached_report_pdf
 
-    return _pdf_response(report_pdf(request, scan, branding=branding_for(request.organization)), scan)
+    try:
+        data = cached_report_pdf(request, scan, branding=branding_for(request.organization))
+    except PdfBusy:
+        response = HttpResponse(status=503)
+        response["Retry-After"] = "5"
+        return response
+    return _pdf_response(data, scan)
 
 
 def _pdf_response(data: bytes, scan: Scan) -> HttpResponse:

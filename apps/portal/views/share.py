@@ -6,15 +6,18 @@ from __future__ import annotations
 import mimetypes
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.common import lockout
 from apps.common.errors import NotFound
 from apps.organizations.selectors import membership_for
+from apps.portal.pdf_cache import PdfBusy, cached_report_pdf
 from apps.portal.reporting import branding_for, report_context
 from apps.portal.views.scans import _pdf_response
 from apps.scans import selectors, services
@@ -90,9 +93,20 @@ def share_logo(request, token: str):
 @never_cache
 @require_GET
 def share_pdf(request, token: str):
+    """Rate-limited per address, drawn once per version of the report (apps.portal.pdf_cache)."""
+    wait = lockout.rate_exceeded(lockout.SHARE_PDF_PER_ADDRESS, lockout.client_address(request))
+    if wait:
+        return _retry_later(429, wait)
     scan = _shared(token)
-    from apps.portal.pdf import report_pdf
-
-    with translation.override(_language(request)):
-        data = report_pdf(request, scan, branding=branding_for(scan.organization))
+    try:
+        with translation.override(_language(request)):
+            data = cached_report_pdf(request, scan, branding=branding_for(scan.organization))
+    except PdfBusy:
+        return _retry_later(503, 5)
     return _pdf_response(data, scan)
+
+
+def _retry_later(status: int, seconds: int) -> HttpResponse:
+    response = HttpResponse(_("Too many requests for this report; try again shortly."), status=status)
+    response["Retry-After"] = str(seconds)
+    return response

@@ -37,7 +37,7 @@ Methods (each documented where it is implemented):
 
 from __future__ import annotations
 
-from .constants import HOURS_PER_YEAR, MAX_FILE_BYTES, STANDARD_TIME
+from .constants import HOURS_PER_YEAR, MAX_FILE_BYTES, MAX_FILE_LINES, STANDARD_TIME
 from .errors import ERROR_CODES, MeterFileError
 from .readers import DSMR_READER, EXPECTED_FORMATS, FLUVIUS, GENERIC, HOMEWIZARD, READERS, decode, detect
 from .result import Gap, GapReport, MeterSeries, ParsedMeterFile
@@ -51,6 +51,7 @@ __all__ = [
     "FORMATS",
     "HOURS_PER_YEAR",
     "MAX_FILE_BYTES",
+    "MAX_FILE_LINES",
     "STANDARD_TIME",
     "Gap",
     "GapReport",

@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from . import errors
-from .constants import CUMULATIVE_LEVEL_RATIO, MAX_FILE_BYTES, MAX_REPORTED_LINES, MIN_CUMULATIVE_ROWS
+from .constants import (
+    CUMULATIVE_LEVEL_RATIO,
+    MAX_FILE_BYTES,
+    MAX_FILE_LINES,
+    MAX_REPORTED_LINES,
+    MIN_CUMULATIVE_ROWS,
+)
 from .errors import MeterFileError
 from .timebase import (
     Grid,
@@ -60,6 +66,12 @@ def decode(data: bytes) -> str:
             errors.TOO_LARGE,
             f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB. Export one "
             "year of hourly or 15-minute data (a year of quarter-hours is well below the limit).",
+        )
+    if (lines := data.count(b"\n")) > MAX_FILE_LINES:
+        raise MeterFileError(
+            errors.TOO_LARGE,
+            f"The file has {lines:,} lines; the limit is {MAX_FILE_LINES:,}. Export one year of hourly or "
+            "15-minute data (a year of 1-minute readings is 525,600 lines).",
         )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         text = data.decode("utf-16")
