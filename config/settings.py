@@ -209,11 +209,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.organizations.permissions.HasOrganization"],
     "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "djangorestframework_camel_case.parser.CamelCaseJSONParser",
-        "djangorestframework_camel_case.parser.CamelCaseMultiPartParser",
-        "djangorestframework_camel_case.parser.CamelCaseFormParser",
-    ],
+    # JSON only (any other media type is a 415); the CSV upload view adds multipart itself.
+    "DEFAULT_PARSER_CLASSES": ["apps.common.api.parsers.BoundedCamelCaseJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.common.api.pagination.PagePagination",
     "EXCEPTION_HANDLER": "apps.common.api.errors.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -238,6 +235,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        "apps.scans.api.schema.add_scan_components",
+        "apps.common.api.schema.problem_responses_links_and_extensions",
     ],
 }
 

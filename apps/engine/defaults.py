@@ -375,6 +375,13 @@ GRID_SEARCH_MAX_COMBINATIONS = 400
 """Above this many panel-count combinations of the new PV arrays the sizing switches from enumeration to
 coordinate search [count]. Assumption (keeps run time bounded)."""
 
+NEW_PV_MAX_ARRAYS = 6
+NEW_PV_MAX_PANELS_PER_ARRAY = 60
+NEW_PV_MAX_PANELS_TOTAL = 180
+"""Bounds of a scan's search space: new PV arrays per scan [count], maxPanelCount of one array [panels],
+sum of maxPanelCount over the arrays [panels]. The sizing is exact within them; the request validation
+rejects anything larger. Assumption (a large detached house has up to ~60 panels on one roof face)."""
+
 # (end of economic section)
 
 EXISTING_PV_SCALE_RANGE = (0.5, 1.5)

@@ -3,15 +3,17 @@
 The series cover one 8760-hour year in local standard time (UTC+1, no DST), hour 0 = 1 January 00:00 of
 the first operating year. Windows: `day` → 24 hourly buckets, `week` → 7 daily buckets, `month` → the
 month's days, `year` → 12 monthly buckets. Energy series are summed per bucket [kWh]; `batteryLevel` is
-the mean state of charge per bucket [kWh] (`extended=true`: every hour of the window instead);
-`batteryLevelStats`/`tariffRates` give min/max/average per bucket [kWh, EUR/kWh]. A window running past
-31 December wraps to the start of the same simulated year.
+the mean state of charge per bucket [% of the battery's capacity, as the seed] (`extended=true`: every
+hour of the window instead), `batteryLevelKwh` the same in [kWh]; `batteryLevelStats`/`tariffRates` give
+min/max/average per bucket [%, EUR/kWh]. Any requested year is mapped onto the simulated year (the first
+operating year); `startDate`/`endDate` state the window in that year (UTC) and `simulatedYear` names it.
+A window running past 31 December wraps to the start of the same simulated year.
 """
 
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -24,6 +26,7 @@ WALL_CLOCK = ZoneInfo("Europe/Amsterdam")
 FIELDS = (
     *ENERGY_SERIES,
     "battery_level",
+    "battery_level_kwh",
     "battery_level_stats",
     "tariff_type",
     "tariff_rates",
@@ -31,6 +34,7 @@ FIELDS = (
     "interval_type",
     "start_date",
     "end_date",
+    "simulated_year",
     "monthly_energy_costs",
     "monthly_demand_costs",
     "monthly_fixed_costs",
@@ -66,6 +70,10 @@ def _window(start: datetime, interval: str, year: int) -> tuple[datetime, list[t
     return first, [(first + timedelta(hours=i), 1) for i in range(24)]
 
 
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _round(values, digits: int = 3) -> list[float]:
     return [round(float(v), digits) for v in values]
 
@@ -79,6 +87,7 @@ def breakdown(
     interval: str = "day",
     extended: bool = False,
     fields: set[str] | None = None,
+    battery_capacity_kwh: float = 0.0,
 ) -> dict:
     """The chart payload (snake_case keys) for one window; `fields` keeps only those keys (snake_case)."""
     if start is None:
@@ -110,16 +119,21 @@ def breakdown(
         labels = [b.strftime("%Y-%m-%d") for b, _ in buckets]
 
     out: dict = {name: _round(per_bucket(hourly[name], np.sum)) for name in ENERGY_SERIES}
-    level = hourly["battery_level"]
-    out["battery_level"] = _round(level[index]) if extended else _round(per_bucket(level, np.mean))
-    out["battery_level_stats"] = per_bucket(level, stats)
+    level_kwh = hourly["battery_level"]
+    soc = level_kwh / battery_capacity_kwh * 100.0 if battery_capacity_kwh > 0 else np.zeros_like(level_kwh)
+    out["battery_level"] = _round(soc[index], 1) if extended else _round(per_bucket(soc, np.mean), 1)
+    out["battery_level_kwh"] = (
+        _round(level_kwh[index]) if extended else _round(per_bucket(level_kwh, np.mean))
+    )
+    out["battery_level_stats"] = per_bucket(soc, stats)
     out["tariff_type"] = charts.get("tariff_type")
     out["tariff_rates"] = per_bucket(hourly["import_price"], stats)
     out["labels"] = labels
     out["interval_type"] = interval
     end = first + timedelta(hours=hours)
-    out["start_date"] = first.isoformat(timespec="milliseconds")
-    out["end_date"] = end.isoformat(timespec="milliseconds")
+    out["start_date"] = _utc(first)
+    out["end_date"] = _utc(end)
+    out["simulated_year"] = year
     for name in (
         "monthly_energy_costs",
         "monthly_demand_costs",

@@ -5,14 +5,20 @@ root and merge its inputs → check the adjustable steps → `services.scan_crea
 enqueue). Takes the body in snake_case (the API's camelCase parser, or a form, provides it).
 """
 
+from apps.common.api.strict import STRICT_TYPES
 from apps.common.errors import AppError
 from apps.organizations.models import Organization
 from apps.scans import selectors, services
 
 
 def scan_submit(
-    *, organization: Organization, data: dict, idempotency_key: str | None = None
+    *,
+    organization: Organization,
+    data: dict,
+    idempotency_key: str | None = None,
+    strict_types: bool = False,
 ) -> services.CreatedScan:
+    """`strict_types`: JSON types exactly as the schema declares (the API); the portal's form posts text."""
     from apps.scans.api.serializers import ScanCreateSerializer
 
     if not isinstance(data, dict):
@@ -22,7 +28,9 @@ def scan_submit(
     if data.get("copied_from_id"):
         root = services.adjustment_root(organization=organization, copied_from_id=data["copied_from_id"])
         data = services.adjustment_body(root=root, data=data)
-    serializer = ScanCreateSerializer(data=data, context={"organization": organization})
+    serializer = ScanCreateSerializer(
+        data=data, context={"organization": organization, STRICT_TYPES: strict_types}
+    )
     serializer.is_valid(raise_exception=True)
     inputs = dict(serializer.validated_data)
     if root is not None:

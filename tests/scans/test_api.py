@@ -167,6 +167,7 @@ CHART_KEYS = {
     "baselineGridConsumption",
     "batteryUsedOnsite",
     "batteryLevel",
+    "batteryLevelKwh",
     "batteryLevelStats",
     "tariffType",
     "tariffRates",
@@ -174,6 +175,7 @@ CHART_KEYS = {
     "intervalType",
     "startDate",
     "endDate",
+    "simulatedYear",
     "monthlyEnergyCosts",
     "monthlyDemandCosts",
     "monthlyFixedCosts",
@@ -328,7 +330,7 @@ def test_breakdown_windows(owner, completed, seed_result):
     day = client.get(url).json()
     assert set(day) == CHART_KEYS
     assert day["intervalType"] == "day" and len(day["consumption"]) == 24 and len(day["labels"]) == 24
-    assert day["startDate"].startswith("2027-01-01T00:00:00.000")
+    assert day["startDate"] == "2026-12-31T23:00:00.000Z"  # 1 January 00:00 local standard time (UTC+1)
     assert len(day["batteryLevelStats"]) == 24 and set(day["tariffRates"][0]) == {"min", "max", "average"}
     week = client.get(url, {"interval": "week", "startDate": "2027-06-10"}).json()
     assert len(week["consumption"]) == 7 and week["labels"][0] == "2027-06-10"

@@ -74,14 +74,16 @@ def test_breakdown_buckets_sum_hours():
     # 1 kWh every hour: January 31 × 24 = 744 kWh, February (non-leap time base) 28 × 24 = 672 kWh.
     assert year["consumption"][:2] == [744.0, 672.0] and sum(year["consumption"]) == 8760
     day = breakdown(hourly=hourly, charts={}, year=2027, start=datetime(2027, 1, 2, 5), interval="day")
-    assert day["battery_level"][:2] == [24.0, 25.0]  # 2 January starts at hour 24
+    assert day["battery_level_kwh"][:2] == [24.0, 25.0]  # 2 January starts at hour 24
+    # the series are in local standard time (UTC+1): 2 January 00:00 local is 1 January 23:00 UTC
     assert (
-        day["start_date"] == "2027-01-02T00:00:00.000+01:00"
-        and day["end_date"] == "2027-01-03T00:00:00.000+01:00"
+        day["start_date"] == "2027-01-01T23:00:00.000Z"
+        and day["end_date"] == "2027-01-02T23:00:00.000Z"
+        and day["simulated_year"] == 2027
     )
     wrap = breakdown(
         hourly=hourly, charts={}, year=2027, start=datetime(2027, 12, 30), interval="week", extended=True
     )
-    assert len(wrap["battery_level"]) == 168 and wrap["battery_level"][48] == 0.0  # wraps to 1 January
+    assert len(wrap["battery_level_kwh"]) == 168 and wrap["battery_level_kwh"][48] == 0.0  # wraps to 1 Jan
     leap = breakdown(hourly=hourly, charts={}, year=2027, start=datetime(2028, 2, 29), interval="day")
-    assert leap["labels"][0] == "00:00" and leap["battery_level"][0] == (31 + 27) * 24  # 29 Feb → 28 Feb
+    assert leap["labels"][0] == "00:00" and leap["battery_level_kwh"][0] == (31 + 27) * 24  # 29 Feb → 28 Feb

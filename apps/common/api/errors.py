@@ -11,11 +11,31 @@ from apps.common.errors import AppError
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://solarscan.app/problems/"
 
+# One problem type and title per error class (HTTP status); `code` keeps the specific reason.
+PROBLEM_CLASSES: dict[int, tuple[str, str]] = {
+    400: ("invalid-request", "Invalid request"),
+    401: ("unauthenticated", "Authentication required"),
+    402: ("payment-required", "Paid plan required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    413: ("payload-too-large", "Request too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    429: ("too-many-requests", "Too many requests"),
+    500: ("server-error", "Server error"),
+    502: ("upstream-error", "Upstream service failed"),
+    503: ("unavailable", "Service unavailable"),
+}
+
 
 def problem(status: int, code: str, title: str, detail: str, errors: dict | None = None) -> dict:
+    """A problem body; `title` is used only for a status without a class in PROBLEM_CLASSES."""
+    slug, class_title = PROBLEM_CLASSES.get(status, (code, title))
     body = {
-        "type": PROBLEM_TYPE_BASE + code,
-        "title": title,
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": class_title,
         "status": status,
         "detail": detail,
         "code": code,
@@ -35,17 +55,18 @@ def flatten_errors(
     """DRF's nested ValidationError detail → {"a.b.0.c": ["message", ...]}.
 
     Field names are camelCased for the API (`camel_case=False` keeps the serializer's names, for forms);
-    errors not tied to one field are filed under `root`.
+    errors not tied to one field are filed under the object's own path (`root` at the top level).
     """
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}
         for key, value in detail.items():
-            name = root if key == "non_field_errors" else (camel(str(key)) if camel_case else str(key))
-            out.update(
-                flatten_errors(
-                    value, f"{prefix}.{name}" if prefix else name, camel_case=camel_case, root=root
-                )
-            )
+            if key == "non_field_errors":
+                path = prefix or root
+            else:
+                name = camel(str(key)) if camel_case else str(key)
+                path = f"{prefix}.{name}" if prefix else name
+            for field, messages in flatten_errors(value, path, camel_case=camel_case, root=root).items():
+                out.setdefault(field, []).extend(messages)
         return out
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
@@ -87,5 +108,5 @@ def problem_exception_handler(exc, context):
     else:
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.default_detail)
-        body = problem(exc.status_code, code, str(exc.default_detail).rstrip("."), str(detail))
+        body = problem(exc.status_code, code, str(detail).rstrip("."), str(detail))
     return Response(body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)

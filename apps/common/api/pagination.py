@@ -8,16 +8,20 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 DEFAULT_LIMIT = 20
+MAX_PAGE = 1_000_000
+"""Highest page number accepted: far past any real list, and keeps the row offset a small integer."""
 
 
-class _PageQuery(serializers.Serializer):
-    page = serializers.IntegerField(min_value=1, required=False, default=1)
+class PageQuerySerializer(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, required=False, default=1)
     limit = serializers.IntegerField(min_value=1, required=False, default=DEFAULT_LIMIT)
 
 
 class PagePagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
-        query = _PageQuery(data={k: v for k, v in request.query_params.items() if k in ("page", "limit")})
+        query = PageQuerySerializer(
+            data={k: v for k, v in request.query_params.items() if k in ("page", "limit")}
+        )
         query.is_valid(raise_exception=True)
         self.page = query.validated_data["page"]
         self.limit = min(query.validated_data["limit"], settings.API_PAGE_SIZE_MAX)
@@ -36,15 +40,33 @@ class PagePagination(BasePagination):
             }
         )
 
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "page",
+                "in": "query",
+                "required": False,
+                "description": "Page number (1-based)",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+            },
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "description": f"Items per page (values above {settings.API_PAGE_SIZE_MAX} are capped)",
+                "schema": {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT},
+            },
+        ]
+
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
             "required": ["items", "total", "page", "limit", "totalPages"],
             "properties": {
                 "items": schema,
-                "total": {"type": "integer"},
-                "page": {"type": "integer"},
-                "limit": {"type": "integer"},
-                "totalPages": {"type": "integer"},
+                "total": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "limit": {"type": "integer", "minimum": 1},
+                "totalPages": {"type": "integer", "minimum": 0},
             },
         }

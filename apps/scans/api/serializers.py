@@ -8,6 +8,8 @@ from dataclasses import MISSING, fields
 
 from rest_framework import serializers
 
+from apps.common.api.fields import PercentField, UtcDateTimeField
+from apps.common.api.strict import StrictTypesMixin
 from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
@@ -42,8 +44,9 @@ class _PvArraySerializer(serializers.Serializer):
     panel_power_watts = serializers.FloatField(min_value=0, max_value=2000)
     tilt_angle = serializers.FloatField(min_value=0, max_value=90)
     orientation_angle = serializers.FloatField(min_value=0, max_value=360)
-    system_losses = serializers.FloatField(
-        min_value=0, max_value=100, required=False, default=engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT
+    # the engine takes 0 ≤ losses < 100 % (apps.engine.pv.PvArray); 99 % is the largest meaningful value
+    system_losses = PercentField(
+        max_value=99, required=False, default=engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT
     )
 
     def validate_panel_power_watts(self, value):
@@ -57,8 +60,12 @@ class ExistingPvSerializer(_PvArraySerializer):
 
 
 class NewPvSerializer(_PvArraySerializer):
-    min_panel_count = serializers.IntegerField(min_value=0, max_value=10_000, required=False, default=0)
-    max_panel_count = serializers.IntegerField(min_value=0, max_value=10_000)
+    min_panel_count = serializers.IntegerField(
+        min_value=0, max_value=engine_defaults.NEW_PV_MAX_PANELS_PER_ARRAY, required=False, default=0
+    )
+    max_panel_count = serializers.IntegerField(
+        min_value=0, max_value=engine_defaults.NEW_PV_MAX_PANELS_PER_ARRAY
+    )
     cost_per_kwp = serializers.FloatField(
         min_value=0, required=False, default=engine_defaults.DEFAULT_PV_COST_EUR_PER_KWP
     )
@@ -149,11 +156,12 @@ class BatterySerializer(serializers.Serializer):
     power_rating_kw = serializers.FloatField(min_value=0, max_value=1000)
     min_capacity_kwh = serializers.FloatField(min_value=0, max_value=1000, required=False, default=0.0)
     min_power_rating_kw = serializers.FloatField(min_value=0, max_value=1000, required=False, default=0.0)
-    minimum_charge_level = serializers.FloatField(
-        required=False, default=_default(BatteryInput, "minimum_charge_level")
+    # the engine takes 0 ≤ minimum charge < 100 % and 0 < round-trip efficiency ≤ 100 % (apps.engine.types)
+    minimum_charge_level = PercentField(
+        max_value=99, required=False, default=_default(BatteryInput, "minimum_charge_level")
     )
-    roundtrip_efficiency = serializers.FloatField(
-        required=False, default=_default(BatteryInput, "roundtrip_efficiency")
+    roundtrip_efficiency = PercentField(
+        min_value=1, required=False, default=_default(BatteryInput, "roundtrip_efficiency")
     )
     cost_per_kwh = serializers.FloatField(
         min_value=0, max_value=100_000, required=False, default=_default(BatteryInput, "cost_per_kwh")
@@ -175,22 +183,18 @@ class BatterySerializer(serializers.Serializer):
             errors["min_capacity_kwh"] = ["Must not exceed capacityKwh."]
         if attrs["min_power_rating_kw"] > attrs["power_rating_kw"]:
             errors["min_power_rating_kw"] = ["Must not exceed powerRatingKw."]
-        if not 0 < attrs["roundtrip_efficiency"] <= 100:
-            errors["roundtrip_efficiency"] = ["Must be greater than 0 and at most 100 (%)."]
-        if not 0 <= attrs["minimum_charge_level"] < 100:
-            errors["minimum_charge_level"] = ["Must be at least 0 and less than 100 (%)."]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
 
 
-class ScanCreateSerializer(serializers.Serializer):
+class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
     """The POST body. `validated_data` is the resolved input (every default filled), minus the two
     references (`copied_from_id`, `dossier_id`) which the service turns into foreign keys."""
 
     location = LocationSerializer()
     input_method = serializers.ChoiceField(choices=["known", "studio"])
-    yearly_kwh = serializers.FloatField(required=False, allow_null=True, max_value=1_000_000)
+    yearly_kwh = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
     yearly_export_kwh = serializers.FloatField(
         required=False, allow_null=True, min_value=0, max_value=1_000_000
     )
@@ -199,7 +203,9 @@ class ScanCreateSerializer(serializers.Serializer):
         max_length=40, required=False, allow_null=True, allow_blank=False
     )
     existing_pv = ExistingPvSerializer(many=True, required=False, default=list, max_length=20)
-    new_pv = NewPvSerializer(many=True, required=False, default=list, max_length=20)
+    new_pv = NewPvSerializer(
+        many=True, required=False, default=list, max_length=engine_defaults.NEW_PV_MAX_ARRAYS
+    )
     tariff = TariffSerializer(required=False, allow_null=True)
     electric_battery = BatterySerializer(required=False, allow_null=True, default=None)
     goal = serializers.ChoiceField(choices=GOALS, required=False, default="cost-savings")
@@ -273,6 +279,14 @@ class ScanCreateSerializer(serializers.Serializer):
                 "Required when goal is 'renewable-minimum' (a fraction 0–1).",
             )
 
+        total_panels = sum(array["max_panel_count"] for array in attrs["new_pv"])
+        if total_panels > engine_defaults.NEW_PV_MAX_PANELS_TOTAL:
+            fail(
+                "new_pv",
+                f"The arrays' maxPanelCount add up to {total_panels}; "
+                f"at most {engine_defaults.NEW_PV_MAX_PANELS_TOTAL} panels in total.",
+            )
+
         if attrs.get("tariff") is None:
             attrs["tariff"] = default_tariff()
         for index, array in enumerate(attrs["existing_pv"]):
@@ -295,7 +309,7 @@ class ScanStatusSerializer(serializers.Serializer):
     id = serializers.CharField()
     status = serializers.CharField(source="public_status")
     error_message = serializers.SerializerMethodField()
-    created_at = serializers.DateTimeField()
+    created_at = UtcDateTimeField()
 
     def get_error_message(self, scan) -> str | None:
         return scan.error_message or None
@@ -304,7 +318,7 @@ class ScanStatusSerializer(serializers.Serializer):
 class ScanListItemSerializer(serializers.Serializer):
     id = serializers.CharField()
     status = serializers.CharField(source="public_status")
-    created_at = serializers.DateTimeField()
+    created_at = UtcDateTimeField()
     goal = serializers.CharField()
     has_error = serializers.SerializerMethodField()
     error_message = serializers.SerializerMethodField()
@@ -326,6 +340,16 @@ class ScanListItemSerializer(serializers.Serializer):
     def get_adjustment_count(self, scan) -> int:
         count = getattr(scan, "adjustment_count", None)
         return count if count is not None else scan.adjustments.count()
+
+
+class ScanListPageSerializer(serializers.Serializer):
+    """The seed's list envelope of GET /v1/scans."""
+
+    items = ScanListItemSerializer(many=True)
+    total = serializers.IntegerField(min_value=0)
+    page = serializers.IntegerField(min_value=1)
+    limit = serializers.IntegerField(min_value=1)
+    total_pages = serializers.IntegerField(min_value=0)
 
 
 class ShareSerializer(serializers.Serializer):

@@ -1,26 +1,30 @@
 """/v1/scans endpoints. Thin: validate, call a selector or service, shape the answer."""
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from apps.common.api.pagination import PagePagination
+from apps.common.api.fields import api_datetime
+from apps.common.api.pagination import PagePagination, PageQuerySerializer
 from apps.common.errors import AppError
 from apps.organizations.selectors import organization_for_request
 from apps.scans import selectors, services
+from apps.scans.api.schema import ref
 from apps.scans.api.serializers import (
     BreakdownQuerySerializer,
     ScanCreateSerializer,
     ScanListItemSerializer,
+    ScanListPageSerializer,
     ScanStatusSerializer,
     ShareSerializer,
 )
 from apps.scans.breakdown import FIELDS as BREAKDOWN_FIELDS
 from apps.scans.breakdown import breakdown
 from apps.scans.models import Scan
+from apps.scans.seen import scan_report_seen
 from apps.scans.submission import scan_submit
 
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -41,13 +45,53 @@ def _snake(name: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in name)
 
 
+def battery_shape(battery: dict | None, requested: dict | None) -> dict:
+    """The seed's battery object, always present with `was_requested`.
+
+    Not requested: specs/performance/costs are null. Requested but not worth buying (the sizing chose
+    none): a battery of 0 kWh and 0 kW with the requested efficiency and brand, nothing bought or saved,
+    `is_feasible` false. Otherwise the report's battery as it is.
+    """
+    if battery is None or requested is None:
+        return {
+            "specs": None,
+            "performance": None,
+            "costs": None,
+            "is_feasible": False,
+            "was_requested": False,
+        }
+    if battery.get("specs") is not None:
+        return battery
+    return {
+        **battery,
+        "specs": {
+            "power_kw": 0.0,
+            "capacity_kwh": 0.0,
+            "roundtrip_efficiency": requested.get("roundtrip_efficiency"),
+            "min_charge_level": requested.get("minimum_charge_level"),
+            "brand_name": requested.get("brand_name"),
+            "model_name": requested.get("model_name"),
+        },
+        "performance": {
+            "annual_savings": 0.0,
+            "cycles_per_year": 0.0,
+            "state_of_health": None,
+            "grid_charging_enabled": bool(requested.get("grid_charging")),
+        },
+        "costs": {"purchase_cost": 0.0, "replacement_cost": 0.0, "system_return_period": None},
+        "is_feasible": False,
+        "was_requested": True,
+    }
+
+
 def full_report(scan: Scan) -> dict:
     """FullReportDto (snake_case; the renderer camelizes): the stored report plus the per-read keys."""
     return {
         "id": scan.id,
         "status": scan.report.get("status", "optimal"),
-        "created_at": serializers.DateTimeField().to_representation(scan.created_at),
+        "created_at": api_datetime(scan.created_at),
         **{k: v for k, v in scan.report.items() if k != "status"},
+        "battery": battery_shape(scan.report.get("battery"), scan.inputs.get("electric_battery")),
         "is_shared": bool(scan.share_token),
         "share_token": scan.share_token,
     }
@@ -78,17 +122,24 @@ def chart_data(scan: Scan, **options) -> dict:
             "This scan has no chart data.", status=409, code="scan_not_completed", title="Conflict"
         )
     year = scan.inputs.get("first_operating_year") or services.ENGINE_PARAMETERS["first_operating_year"]
-    return breakdown(hourly=series.unpack(), charts=series.charts, year=year, **options)
+    specs = (scan.report.get("battery") or {}).get("specs") or {}
+    return breakdown(
+        hourly=series.unpack(),
+        charts=series.charts,
+        year=year,
+        battery_capacity_kwh=specs.get("capacity_kwh") or 0.0,
+        **options,
+    )
 
 
 class ScanCollectionView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("page", int),
-            OpenApiParameter("limit", int),
+            PageQuerySerializer,
             OpenApiParameter("dossierId", str, description="Only scans of this dossier"),
         ],
-        responses=ScanListItemSerializer(many=True),
+        responses=ScanListPageSerializer,
+        operation_id="scansList",
     )
     def get(self, request):
         scans = selectors.scan_list(
@@ -109,6 +160,7 @@ class ScanCollectionView(APIView):
             organization=request.organization,
             data=data,
             idempotency_key=request.META.get(IDEMPOTENCY_HEADER),
+            strict_types=True,
         )
         return Response(
             ScanStatusSerializer(created.scan).data,
@@ -127,14 +179,24 @@ class ScanDetailView(APIView):
             return [AnonScanThrottle()]
         return super().get_throttles()
 
-    @extend_schema(responses={200: OpenApiResponse(description="ScanDto or FullReportDto")})
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                {"oneOf": [ref("ScanStatus"), ref("FullReportDto")]},
+                description="ScanDto while pending or failed, FullReportDto once completed (optimal).",
+            )
+        }
+    )
     def get(self, request, pk):
         organization = organization_for_request(request) if request.user.is_authenticated else None
         if organization is not None:
             scan = selectors.scan_get(organization=organization, scan_id=pk)
         else:
             scan = selectors.scan_get_public(scan_id=pk)
-        return Response(scan_body(scan))
+        body = scan_body(scan)
+        if "overview" in body:  # the full report was read
+            scan_report_seen(scan=scan)
+        return Response(body)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk):
@@ -158,7 +220,7 @@ class ScanBreakdownView(APIView):
             OpenApiParameter("extended", bool),
             OpenApiParameter("fields", str, description="Comma-separated field names"),
         ],
-        responses={200: OpenApiResponse(description="Breakdown chart data")},
+        responses={200: ref("Breakdown")},
     )
     def get(self, request, pk):
         scan = selectors.scan_get(organization=request.organization, scan_id=pk)
@@ -209,16 +271,14 @@ class ScanShareView(APIView):
         scan = services.scan_share(scan=selectors.scan_get(organization=request.organization, scan_id=pk))
         return Response({"is_shared": True, "share_token": scan.share_token})
 
-    @extend_schema(responses=ShareSerializer)
+    @extend_schema(responses={200: ShareSerializer})
     def delete(self, request, pk):
         services.scan_unshare(scan=selectors.scan_get(organization=request.organization, scan_id=pk))
         return Response({"is_shared": False, "share_token": None})
 
 
 class ScanBrandingView(APIView):
-    @extend_schema(
-        responses={200: OpenApiResponse(description="brandingLogo, brandingDisplayName, brandingEnabled")}
-    )
+    @extend_schema(responses={200: ref("Branding")})
     def get(self, request, pk):
         return Response(branding(request, selectors.scan_get(organization=request.organization, scan_id=pk)))
 
@@ -228,9 +288,7 @@ class SharedScanView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
 
-    @extend_schema(
-        auth=[], responses={200: OpenApiResponse(description="scanId, report, chartData, branding")}
-    )
+    @extend_schema(auth=[], responses={200: ref("SharedScan")})
     def get(self, request, token):
         scan = selectors.scan_by_share_token(token=token)
         body = {

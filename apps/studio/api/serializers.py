@@ -6,7 +6,10 @@ import numpy as np
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.common.api.fields import UTC_DATETIME_MAPPING, PercentField
+from apps.common.api.strict import StrictTypesMixin
 from apps.engine.timebase import HOURS
+from apps.studio.layers import EV, LAYER_PRESETS, SOLAR
 from apps.studio.layers.common import unpack
 from apps.studio.models import StudioLayer, StudioProfile
 
@@ -19,7 +22,7 @@ class HourlyArrayField(serializers.Field):
 
     default_error_messages = {
         "invalid": "Expected a list of {hours} numbers.",
-        "length": "Expected {hours} hourly values, got {count}.",
+        "length": "Expected {hours} hourly values [kWh per hour, 1 January 00:00 first], got {count}.{hint}",
         "negative": "Hourly values must be finite numbers ≥ 0.",
     }
 
@@ -29,7 +32,9 @@ class HourlyArrayField(serializers.Field):
         if len(data) == 0 and self.allow_empty:
             return None
         if len(data) != HOURS:
-            self.fail("length", hours=HOURS, count=len(data))
+            self.fail("length", hours=HOURS, count=len(data), hint=f" {self.hint}" if self.hint else "")
+        if any(isinstance(v, bool) or not isinstance(v, int | float) for v in data):
+            self.fail("invalid", hours=HOURS)  # strict JSON numbers: no booleans, no numeric strings
         try:
             array = np.asarray(data, dtype=float)
         except (TypeError, ValueError):
@@ -41,9 +46,25 @@ class HourlyArrayField(serializers.Field):
     def to_representation(self, value):
         return None if value is None else np.round(np.asarray(value, dtype=float), 4).tolist()
 
-    def __init__(self, *args, allow_empty: bool = False, **kwargs):
+    def __init__(self, *args, allow_empty: bool = False, hint: str = "", **kwargs):
         self.allow_empty = allow_empty
+        self.hint = hint
         super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "array", "items": {"type": "number"}, "nullable": True})
+class RecomputedSeriesField(serializers.Field):
+    """A series the server recomputes (result, exportResult, productionResult): any list of numbers is
+    accepted, whatever its length, and ignored."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list) or any(
+            isinstance(v, bool) or not isinstance(v, int | float) for v in data
+        ):
+            raise serializers.ValidationError(
+                "Expected a list of numbers (ignored: the server recomputes it)."
+            )
+        return None
 
 
 @extend_schema_field(
@@ -76,22 +97,22 @@ class ScheduleField(serializers.Field):
         return value
 
 
-class CreateProfileSerializer(serializers.Serializer):
+class CreateProfileSerializer(StrictTypesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     lat = serializers.FloatField(min_value=-90, max_value=90, required=False)
     lon = serializers.FloatField(min_value=-180, max_value=180, required=False)
 
 
-class RenameSerializer(serializers.Serializer):
+class RenameSerializer(StrictTypesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200)
 
 
-class DuplicateSerializer(serializers.Serializer):
+class DuplicateSerializer(StrictTypesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class BaseTemplateSerializer(serializers.Serializer):
+class BaseTemplateSerializer(StrictTypesMixin, serializers.Serializer):
     template_id = serializers.CharField(max_length=40)
     annual_kwh = serializers.FloatField(min_value=1, max_value=1_000_000, required=False, allow_null=True)
 
@@ -107,7 +128,7 @@ class RoofSurfaceSerializer(serializers.Serializer):
     system_capacity_kw = serializers.FloatField(min_value=0, max_value=10_000, required=False)
     tilt = serializers.FloatField(min_value=0, max_value=90, required=False)
     azimuth = serializers.FloatField(min_value=0, max_value=360, required=False)
-    losses = serializers.FloatField(min_value=0, max_value=99, required=False)
+    losses = PercentField(max_value=99, required=False)
     annual_production_kwh = serializers.FloatField(required=False, help_text="computed; ignored on input")
 
     def validate(self, attrs):
@@ -128,7 +149,24 @@ class EvConfigSerializer(serializers.Serializer):
     charger_power_kw = serializers.FloatField(min_value=0.5, max_value=350, required=False)
 
 
-class LayerFieldsSerializer(serializers.Serializer):
+def _is_placeholder(config) -> bool:
+    """All numbers 0 (the seed's generic example sends such a solarConfig with every layer)."""
+    if isinstance(config, dict):
+        return all(_is_placeholder(value) for key, value in config.items() if key != "id")
+    if isinstance(config, list):
+        return all(_is_placeholder(item) for item in config)
+    return not isinstance(config, int | float) or config == 0
+
+
+def drop_placeholder_configs(attrs: dict, kind: str | None) -> dict:
+    """A config for another kind of layer that carries no value (all zeros) is dropped, not refused."""
+    for key, owner in (("solar_config", SOLAR), ("ev_config", EV)):
+        if kind is not None and kind != owner and key in attrs and _is_placeholder(attrs[key]):
+            del attrs[key]
+    return attrs
+
+
+class LayerFieldsSerializer(StrictTypesMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False)
     enabled = serializers.BooleanField(required=False)
     schedule = ScheduleField(required=False)
@@ -142,9 +180,16 @@ class LayerFieldsSerializer(serializers.Serializer):
     solar_config = SolarConfigSerializer(required=False)
     ev_config = EvConfigSerializer(required=False)
 
+    def validate(self, attrs):
+        return drop_placeholder_configs(attrs, self.context.get("layer_kind"))
+
 
 class LayerAddSerializer(LayerFieldsSerializer):
     preset_id = serializers.CharField(max_length=20)
+
+    def validate(self, attrs):
+        preset = LAYER_PRESETS.get(attrs.get("preset_id"))
+        return drop_placeholder_configs(attrs, preset["type"] if preset else None)
 
 
 class LayerConfigStateSerializer(LayerFieldsSerializer):
@@ -158,9 +203,17 @@ class BaseProfileStateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True, allow_null=True)
     annual_kwh = serializers.FloatField(min_value=0, required=False, allow_null=True)
-    data = HourlyArrayField(required=False, allow_null=True)
-    export_data = HourlyArrayField(required=False, allow_null=True, allow_empty=True)
-    original_data = HourlyArrayField(required=False, allow_null=True, allow_empty=True)
+    data = HourlyArrayField(
+        required=False,
+        allow_null=True,
+        hint="Send the whole year, or omit data and give a known templateId to use that template.",
+    )
+    export_data = HourlyArrayField(
+        required=False, allow_null=True, allow_empty=True, hint="Send the whole year, [] or omit it."
+    )
+    original_data = HourlyArrayField(
+        required=False, allow_null=True, allow_empty=True, hint="Send the whole year, [] or omit it."
+    )
 
 
 class LayerStateSerializer(serializers.Serializer):
@@ -169,19 +222,24 @@ class LayerStateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     enabled = serializers.BooleanField(required=False, default=True)
     config = LayerConfigStateSerializer(required=False, allow_null=True)
-    data = HourlyArrayField(required=False, allow_null=True, allow_empty=True)
+    data = HourlyArrayField(
+        required=False,
+        allow_null=True,
+        allow_empty=True,
+        hint="Send the whole year, or omit data to have the layer simulated from its config.",
+    )
 
 
 class StudioStateSerializer(serializers.Serializer):
     base_profile = BaseProfileStateSerializer(required=False, allow_null=True)
     layers = LayerStateSerializer(many=True, required=False, max_length=20)
     # accepted for compatibility with the editor; the server recomputes them (see services)
-    result = HourlyArrayField(required=False, allow_null=True, allow_empty=True)
-    export_result = HourlyArrayField(required=False, allow_null=True, allow_empty=True)
-    production_result = HourlyArrayField(required=False, allow_null=True, allow_empty=True)
+    result = RecomputedSeriesField(required=False, allow_null=True)
+    export_result = RecomputedSeriesField(required=False, allow_null=True)
+    production_result = RecomputedSeriesField(required=False, allow_null=True)
 
 
-class SaveStateSerializer(serializers.Serializer):
+class SaveStateSerializer(StrictTypesMixin, serializers.Serializer):
     studio_state = StudioStateSerializer()
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
@@ -196,6 +254,7 @@ class ChartQuerySerializer(serializers.Serializer):
 
 
 class StudioProfileListSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = UTC_DATETIME_MAPPING
     base_profile_type = serializers.SerializerMethodField()
     base_profile_name = serializers.SerializerMethodField()
 
@@ -247,6 +306,7 @@ def _rounded(blob) -> list[float] | None:
 
 
 class StudioLayerSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = UTC_DATETIME_MAPPING
     type = serializers.CharField(source="kind")
     schedule = serializers.SerializerMethodField()
     hourly_kw = serializers.SerializerMethodField()

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.common.api.strict import STRICT_TYPES
 from apps.common.errors import AppError
 from apps.organizations.api.views import TenantScopedViewSet
 from apps.studio import selectors, services
@@ -21,8 +22,8 @@ from apps.studio.models import StudioProfile
 from apps.studio.templates_catalog import TEMPLATES
 
 
-def _valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
+def _valid(serializer_class, data, **context) -> dict:
+    serializer = serializer_class(data=data, context={STRICT_TYPES: True, **context})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -194,11 +195,12 @@ class StudioProfileViewSet(TenantScopedViewSet):
 
     @extend_schema(request=s.LayerFieldsSerializer, responses=s.StudioProfileSerializer)
     def layer_update(self, request, pk=None, layer_id=None):
-        data = _valid(s.LayerFieldsSerializer, request.data)
-        layer = services.layer_update(layer=self._layer(), **data)
+        layer = self._layer()
+        data = _valid(s.LayerFieldsSerializer, request.data, layer_kind=layer.kind)
+        layer = services.layer_update(layer=layer, **data)
         return self._summary(layer.profile)
 
-    @extend_schema(request=None, responses=s.StudioProfileSerializer)
+    @extend_schema(request=None, responses={200: s.StudioProfileSerializer})
     def layer_remove(self, request, pk=None, layer_id=None):
         return self._summary(services.layer_remove(layer=self._layer()))
 
