@@ -52,19 +52,114 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from apps.engine import defaults as d
 from apps.engine.battery import dispatch_lp, greedy_batch, one_way_efficiency
 from apps.engine.dispatch import self_sufficiency
-from apps.engine.finance import CostParams, ownership_cost_npv
-from apps.engine.tariffs import LevelisedTariff, capital_recovery_factor, month_of_hour
+from apps.engine.finance import CostParams, evaluate_finance
+from apps.engine.tariffs import LevelisedTariff, capital_recovery_factor, fold_years, month_of_hour
 from apps.engine.types import BatteryInput, Goal
 
 _GOLDEN = (math.sqrt(5) - 1) / 2
 _LP_CAPACITY_TOL = 0.3
 """Golden-section tolerance on the capacity with LP dispatch [kWh]; a last step checks +-0.1 kWh."""
+
+
+def _npv(params: CostParams, pv_capex=0.0, bat_capex=0.0, kwp=0.0, pv_only=None, design=None) -> float:
+    """The report's NPV (``finance.evaluate_finance``) of a design with the given yearly bills [EUR] (BAU
+    bills zero: they are the same for every design)."""
+    zeros = [0.0] * params.years
+    return evaluate_finance(
+        pv_capex=pv_capex,
+        battery_capex=bat_capex,
+        new_pv_kw=kwp,
+        bau_bills=zeros,
+        pv_only_bills=zeros if pv_only is None else pv_only,
+        design_bills=zeros if design is None else design,
+        design_feed_in_revenue=zeros,
+        params=params,
+    ).npv
+
+
+@dataclass(frozen=True, eq=False)
+class LifecycleObjective:
+    """The sizing cost = minus the NPV the report shows, as an annuity [EUR/yr] (CRF x -NPV + a constant).
+
+    ``finance.evaluate_finance`` is affine in the yearly bills (savings_y = esc_y x (S_pv,y x pvf_y +
+    S_bat,y x soh_y)), so for a design with PV-only bills P_y and design bills B_y
+
+        -NPV = ownership + sum_y a_y P_y + sum_y b_y (B_y - P_y) - sum_y a_y BAU_y
+
+    with a_y = d(-NPV)/dP_y (discounting x escalation x PV degradation) and b_y = d(-NPV)/dB_y
+    (x battery state of health). Both are read off ``evaluate_finance`` itself with unit bills, and the
+    ownership (investment, replacements, O&M and whatever else the finance counts) likewise, so the
+    objective follows the finance module by construction (one source of truth). The yearly bills of
+    each contract regime are folded into ``LevelisedTariff``s: ``pv`` (weights a, designs without
+    battery), ``pv_residual`` (a - b) and ``battery`` (b)."""
+
+    crf: float
+    pv: LevelisedTariff
+    pv_residual: LevelisedTariff
+    battery: LevelisedTariff
+    own_coef: tuple[float, float, float, float, float]
+    params: CostParams
+
+    @classmethod
+    def build(cls, tariff: LevelisedTariff, params: CostParams) -> LifecycleObjective:
+        crf = capital_recovery_factor(params.discount_rate, params.years)
+        n = params.years
+        yearly = list(tariff.yearly)
+        if not yearly:  # hand-built tariff: its own weights stand for the whole objective
+            zero = LevelisedTariff(terms=tuple((0.0, t) for _, t in tariff.terms))
+            own = cls._own_coefficients(params)
+            return cls(crf, tariff, zero, tariff, own, params)
+        yearly = (yearly + [yearly[-1]] * n)[:n]
+        base_pv, base_bat = _npv(params), _npv(params, bat_capex=1.0)
+        a, b = [], []
+        for y in range(n):
+            unit = [0.0] * n
+            unit[y] = 1.0
+            a.append(crf * (base_pv - _npv(params, pv_only=unit, design=unit)))
+            b.append(crf * (base_bat - _npv(params, bat_capex=1.0, design=unit)))
+        return cls(
+            crf,
+            fold_years(yearly, a),
+            fold_years(yearly, [x - y for x, y in zip(a, b, strict=True)]),
+            fold_years(yearly, b),
+            cls._own_coefficients(params),
+            params,
+        )
+
+    @staticmethod
+    def _own_coefficients(params: CostParams) -> tuple[float, float, float, float, float]:
+        """Ownership -NPV = pv_fixed [pv > 0] + pv_per_eur x PV capex + per_kwp x kWp + bat_fixed
+        [battery > 0] + bat_per_eur x battery capex, read off ``evaluate_finance`` [EUR, -, EUR/kWp]."""
+        p1, p2 = -_npv(params, pv_capex=1.0), -_npv(params, pv_capex=2.0)
+        k1 = -_npv(params, pv_capex=1.0, kwp=1.0)
+        b1, b2 = -_npv(params, bat_capex=1.0), -_npv(params, bat_capex=2.0)
+        return (p1 - (p2 - p1), p2 - p1, k1 - p1, b1 - (b2 - b1), b2 - b1)
+
+    def ownership(self, pv_capex: float, bat_capex: float, kwp: float) -> float:
+        """Annuity of the ownership costs [EUR/yr]; checked against ``evaluate_finance`` in tests."""
+        pv0, pv1, kw1, b0, b1 = self.own_coef
+        own = 0.0
+        if pv_capex > 0 or kwp > 0:
+            own += pv0 + pv1 * pv_capex + kw1 * kwp
+        if bat_capex > 0:
+            own += b0 + b1 * bat_capex
+        return self.crf * own
+
+    def energy(self, pv_import, pv_export, grid_import=None, grid_export=None):
+        """Energy part [EUR/yr] from the PV-only flows and, with a battery, the design's flows
+        (vectorised like ``LevelisedTariff.energy_cost``)."""
+        if grid_import is None:
+            return self.pv.energy_cost(pv_import, pv_export)
+        return self.pv_residual.energy_cost(pv_import, pv_export) + self.battery.energy_cost(
+            grid_import, grid_export
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,15 +225,22 @@ class SizingProblem:
         kwp = np.asarray(panels, dtype=float) * self.panel_kwp
         return self.existing_pv + kwp @ self.new_pv_yield
 
-    def annual_ownership(self, panels: np.ndarray, capacity: float, power: float) -> float:
-        """Annuity of investment, replacements and maintenance [EUR/yr]."""
+    def capex(self, panels, capacity: float, power: float) -> tuple[float, float, float]:
+        """(PV investment [EUR], battery investment [EUR], new PV [kWp]) of a design."""
         kwp = np.asarray(panels, dtype=float) * self.panel_kwp
-        pv_capex = float(kwp @ self.pv_cost_per_kwp)
         bat_capex = 0.0
         if self.battery is not None and capacity > 0:
             bat_capex = capacity * self.battery.cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW
-        npv = ownership_cost_npv(pv_capex, bat_capex, float(kwp.sum()), self.cost)["total"]
-        return capital_recovery_factor(self.cost.discount_rate, self.cost.years) * npv
+        return float(kwp @ self.pv_cost_per_kwp), bat_capex, float(kwp.sum())
+
+    @cached_property
+    def lifecycle(self) -> LifecycleObjective:
+        return LifecycleObjective.build(self.tariff, self.cost)
+
+    def annual_ownership(self, panels: np.ndarray, capacity: float, power: float) -> float:
+        """Annuity of investment, replacements and maintenance as the report's finance counts them
+        [EUR/yr]."""
+        return self.lifecycle.ownership(*self.capex(panels, capacity, power))
 
 
 @dataclass(frozen=True, eq=False)
@@ -287,7 +389,12 @@ def evaluate(
 ) -> Evaluation:
     """Annual cost [EUR/yr] and self-sufficiency of one design."""
     f = design_flows(problem, design, dispatch)
-    energy = float(problem.tariff.energy_cost(f.grid_import, f.grid_export))
+    if design.capacity_kwh > 0:
+        pv_export, _ = _curtail(problem, f.pv - f.solar_used_onsite)
+        pv_import = f.grid_used_onsite + f.battery_used_onsite
+        energy = float(problem.lifecycle.energy(pv_import, pv_export, f.grid_import, f.grid_export))
+    else:
+        energy = float(problem.lifecycle.energy(f.grid_import, f.grid_export))
     own = problem.annual_ownership(np.asarray(design.panels), design.capacity_kwh, design.power_kw)
     g2l = float(f.grid_used_onsite.sum())
     return Evaluation(
@@ -317,7 +424,7 @@ def _evaluate_no_battery_batch(problem: SizingProblem, combos: np.ndarray) -> li
     surplus = pv - direct
     deficit = load - direct
     exported, _ = _curtail(problem, surplus)
-    energy = np.atleast_1d(problem.tariff.energy_cost(deficit, exported))
+    energy = np.atleast_1d(problem.lifecycle.energy(deficit, exported))
     total_load = float(load.sum())
     out = []
     for i, combo in enumerate(combos):
@@ -341,7 +448,8 @@ def _evaluate_greedy_batch(
     g = greedy_batch(surplus, deficit, caps, np.full(len(caps), power), problem.min_fraction_soc, problem.eta)
     exported, _ = _curtail(problem, surplus - g.charged)
     grid = deficit - g.discharged
-    energy = np.atleast_1d(problem.tariff.energy_cost(grid, exported))
+    pv_exported, _ = _curtail(problem, surplus)
+    energy = np.atleast_1d(problem.lifecycle.energy(deficit, pv_exported, grid, exported))
     total_load = float(load.sum())
     out = []
     for i in range(len(caps)):
@@ -725,17 +833,38 @@ class ReferenceLp:
     solve_seconds: float
 
 
+def _lp_energy(cp, sp, tariff: LevelisedTariff, grid_import, grid_export, n_hours: int, cons: list):
+    """cvxpy expression of ``tariff.energy_cost`` without the yearly netting [EUR/yr]; the monthly peaks
+    are variables between the import and the largest possible import (valid for a negative rate too)."""
+    energy = tariff.import_weights @ grid_import - tariff.export_weights @ grid_export
+    rate = tariff.demand_rate
+    if rate != 0:
+        peak = cp.Variable(12)
+        months = month_of_hour(n_hours)
+        month_map = sp.csr_matrix((np.ones(n_hours), (np.arange(n_hours), months)), shape=(n_hours, 12))
+        cons += [grid_import <= month_map @ peak, peak >= tariff.demand_floor_kw]
+        if rate < 0:
+            cons.append(peak <= tariff.demand_floor_kw + 1e3)
+        energy = energy + rate / 12.0 * cp.sum(peak)
+    return energy
+
+
 def solve_reference_lp(
     problem: SizingProblem, with_battery: bool = True, fixed_panels: tuple[int, ...] | None = None
 ) -> ReferenceLp:
     """Size PV and battery with ONE vectorised full-year LP (cvxpy + Clarabel): panel counts relaxed to
     continuous values (or fixed to ``fixed_panels``) and the battery (if ``with_battery``) within
-    [min, max]. The lifecycle objective equals ``size_system``'s; the yearly netting of net metering is
-    not modelled here.
+    [min, max]. The objective is ``size_system``'s lifecycle objective (``LifecycleObjective``: the PV-only
+    flows weighted by ``pv_residual`` plus the design's flows by ``battery``; without battery the flows
+    by ``pv``), the fixed ownership terms added for the design found; the yearly netting of net metering
+    is not modelled here.
 
-    With relaxed panels the hourly PV split is free, so PV may charge the battery while the grid serves
-    the load even without grid charging (a relaxation: a lower bound). With fixed panels PV serves the
-    load first (``u = min(pv, load)``, data), exactly the rule of the dispatch used by ``size_system``."""
+    The product's dispatch serves the load from PV first and never discharges the battery or imports
+    while PV is exported. With fixed panels that rule is data (``u = min(pv, load)``). With relaxed panels
+    it is not linear; it is imposed in every hour where the panel bounds decide it (load above the
+    largest possible PV: no export; PV of the smallest design above the load: PV covers the load, no
+    discharge or import to the load) and relaxed in the others, so the LP stays a lower bound on the
+    product's rules."""
     import time
 
     import cvxpy as cp
@@ -745,18 +874,14 @@ def solve_reference_lp(
     n_hours = problem.hours
     n = problem.n_arrays
     load = problem.load
-    crf = capital_recovery_factor(problem.cost.discount_rate, problem.cost.years)
-    # Ownership annuity is linear: coefficients per EUR of PV capex, per kWp (O&M) and per EUR battery capex.
-    unit_pv = ownership_cost_npv(1.0, 0.0, 0.0, problem.cost)["total"]
-    unit_kw = ownership_cost_npv(0.0, 0.0, 1.0, problem.cost)["total"]
-    unit_bat = ownership_cost_npv(0.0, 1.0, 0.0, problem.cost)["total"]
+    life = problem.lifecycle
+    pv0, pv1, kw1, b0, b1 = life.own_coef
+    crf = life.crf
+    panels = cp.Variable(n) if n else None
     if fixed_panels is not None:
-        panels = cp.Variable(n) if n else None
-        pv_data = problem.pv(np.asarray(fixed_panels, dtype=float))
-        pv = pv_data
-        u = np.minimum(pv_data, load)  # PV serves the load first
+        pv = problem.pv(np.asarray(fixed_panels, dtype=float))
+        u = np.minimum(pv, load)  # PV serves the load first
     else:
-        panels = cp.Variable(n) if n else None
         pv = problem.existing_pv + (
             problem.new_pv_yield.T @ cp.multiply(problem.panel_kwp, panels) if n else 0
         )
@@ -769,12 +894,21 @@ def solve_reference_lp(
         cons += [panels == np.asarray(fixed_panels, dtype=float)]
     elif n:
         cons += [panels >= problem.min_panels, panels <= problem.max_panels]
+    if fixed_panels is None:
+        # The product's rule where the bounds decide it (see the docstring).
+        pv_lo, pv_hi = problem.pv(problem.min_panels), problem.pv(problem.max_panels)
+        no_export = load >= pv_hi
+        covered = pv_lo >= load
+        if no_export.any():
+            cons.append(e[np.flatnonzero(no_export)] == 0)
+        if covered.any():
+            cons.append(u[np.flatnonzero(covered)] == load[covered])
     b = problem.battery
     grid_import = g
     own = 0
     if n:
         kwp = cp.multiply(problem.panel_kwp, panels)
-        own = crf * (unit_pv * (problem.pv_cost_per_kwp @ kwp) + unit_kw * cp.sum(kwp))
+        own = crf * (pv1 * (problem.pv_cost_per_kwp @ kwp) + kw1 * cp.sum(kwp))
     if with_battery and problem.battery_allowed:
         assert b is not None
         eta = problem.eta
@@ -789,9 +923,16 @@ def solve_reference_lp(
             cg = cp.Variable(n_hours, nonneg=True)
             charge = cpv + cg
             grid_import = g + cg
+        # The PV-only flows of the same panels (PV first; a free split with relaxed panels).
+        u0 = u if fixed_panels is not None else cp.Variable(n_hours, nonneg=True)
+        g0 = cp.Variable(n_hours, nonneg=True)
+        e0 = cp.Variable(n_hours, nonneg=True)
+        w0 = cp.Variable(n_hours, nonneg=True)
         cons += [
             u + dis + g == load,
             u + cpv + e + w == pv,
+            u0 + g0 == load,
+            u0 + e0 + w0 == pv,
             s == shift @ s + eta * charge - dis / eta,
             charge <= power,
             dis <= power,
@@ -802,28 +943,34 @@ def solve_reference_lp(
             power >= b.min_power_rating_kw,
             power <= b.power_rating_kw,
         ]
-        own = own + crf * unit_bat * (cap * b.cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW)
+        if fixed_panels is None:
+            cons += [u0 <= load, u0 <= pv]
+        curtail = problem.export_value < 0
+        cons += [w0[np.flatnonzero(~curtail)] == 0, e0[np.flatnonzero(curtail)] == 0]
+        own = own + crf * b1 * (cap * b.cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW)
+        energy = _lp_energy(cp, sp, life.pv_residual, g0, e0, n_hours, cons) + _lp_energy(
+            cp, sp, life.battery, grid_import, e, n_hours, cons
+        )
     else:
         cap = power = None
         cons += [u + g == load, u + e + w == pv]
-    energy = problem.tariff.import_weights @ grid_import - problem.export_value @ e
-    if problem.tariff.demand_rate > 0:
-        peak = cp.Variable(12)
-        months = month_of_hour(n_hours)
-        month_map = sp.csr_matrix((np.ones(n_hours), (np.arange(n_hours), months)), shape=(n_hours, 12))
-        cons += [grid_import <= month_map @ peak, peak >= problem.tariff.demand_floor_kw]
-        energy = energy + problem.tariff.demand_rate / 12.0 * cp.sum(peak)
+        energy = _lp_energy(cp, sp, life.pv, grid_import, e, n_hours, cons)
     if problem.goal == "renewable-minimum" and problem.min_fraction is not None:
         cons.append(cp.sum(g) <= (1 - problem.min_fraction) * float(load.sum()))
-    prob = cp.Problem(cp.Minimize(own + energy + problem.tariff.fixed_yearly), cons)
+    prob = cp.Problem(cp.Minimize(own + energy), cons)
     prob.solve(solver="CLARABEL")
     elapsed = time.perf_counter() - t0
     if prob.status not in ("optimal", "optimal_inaccurate"):
         return ReferenceLp(prob.status, float("nan"), (), 0.0, 0.0, elapsed)
+    relaxed = tuple(float(x) for x in panels.value) if n else ()
+    chosen = fixed_panels if fixed_panels is not None else relaxed
+    fixed_terms = crf * (pv0 if any(x > 1e-9 for x in chosen) else 0.0) + (
+        crf * b0 if cap is not None and float(cap.value) > 1e-9 else 0.0
+    )
     return ReferenceLp(
         prob.status,
-        float(prob.value) - problem.tariff.fixed_yearly,
-        tuple(float(x) for x in panels.value) if n else (),
+        float(prob.value) + fixed_terms,
+        relaxed,
         float(cap.value) if cap is not None else 0.0,
         float(power.value) if power is not None else 0.0,
         elapsed,

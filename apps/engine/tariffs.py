@@ -314,6 +314,9 @@ class LevelisedTariff:
     weighted yearly cost is the annuity of the discounted lifecycle energy cost [EUR/yr]."""
 
     terms: tuple[tuple[float, ResolvedTariff], ...]
+    yearly: tuple[ResolvedTariff, ...] = ()
+    """The contract of each analysis year 1..N (empty when built by hand), so that other yearly weights
+    (the lifecycle weights of ``sizing``) can be folded over the same contracts."""
 
     def energy_cost(self, grid_import: np.ndarray, grid_export: np.ndarray) -> np.ndarray | float:
         """Levelised yearly energy cost [EUR/yr] (vectorised like ``energy_cost``): the linear part with
@@ -398,11 +401,17 @@ def levelise(
 ) -> LevelisedTariff:
     """Fold the yearly contracts of the analysis period into a ``LevelisedTariff``."""
     crf = capital_recovery_factor(discount_rate, years)
-    weights: dict[int, float] = {}
+    yearly = tariffs_by_year(tariff, first_year, years, hours)
+    weights = [crf * (1 + escalation) ** (y - 1) / (1 + discount_rate) ** y for y in range(1, years + 1)]
+    return fold_years(yearly, weights)
+
+
+def fold_years(yearly: list[ResolvedTariff], weights: list[float]) -> LevelisedTariff:
+    """``LevelisedTariff`` with one weight per analysis year [-]: years sharing a contract object are
+    summed into one term."""
+    summed: dict[int, float] = {}
     objs: dict[int, ResolvedTariff] = {}
-    for y, t in enumerate(tariffs_by_year(tariff, first_year, years, hours), start=1):
-        weights[id(t)] = (
-            weights.get(id(t), 0.0) + crf * (1 + escalation) ** (y - 1) / (1 + discount_rate) ** y
-        )
+    for w, t in zip(weights, yearly, strict=True):
+        summed[id(t)] = summed.get(id(t), 0.0) + w
         objs[id(t)] = t
-    return LevelisedTariff(terms=tuple((weights[k], objs[k]) for k in weights))
+    return LevelisedTariff(terms=tuple((summed[k], objs[k]) for k in summed), yearly=tuple(yearly))
