@@ -220,7 +220,7 @@ flights. Source: energievergelijk.nl 'CO2-uitstoot' (citing PBL/EEA per-passenge
 # (end of physical section)
 
 # --- Economic: tariffs, battery, sizing, finance, scenarios --------------------------------------------
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"
 """Version of the engine's sizing and finance model, stored with every result so a scan can be
 reproduced [semver]. Bump when a default or a formula below changes."""
 
@@ -374,6 +374,18 @@ SIZING_COST_TOLERANCE = 0.005
 GRID_SEARCH_MAX_COMBINATIONS = 400
 """Above this many panel-count combinations of the new PV arrays the sizing switches from enumeration to
 coordinate search [count]. Assumption (keeps run time bounded)."""
+
+SIZING_PROOF_TOLERANCE = 1e-5
+"""The exact panel search stops when the best design found is within this fraction of the proven lower
+bound on the cost [-]: 0.001 % (about 1 ct/yr on a 1,000 EUR/yr cost). Assumption (run time)."""
+
+SIZING_PROOF_MAX_ROUNDS = 200
+"""Most cutting-plane rounds of the exact panel search before it falls back to coordinate search
+[count]. Assumption (run time; realistic layouts close in far fewer)."""
+
+LOCAL_SEARCH_CAPACITY_SHIFT_KWH = 0.5
+"""Capacity shift tried with each panel move in the battery search's last neighbourhood [kWh].
+Assumption (checked against exhaustive grids in tests/engine/test_sizing_exact.py)."""
 
 # (end of economic section)
 

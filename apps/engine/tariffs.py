@@ -43,6 +43,12 @@ def _month_starts() -> np.ndarray:
     return np.concatenate([[0], np.cumsum(np.array(_MONTH_DAYS) * 24)[:-1]])
 
 
+def month_starts_of(hours: int = HOURS) -> np.ndarray:
+    """First hour of each month within ``hours`` steps [h] (as ``monthly_peaks`` splits them)."""
+    starts = _month_starts()
+    return starts[starts < hours]
+
+
 def month_of_hour(hours: int = HOURS) -> np.ndarray:
     """Month index 0..11 for ``hours`` steps; shorter horizons (tests) fall in the first months."""
     base = _month_of_hour()
@@ -238,9 +244,7 @@ def monthly_peaks(grid_import: np.ndarray) -> np.ndarray:
     """Monthly peak of hourly grid import [kW] (12 values; mean power of the peak hour). Works on a 1-D
     series or a (k, hours) batch (returns (k, 12))."""
     x = np.asarray(grid_import, dtype=float)
-    hours = x.shape[-1]
-    starts = _month_starts()
-    starts = starts[starts < hours]
+    starts = month_starts_of(x.shape[-1])
     peaks = np.maximum.reduceat(x, starts, axis=-1)
     if peaks.shape[-1] < 12:
         pad = np.zeros(x.shape[:-1] + (12 - peaks.shape[-1],))
