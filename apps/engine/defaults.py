@@ -235,17 +235,25 @@ afschaffing salderingsregeling, adopted by the Eerste Kamer on 18 Feb 2025; nett
 
 NL_FEED_IN_FLOOR_FRACTION = 0.5
 """Minimum feed-in compensation as a fraction of the bare supply price after net metering ends [-].
-Source: Wet afschaffing salderingsregeling (2025), 'redelijke vergoeding' of at least 50 % of the
-supply price excluding taxes for the first years after 2027."""
+Source: Kamerstuk 36611 (Wet beëindiging salderingsregeling), nr. D, Nota naar aanleiding van het verslag
+(Eerste Kamer, 6 Dec 2024), §1: the amendment Grinwis c.s. fixes the 'redelijke vergoeding' until
+1 January 2030 at at least 50 % of the agreed supply price excluding taxes ('kale leveringstarief'), and
+'deze minimumvergoeding zal gelden voor elk type contract'. On a dynamic contract the agreed supply price
+is the hourly one (day-ahead + supplier markup), so the floor is applied hour by hour (our reading)."""
 
 NL_FEED_IN_FLOOR_YEARS = (2027, 2029)
-"""First and last calendar year the feed-in floor applies [year]. Source: as above (brief for this
-engine: 2027-2029)."""
+"""First and last calendar year the feed-in floor applies [year]. Source: as above ('tot 1 januari
+2030', the years 2027, 2028 and 2029)."""
 
 # Taxes and tariff components ---------------------------------------------------------------------------
-NL_ENERGY_TAX_EUR_PER_KWH = 0.09157
-"""Dutch energy tax on electricity, first bracket (0-10,000 kWh), 2026 [EUR/kWh, excl. VAT]. Source:
-Belastingdienst 'Tabellen tarieven milieubelastingen' 2026 (Belastingplan 2026). Check yearly."""
+NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR = {2025: 0.10154, 2026: 0.09161}
+"""Dutch energy tax on electricity, first bracket, per calendar year [EUR/kWh, excl. VAT]. Sources:
+Belastingdienst 'Tabellen tarieven milieubelastingen' 2025 (0.10154) and 2026 (0.09161, Belastingplan
+2026). The 2027 rate was not published when this table was made (Nov 2026): years after the last known
+one use it, and the finance escalates every bill with the price escalation. Check yearly."""
+
+NL_ENERGY_TAX_EUR_PER_KWH = NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR[max(NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR)]
+"""The latest known Dutch energy tax [EUR/kWh, excl. VAT] (the rate of years after the table)."""
 
 NL_VAT = 0.21
 """Dutch VAT on electricity [-]. Source: Wet OB 1968, general rate."""
