@@ -1,11 +1,10 @@
 """Sizing of new PV (panel counts per array) and a battery (capacity, power) for a goal.
 
-The objective is the annuity of the lifecycle cost [EUR/yr]:
-
-    CRF x (investment + battery replacements + maintenance, present value) + levelised yearly energy cost
-
-where the levelised energy cost folds the analysis period's contracts (net metering up to 2026, the
-feed-in floor 2027-2029, escalation, discounting) into one equivalent year (``tariffs.LevelisedTariff``).
+The objective is minus the NPV the report shows, as an annuity [EUR/yr] (``LifecycleObjective``): the
+finance module's own cashflows (PV degradation, battery fade and replacement with its residual value,
+escalation, discounting, the contract of every analysis year: net metering up to 2026, the feed-in floor
+2027-2029, the energy tax of each year) read off ``finance.evaluate_finance``, which is affine in the
+yearly bills, so sizing and report cannot drift apart.
 
 Two solvers share this objective:
 
@@ -16,8 +15,11 @@ Two solvers share this objective:
   within [min, max]; about 5-10 s on a 2-core machine, used as the reference in tests and the benchmark.
 * ``size_system`` (what ``run_scan`` uses): the same optimisation decomposed into a search over sizes
   with an exact inner dispatch for each size:
-  - without battery the year needs no dispatch at all, so every panel-count combination is evaluated
-    exactly at once with numpy;
+  - without battery the year needs no dispatch at all; up to ``GRID_SEARCH_MAX_COMBINATIONS`` panel sets
+    are all evaluated at once with numpy, above that ``_exact_no_battery`` finds the optimum with a proof
+    (Kelley cutting planes on the convex cost + a small HiGHS MILP over the integer counts, stopping when
+    the best design is within ``SIZING_PROOF_TOLERANCE`` of the proven lower bound): exact for any
+    realistic roof layout (tested against exhaustive enumeration on random 3-4-roof cases);
   - with a flat tariff and no capacity tariff the greedy self-consumption rule is an optimal dispatch
     (every stored kWh saves the same import price and costs the same feed-in price, whenever used;
     charging from the grid at the same price only loses energy), evaluated with a vectorised prefix
@@ -25,11 +27,13 @@ Two solvers share this objective:
   - otherwise (dynamic prices, capacity tariff) each size is dispatched by the cost-optimal dispatch LP in
     HiGHS, built once and warm-started between sizes (``battery.DispatchLP``);
   - the annual cost is convex in the battery capacity for fixed panels (an LP value with the capacity in
-    its bounds, plus a linear investment), so the capacity is found by golden-section search; panel
-    counts are integers searched by enumeration and neighbour moves ("relax then settle": the best
-    integer neighbours of the continuous optimum); the battery is a binary choice: the best design with
-    a battery within [min, max] is compared with the best design without.
-  Tests check it against ``solve_reference_lp`` and against brute-force grids (cost within 0.5 %).
+    its bounds, plus a linear investment), so the capacity is found by golden-section search; with a
+    battery the panel counts start from the exact battery-less optimum and a coarse grid and move to
+    better neighbours: +-1 panel, one panel moved between arrays, and (self-consumption dispatch) those
+    moves with the capacity shifted by ``LOCAL_SEARCH_CAPACITY_SHIFT_KWH``. This part is a local search,
+    not a proof; tests compare it with exhaustive grids (within 0.1 %). The battery is a binary choice:
+    the best design with a battery within [min, max] is compared with the best design without.
+  Tests check it against ``solve_reference_lp``, exhaustive enumeration and the report's finance.
 
 Goals: ``cost-savings`` minimises the annual cost; ``self-sufficiency`` minimises grid energy used on
 site first (designs within ``SELF_SUFFICIENCY_TOLERANCE`` of the yearly load of the minimum count as
@@ -42,9 +46,10 @@ bisected until the limit is just met). An unreachable goal returns ``status="inf
 
 Known simplifications: the battery power is taken at its maximum (power is free within its range, see
 ``BATTERY_COST_EUR_PER_KW``); the dispatch LP and the reference LP do not model the yearly netting of
-net metering (bills do), which only matters when a caller models 2026; with grid charging and the
-cost-optimal dispatch, energy charged from the grid and later used on site still counts as on-site
-(self-sufficiency is 1 - grid energy used on site / load, as in ``dispatch.py``).
+net metering (bills do), which only matters when a caller models 2026. Energy charged from the grid and
+later used on site counts as grid energy in the self-sufficiency (``DesignFlows.self_sufficiency`` via
+``dispatch.self_sufficiency``); the self-sufficiency goals use the self-consumption dispatch, which never
+charges from the grid, so their limit is on grid energy used on site directly.
 """
 
 from __future__ import annotations
