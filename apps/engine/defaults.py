@@ -266,10 +266,11 @@ BE_EXCISE_EUR_PER_KWH = 0.0503
 """Belgian federal excise (bijzondere accijns) on residential electricity, first 3 MWh [EUR/kWh, excl.
 VAT]. Source: FOD Financiën excise tariffs 2025 (approximate; check yearly)."""
 
-BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = 40.0
+BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = 40.4
 """Flemish capacity tariff (capaciteitstarief) [EUR/kW/yr, excl. VAT] on the rolling 12-month average
-of monthly peaks. Source: VREG/Fluvius distribution tariffs 2025 (range ~38-53 EUR/kW/yr per DSO zone;
-a round middle value)."""
+of monthly peaks. Source: Fluvius FAQ 'capaciteitstarief gezinnen en kleine ondernemingen': in 2023 about
+40.4 EUR per kW per year excl. VAT on average over Flanders (it differs per DSO zone). This is the 2023
+figure, not a 2026-2027 one: no later Flemish average was verified; override per scan when known."""
 
 BE_CAPACITY_TARIFF_FLOOR_KW = 2.5
 """Minimum monthly peak billed by the capacity tariff [kW]. Source: VREG tariff methodology 2023."""

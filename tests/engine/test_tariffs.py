@@ -128,13 +128,13 @@ def test_net_metering_credit():
 
 def test_capacity_tariff_floor_and_average():
     # Peaks: January 5 kW, every other month 1 kW (floored to 2.5 kW): mean = (5 + 11 x 2.5) / 12,
-    # times 40 EUR/kW/yr x 1.06 (BE VAT): BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR, BE_CAPACITY_TARIFF_FLOOR_KW.
+    # times 40.4 EUR/kW/yr (Fluvius 2023 Flemish average) x 1.06 (BE VAT): BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR, BE_CAPACITY_TARIFF_FLOOR_KW.
     t = resolve_tariff(TariffInput(country="BE", capacity_tariff=True), 2030)
     imp = np.ones(H)
     imp[10] = 5.0
     peaks = monthly_peaks(imp)
     assert peaks[0] == 5.0 and peaks[1] == 1.0
-    expected = 40 * 1.06 * (5 + 11 * 2.5) / 12
+    expected = 40.4 * 1.06 * (5 + 11 * 2.5) / 12
     assert bill(imp, np.zeros(H), t).demand_cost == pytest.approx(expected)
 
 
