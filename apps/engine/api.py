@@ -19,7 +19,7 @@ from apps.engine.load import load_profile, reconstruct_gross_load, validate_prof
 from apps.engine.pv import kwh_per_kwp, pv_stats
 from apps.engine.scenarios import battery_finance, build_case, case_finance, contract_scenarios, payback_range
 from apps.engine.sizing import Design, SizingProblem, size_system
-from apps.engine.tariffs import bill, levelise, tariffs_by_year
+from apps.engine.tariffs import bill, energy_tax, levelise, tariffs_by_year
 from apps.engine.types import (
     BatteryResult,
     HourlySeries,
@@ -90,9 +90,10 @@ def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
         "tariffType": tariff.type,
         "country": tariff.country,
         "taxesIncluded": tariff.taxes_included,
-        "energyTaxEurPerKwh": d.NL_ENERGY_TAX_EUR_PER_KWH
+        "energyTaxEurPerKwh": energy_tax(tariff.country, inputs.first_operating_year),
+        "energyTaxEurPerKwhByYear": {str(y): v for y, v in d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR.items()}
         if tariff.country == "NL"
-        else d.BE_EXCISE_EUR_PER_KWH,
+        else None,
         "vat": d.NL_VAT if tariff.country == "NL" else d.BE_VAT,
         "importPriceYearOneMeanEurPerKwh": float(first.import_price.mean()),
         "exportPriceYearOneMeanEurPerKwh": float(first.export_price.mean()),

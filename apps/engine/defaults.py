@@ -220,7 +220,7 @@ flights. Source: energievergelijk.nl 'CO2-uitstoot' (citing PBL/EEA per-passenge
 # (end of physical section)
 
 # --- Economic: tariffs, battery, sizing, finance, scenarios --------------------------------------------
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"
 """Version of the engine's sizing and finance model, stored with every result so a scan can be
 reproduced [semver]. Bump when a default or a formula below changes."""
 
@@ -235,17 +235,25 @@ afschaffing salderingsregeling, adopted by the Eerste Kamer on 18 Feb 2025; nett
 
 NL_FEED_IN_FLOOR_FRACTION = 0.5
 """Minimum feed-in compensation as a fraction of the bare supply price after net metering ends [-].
-Source: Wet afschaffing salderingsregeling (2025), 'redelijke vergoeding' of at least 50 % of the
-supply price excluding taxes for the first years after 2027."""
+Source: Kamerstuk 36611 (Wet beëindiging salderingsregeling), nr. D, Nota naar aanleiding van het verslag
+(Eerste Kamer, 6 Dec 2024), §1: the amendment Grinwis c.s. fixes the 'redelijke vergoeding' until
+1 January 2030 at at least 50 % of the agreed supply price excluding taxes ('kale leveringstarief'), and
+'deze minimumvergoeding zal gelden voor elk type contract'. On a dynamic contract the agreed supply price
+is the hourly one (day-ahead + supplier markup), so the floor is applied hour by hour (our reading)."""
 
 NL_FEED_IN_FLOOR_YEARS = (2027, 2029)
-"""First and last calendar year the feed-in floor applies [year]. Source: as above (brief for this
-engine: 2027-2029)."""
+"""First and last calendar year the feed-in floor applies [year]. Source: as above ('tot 1 januari
+2030', the years 2027, 2028 and 2029)."""
 
 # Taxes and tariff components ---------------------------------------------------------------------------
-NL_ENERGY_TAX_EUR_PER_KWH = 0.09157
-"""Dutch energy tax on electricity, first bracket (0-10,000 kWh), 2026 [EUR/kWh, excl. VAT]. Source:
-Belastingdienst 'Tabellen tarieven milieubelastingen' 2026 (Belastingplan 2026). Check yearly."""
+NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR = {2025: 0.10154, 2026: 0.09161}
+"""Dutch energy tax on electricity, first bracket, per calendar year [EUR/kWh, excl. VAT]. Sources:
+Belastingdienst 'Tabellen tarieven milieubelastingen' 2025 (0.10154) and 2026 (0.09161, Belastingplan
+2026). The 2027 rate was not published when this table was made (Nov 2026): years after the last known
+one use it, and the finance escalates every bill with the price escalation. Check yearly."""
+
+NL_ENERGY_TAX_EUR_PER_KWH = NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR[max(NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR)]
+"""The latest known Dutch energy tax [EUR/kWh, excl. VAT] (the rate of years after the table)."""
 
 NL_VAT = 0.21
 """Dutch VAT on electricity [-]. Source: Wet OB 1968, general rate."""
@@ -258,10 +266,11 @@ BE_EXCISE_EUR_PER_KWH = 0.0503
 """Belgian federal excise (bijzondere accijns) on residential electricity, first 3 MWh [EUR/kWh, excl.
 VAT]. Source: FOD Financiën excise tariffs 2025 (approximate; check yearly)."""
 
-BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = 40.0
+BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = 40.4
 """Flemish capacity tariff (capaciteitstarief) [EUR/kW/yr, excl. VAT] on the rolling 12-month average
-of monthly peaks. Source: VREG/Fluvius distribution tariffs 2025 (range ~38-53 EUR/kW/yr per DSO zone;
-a round middle value)."""
+of monthly peaks. Source: Fluvius FAQ 'capaciteitstarief gezinnen en kleine ondernemingen': in 2023 about
+40.4 EUR per kW per year excl. VAT on average over Flanders (it differs per DSO zone). This is the 2023
+figure, not a 2026-2027 one: no later Flemish average was verified; override per scan when known."""
 
 BE_CAPACITY_TARIFF_FLOOR_KW = 2.5
 """Minimum monthly peak billed by the capacity tariff [kW]. Source: VREG tariff methodology 2023."""
@@ -381,6 +390,18 @@ NEW_PV_MAX_PANELS_TOTAL = 180
 """Bounds of a scan's search space: new PV arrays per scan [count], maxPanelCount of one array [panels],
 sum of maxPanelCount over the arrays [panels]. The sizing is exact within them; the request validation
 rejects anything larger. Assumption (a large detached house has up to ~60 panels on one roof face)."""
+
+SIZING_PROOF_TOLERANCE = 1e-5
+"""The exact panel search stops when the best design found is within this fraction of the proven lower
+bound on the cost [-]: 0.001 % (about 1 ct/yr on a 1,000 EUR/yr cost). Assumption (run time)."""
+
+SIZING_PROOF_MAX_ROUNDS = 200
+"""Most cutting-plane rounds of the exact panel search before it falls back to coordinate search
+[count]. Assumption (run time; realistic layouts close in far fewer)."""
+
+LOCAL_SEARCH_CAPACITY_SHIFT_KWH = 0.5
+"""Capacity shift tried with each panel move in the battery search's last neighbourhood [kWh].
+Assumption (checked against exhaustive grids in tests/engine/test_sizing_exact.py)."""
 
 # (end of economic section)
 

@@ -11,7 +11,9 @@ with S_pv,y = bill_BAU,y - bill_PV-only,y and S_bat,y = bill_PV-only,y - bill_de
 of the new PV and of the battery under year y's contract, and soh_y the battery's usable capacity relative
 to new at the start of year y (linear fade, reset at replacement). Scaling the battery's savings with its
 capacity is a linear approximation (savings grow less than linearly with capacity, so it is slightly
-pessimistic). Cashflow_y = savings_y - O&M_y - replacement_y; NPV discounts at the discount rate.
+pessimistic). Cashflow_y = savings_y - O&M_y - replacement_y; NPV discounts at the discount rate. A battery
+replacement that would outlive the period is credited its residual value (straight-line over its life) in
+the last year.
 """
 
 from __future__ import annotations
@@ -51,6 +53,17 @@ def replacement_years(life_years: int, years: int) -> tuple[int, ...]:
     return tuple(range(life_years + 1, years + 1, life_years))
 
 
+def replacement_residual_fraction(params: CostParams) -> float:
+    """Residual value at the end of the period of the last battery replacement [fraction of its cost]:
+    straight-line over its life, a replacement bought at the start of year r serving years r .. r+life-1,
+    so (r + life - 1 - years) / life when that runs past the period; 0 without replacement."""
+    repl = replacement_years(params.battery_life_years, params.years)
+    if not repl:
+        return 0.0
+    unused = repl[-1] + params.battery_life_years - 1 - params.years
+    return max(0.0, unused / params.battery_life_years)
+
+
 def battery_soh(year: int, params: CostParams) -> float:
     """Usable capacity relative to new at the start of operating year ``year`` [-] (>= 0)."""
     life = params.battery_life_years
@@ -74,6 +87,12 @@ def ownership_cost_npv(
     repl = sum(
         battery_capex * params.battery_replacement_fraction * discount_factor(params.discount_rate, y)
         for y in replacement_years(params.battery_life_years, params.years)
+    )
+    repl -= (
+        battery_capex
+        * params.battery_replacement_fraction
+        * replacement_residual_fraction(params)
+        * discount_factor(params.discount_rate, params.years)
     )
     om_annuity = sum(
         (1 + params.om_escalation) ** (y - 1) * discount_factor(params.discount_rate, y)
@@ -147,6 +166,11 @@ def evaluate_finance(
         pv_om = new_pv_kw * params.pv_om_eur_per_kw_year * om_factor
         bat_om = battery_capex * params.battery_om_fraction * om_factor
         repl = battery_capex * params.battery_replacement_fraction if y in repl_years else 0.0
+        if y == n and repl_years:
+            # Residual value of a late replacement, credited at the end (straight-line).
+            repl -= (
+                battery_capex * params.battery_replacement_fraction * replacement_residual_fraction(params)
+            )
         cf = savings - pv_om - bat_om - repl
         df = discount_factor(r, y)
         cashflows.append(cf)

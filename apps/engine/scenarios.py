@@ -71,13 +71,8 @@ def _revenue(flows: DesignFlows, yearly: list[ResolvedTariff]) -> list[float]:
 
 
 def capex(problem: SizingProblem, design: Design) -> tuple[float, float, float]:
-    """(PV investment [EUR], battery investment [EUR], new PV [kWp]) of a design."""
-    kwp = np.asarray(design.panels, dtype=float) * problem.panel_kwp
-    pv_capex = float(kwp @ problem.pv_cost_per_kwp)
-    bat = 0.0
-    if problem.battery is not None and design.capacity_kwh > 0:
-        bat = design.capacity_kwh * problem.battery.cost_per_kwh + design.power_kw * d.BATTERY_COST_EUR_PER_KW
-    return pv_capex, bat, float(kwp.sum())
+    """(PV investment [EUR], battery investment [EUR], new PV [kWp]) of a design (the sizing's figures)."""
+    return problem.capex(design.panels, design.capacity_kwh, design.power_kw)
 
 
 def case_finance(case: DesignCase, params: CostParams | None = None) -> FinanceResult:

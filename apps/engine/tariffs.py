@@ -1,9 +1,10 @@
 """Electricity contracts: resolve a ``TariffInput`` for one calendar year into hourly prices, and bill
 hourly grid import/export.
 
-* flat: one import price (taxes included, or energy tax + VAT added from ``defaults``) and one feed-in
-  price; from 2027 to 2029 Dutch feed-in is at least half the bare supply price (the floor that follows
-  the end of net metering).
+* flat: one import price (taxes included, or energy tax of the year + VAT added from ``defaults``) and
+  one feed-in price.
+* from 2027 to 2029 Dutch feed-in is at least half the bare supply price on every contract type (the
+  floor that follows the end of net metering, Kamerstuk 36611); on a dynamic contract hour by hour.
 * dynamic: (day-ahead + supplier markup + energy tax) x (1 + VAT) for import; day-ahead minus a fee for
   export. Without supplied prices a built-in reference day-ahead year is used (``reference_day_ahead``).
 * net metering (Dutch salderingsregeling): exported kWh up to the imported kWh are netted over the year;
@@ -41,6 +42,12 @@ def _month_of_hour() -> np.ndarray:
 def _month_starts() -> np.ndarray:
     """First hour of each month [h] (12 values)."""
     return np.concatenate([[0], np.cumsum(np.array(_MONTH_DAYS) * 24)[:-1]])
+
+
+def month_starts_of(hours: int = HOURS) -> np.ndarray:
+    """First hour of each month within ``hours`` steps [h] (as ``monthly_peaks`` splits them)."""
+    starts = _month_starts()
+    return starts[starts < hours]
 
 
 def month_of_hour(hours: int = HOURS) -> np.ndarray:
@@ -151,11 +158,29 @@ def reference_day_ahead() -> np.ndarray:
 # --- Resolution per calendar year --------------------------------------------------------------------------
 
 
-def _taxes(country: str) -> tuple[float, float]:
-    """(energy tax [EUR/kWh excl. VAT], VAT [-]) for a country."""
+def tax_year(year: int) -> int:
+    """The year of the Dutch energy-tax table used for calendar ``year``: the year itself when known,
+    else the nearest known one."""
+    known = d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR
+    return min(max(year, min(known)), max(known))
+
+
+def energy_tax(country: str, year: int) -> float:
+    """Energy tax of calendar ``year`` [EUR/kWh, excl. VAT] (``NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR``)."""
     if country == "BE":
-        return d.BE_EXCISE_EUR_PER_KWH, d.BE_VAT
-    return d.NL_ENERGY_TAX_EUR_PER_KWH, d.NL_VAT
+        return d.BE_EXCISE_EUR_PER_KWH
+    return d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR[tax_year(year)]
+
+
+def _taxes(country: str, year: int) -> tuple[float, float]:
+    """(energy tax [EUR/kWh excl. VAT], VAT [-]) for a country and calendar year."""
+    return energy_tax(country, year), d.BE_VAT if country == "BE" else d.NL_VAT
+
+
+def feed_in_floor_applies(tariff: TariffInput, year: int) -> bool:
+    """The Dutch minimum feed-in compensation (2027-2029, every contract type) applies in ``year``."""
+    lo, hi = d.NL_FEED_IN_FLOOR_YEARS
+    return tariff.country == "NL" and not net_metering_applies(tariff, year) and lo <= year <= hi
 
 
 def net_metering_applies(tariff: TariffInput, year: int) -> bool:
@@ -168,7 +193,7 @@ def net_metering_applies(tariff: TariffInput, year: int) -> bool:
 
 def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> ResolvedTariff:
     """Hourly prices of ``tariff`` in calendar ``year`` (before price escalation) [EUR/kWh]."""
-    tax, vat = _taxes(tariff.country)
+    tax, vat = _taxes(tariff.country, year)
     netting = net_metering_applies(tariff, year)
     if tariff.type == "flat":
         if tariff.taxes_included:
@@ -178,8 +203,7 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
             bare = float(tariff.flat_eur_per_kwh)
             imp = (bare + tax) * (1 + vat)
         exp = float(tariff.feed_in_eur_per_kwh)
-        lo, hi = d.NL_FEED_IN_FLOOR_YEARS
-        if tariff.country == "NL" and not netting and lo <= year <= hi:
+        if feed_in_floor_applies(tariff, year):
             exp = max(exp, d.NL_FEED_IN_FLOOR_FRACTION * max(bare, 0.0))
         import_price = np.full(hours, imp)
         export_price = np.full(hours, exp)
@@ -203,6 +227,9 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
         )
         import_price = (da + markup + tax) * (1 + vat)
         export_price = da - fee
+        if feed_in_floor_applies(tariff, year):
+            # Hour by hour: at least half of that hour's bare supply price (day-ahead + markup).
+            export_price = np.maximum(export_price, d.NL_FEED_IN_FLOOR_FRACTION * (da + markup))
         bare = float(np.mean(da + markup))
         # Netting on a dynamic contract returns the energy tax (with its VAT) on netted kWh.
         net_value = tax * (1 + vat)
@@ -238,9 +265,7 @@ def monthly_peaks(grid_import: np.ndarray) -> np.ndarray:
     """Monthly peak of hourly grid import [kW] (12 values; mean power of the peak hour). Works on a 1-D
     series or a (k, hours) batch (returns (k, 12))."""
     x = np.asarray(grid_import, dtype=float)
-    hours = x.shape[-1]
-    starts = _month_starts()
-    starts = starts[starts < hours]
+    starts = month_starts_of(x.shape[-1])
     peaks = np.maximum.reduceat(x, starts, axis=-1)
     if peaks.shape[-1] < 12:
         pad = np.zeros(x.shape[:-1] + (12 - peaks.shape[-1],))
@@ -314,6 +339,9 @@ class LevelisedTariff:
     weighted yearly cost is the annuity of the discounted lifecycle energy cost [EUR/yr]."""
 
     terms: tuple[tuple[float, ResolvedTariff], ...]
+    yearly: tuple[ResolvedTariff, ...] = ()
+    """The contract of each analysis year 1..N (empty when built by hand), so that other yearly weights
+    (the lifecycle weights of ``sizing``) can be folded over the same contracts."""
 
     def energy_cost(self, grid_import: np.ndarray, grid_export: np.ndarray) -> np.ndarray | float:
         """Levelised yearly energy cost [EUR/yr] (vectorised like ``energy_cost``): the linear part with
@@ -380,8 +408,7 @@ def tariffs_by_year(
     out = []
     for i in range(years):
         year = first_year + i
-        lo, hi = d.NL_FEED_IN_FLOOR_YEARS
-        key = (net_metering_applies(tariff, year), lo <= year <= hi)
+        key = (net_metering_applies(tariff, year), feed_in_floor_applies(tariff, year), tax_year(year))
         if key not in cache:
             cache[key] = resolve_tariff(tariff, year, hours)
         out.append(cache[key])
@@ -398,11 +425,17 @@ def levelise(
 ) -> LevelisedTariff:
     """Fold the yearly contracts of the analysis period into a ``LevelisedTariff``."""
     crf = capital_recovery_factor(discount_rate, years)
-    weights: dict[int, float] = {}
+    yearly = tariffs_by_year(tariff, first_year, years, hours)
+    weights = [crf * (1 + escalation) ** (y - 1) / (1 + discount_rate) ** y for y in range(1, years + 1)]
+    return fold_years(yearly, weights)
+
+
+def fold_years(yearly: list[ResolvedTariff], weights: list[float]) -> LevelisedTariff:
+    """``LevelisedTariff`` with one weight per analysis year [-]: years sharing a contract object are
+    summed into one term."""
+    summed: dict[int, float] = {}
     objs: dict[int, ResolvedTariff] = {}
-    for y, t in enumerate(tariffs_by_year(tariff, first_year, years, hours), start=1):
-        weights[id(t)] = (
-            weights.get(id(t), 0.0) + crf * (1 + escalation) ** (y - 1) / (1 + discount_rate) ** y
-        )
+    for w, t in zip(weights, yearly, strict=True):
+        summed[id(t)] = summed.get(id(t), 0.0) + w
         objs[id(t)] = t
-    return LevelisedTariff(terms=tuple((weights[k], objs[k]) for k in weights))
+    return LevelisedTariff(terms=tuple((summed[k], objs[k]) for k in summed), yearly=tuple(yearly))

@@ -2,6 +2,8 @@
 
 Expected numbers are worked by hand from the constants in ``apps/engine/defaults.py`` (named below)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -126,13 +128,13 @@ def test_net_metering_credit():
 
 def test_capacity_tariff_floor_and_average():
     # Peaks: January 5 kW, every other month 1 kW (floored to 2.5 kW): mean = (5 + 11 x 2.5) / 12,
-    # times 40 EUR/kW/yr x 1.06 (BE VAT): BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR, BE_CAPACITY_TARIFF_FLOOR_KW.
+    # times 40.4 EUR/kW/yr (Fluvius 2023 Flemish average) x 1.06 (BE VAT): BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR, BE_CAPACITY_TARIFF_FLOOR_KW.
     t = resolve_tariff(TariffInput(country="BE", capacity_tariff=True), 2030)
     imp = np.ones(H)
     imp[10] = 5.0
     peaks = monthly_peaks(imp)
     assert peaks[0] == 5.0 and peaks[1] == 1.0
-    expected = 40 * 1.06 * (5 + 11 * 2.5) / 12
+    expected = 40.4 * 1.06 * (5 + 11 * 2.5) / 12
     assert bill(imp, np.zeros(H), t).demand_cost == pytest.approx(expected)
 
 
@@ -142,3 +144,41 @@ def test_levelised_weights_sum_to_one_without_escalation():
     assert sum(w for w, _ in lev.terms) == pytest.approx(1.0)
     # 2027-2029 floor regime and 2030+ regime are distinct terms.
     assert len(lev.terms) == 2
+
+
+def test_feed_in_floor_on_a_dynamic_contract_hour_by_hour():
+    # Kamerstuk 36611 nr. D: at least 50 % of the agreed bare supply price on every contract type, 2027-2029.
+    # Hand calculation with markup 0.02 and feed-in fee 0.015 EUR/kWh:
+    #   day-ahead 0.10 → contract 0.085, floor 0.5 x (0.10 + 0.02) = 0.06: the contract's 0.085 stands;
+    #   day-ahead 0.02 → contract 0.005, floor 0.5 x 0.04 = 0.02: the floor pays 0.02;
+    #   day-ahead -0.06 → contract -0.075, floor 0.5 x (-0.04) = -0.02: -0.02 (half a negative price).
+    da = np.full(H, 0.10)
+    da[1], da[2] = 0.02, -0.06
+    tariff = TariffInput(
+        type="dynamic",
+        day_ahead_eur_per_kwh=da,
+        supplier_markup_eur_per_kwh=0.02,
+        feed_in_fee_eur_per_kwh=0.015,
+    )
+    for year in (2027, 2029):
+        t = resolve_tariff(tariff, year)
+        assert t.export_price[:3] == pytest.approx([0.085, 0.02, -0.02])
+    # 2030: the floor has ended, the contract's own prices.
+    assert resolve_tariff(tariff, 2030).export_price[:3] == pytest.approx([0.085, 0.005, -0.075])
+    # Belgium has no such floor.
+    be = resolve_tariff(replace(tariff, country="BE"), 2027)
+    assert be.export_price[1] == pytest.approx(0.005)
+
+
+def test_energy_tax_of_each_year():
+    # Belastingdienst tables: 2025 0.10154, 2026 0.09161 EUR/kWh excl. VAT; later years the last known rate.
+    tariff = TariffInput(flat_eur_per_kwh=0.10, feed_in_eur_per_kwh=0.05, taxes_included=False)
+    assert resolve_tariff(tariff, 2025).import_price[0] == pytest.approx((0.10 + 0.10154) * 1.21)
+    assert resolve_tariff(tariff, 2026).import_price[0] == pytest.approx((0.10 + 0.09161) * 1.21)
+    assert resolve_tariff(tariff, 2031).import_price[0] == pytest.approx((0.10 + 0.09161) * 1.21)
+    years = tariffs_by_year(tariff, 2025, 3, H)
+    assert [round(t.import_price[0], 6) for t in years] == [
+        round((0.10 + 0.10154) * 1.21, 6),
+        round((0.10 + 0.09161) * 1.21, 6),
+        round((0.10 + 0.09161) * 1.21, 6),
+    ]
