@@ -52,6 +52,7 @@ def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray
                 fit_pv=inputs.existing_pv_measured_yearly_kwh is None,
             )
             notes = {
+                "grossLoadMethod": "bill fit",
                 "billImportKwh": c.yearly_kwh,
                 "billExportKwh": c.yearly_export_kwh,
                 "baselineImportKwh": round(fit.import_kwh, 1),
@@ -65,7 +66,12 @@ def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray
     if isinstance(c, StudioConsumption):
         gross = validate_profile(c.hourly_kwh, "studio profile")
         if c.hourly_existing_pv_kwh is not None:
-            return gross, validate_profile(c.hourly_existing_pv_kwh, "studio existing production"), {}
+            production = validate_profile(c.hourly_existing_pv_kwh, "studio existing production")
+            notes = {"existingPvSource": "studio profile", "grossLoadMethod": "studio reconstruction"}
+            if c.hourly_import_kwh is not None and c.hourly_export_kwh is not None:
+                notes["meterImportKwh"] = round(float(np.sum(c.hourly_import_kwh)), 1)
+                notes["meterExportKwh"] = round(float(np.sum(c.hourly_export_kwh)), 1)
+            return gross, production, notes
         if c.hourly_export_kwh is not None:
             raise ValueError("a studio profile with grid export needs its existing production (solar layer)")
         return gross, existing_pv, {}
@@ -245,6 +251,11 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         params.discount_rate,
         params.price_escalation,
     )
+    # Within-hour import and export of a measured meter (both in one hour) are netted by the hourly model;
+    # they are added back on both sides of every bill, so the baseline bills the measured flows and the
+    # savings are those of the model (conservative for a battery, which could shift part of them).
+    measured = _measured_flows(inputs)
+    within_hour = np.minimum(*measured) if measured is not None else np.zeros(load.shape[0])
     problem = SizingProblem(
         load=load,
         existing_pv=existing_pv,
@@ -258,9 +269,12 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         cost=params,
         goal=inputs.goal,
         min_fraction=inputs.renewable_electricity_min_fraction,
+        within_hour_kwh=within_hour if measured is not None else None,
     )
     yearly = tariffs_by_year(inputs.tariff, inputs.first_operating_year, params.years)
     assumptions = {**_assumptions(inputs, params, yearly), **reconstruction_notes}
+    if measured is not None:
+        assumptions["meterWithinHourImportExportKwh"] = round(float(within_hour.sum()), 1)
     outcome = size_system(problem)
     if outcome.status != "optimal" or outcome.best is None:
         return ScanResult(
@@ -282,11 +296,6 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
     fin = case_finance(case)
     flows, bau = case.full, case.bau
     year_one = yearly[0]
-    # Within-hour import and export of a measured meter (both in one hour) are netted by the hourly model;
-    # they are added back on both sides of both bills, so the baseline bills the measured flows and the
-    # savings are those of the model (conservative for a battery, which could shift part of them).
-    measured = _measured_flows(inputs)
-    within_hour = np.minimum(*measured) if measured is not None else np.zeros_like(flows.grid_import)
     design_bill = bill(flows.grid_import + within_hour, flows.grid_export + within_hour, year_one)
     bau_bill = bill(bau.grid_import + within_hour, bau.grid_export + within_hour, year_one)
     within_hour_kwh = float(within_hour.sum())

@@ -6,6 +6,7 @@ Cross-field rules collect all violations and raise them at once, so a client fix
 
 from dataclasses import MISSING, fields
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.common.errors import AppError
@@ -259,9 +260,20 @@ class ScanCreateSerializer(serializers.Serializer):
             organization = self.context.get("organization")
             if not errors and organization is not None:
                 try:
-                    studio_profile_check(organization=organization, profile_id=attrs["custom_profile_id"])
+                    loaded = studio_profile_check(
+                        organization=organization, profile_id=attrs["custom_profile_id"]
+                    )
                 except AppError as exc:
                     fail("custom_profile_id", exc.detail)
+                else:
+                    if attrs["existing_pv"] and loaded.hourly_existing_pv_kwh is not None:
+                        fail(
+                            "existing_pv",
+                            _(
+                                "Must be omitted: the studio profile's solar layer (or its measured "
+                                "production) describes the existing panels."
+                            ),
+                        )
         for name in ("yearly_kwh", "yearly_export_kwh", "load_profile", "custom_profile_id"):
             attrs.setdefault(name, None)
 
