@@ -185,6 +185,12 @@ class BatterySerializer(serializers.Serializer):
         return attrs
 
 
+def _max_export_kwh(existing_pv: list[dict]) -> float:
+    """Upper bound of a yearly export [kWh] for the existing arrays (``MAX_EXPORT_KWH_PER_KWP``)."""
+    kwp = sum(a["panel_count"] * a["panel_power_watts"] / 1000.0 for a in existing_pv)
+    return kwp * engine_defaults.MAX_EXPORT_KWH_PER_KWP
+
+
 class ScanCreateSerializer(serializers.Serializer):
     """The POST body. `validated_data` is the resolved input (every default filled), minus the two
     references (`copied_from_id`, `dossier_id`) which the service turns into foreign keys."""
@@ -240,8 +246,17 @@ class ScanCreateSerializer(serializers.Serializer):
                         "yearly_export_kwh",
                         "Requires existingPv: there is no grid export without solar panels.",
                     )
-                elif _provided(attrs, "yearly_kwh") and attrs["yearly_export_kwh"] > attrs["yearly_kwh"]:
-                    fail("yearly_export_kwh", "Must not exceed yearlyKwh.")
+                # A home with a large roof exports more than it buys; it cannot export more than its panels
+                # can produce (the engine checks the simulated production; this is the weather-free bound).
+                elif attrs["yearly_export_kwh"] > _max_export_kwh(attrs["existing_pv"]):
+                    fail(
+                        "yearly_export_kwh",
+                        _(
+                            "Must not exceed what the existing panels can produce "
+                            "(%(limit).0f kWh per kWp per year)."
+                        )
+                        % {"limit": engine_defaults.MAX_EXPORT_KWH_PER_KWP},
+                    )
             if not _provided(attrs, "load_profile"):
                 attrs["load_profile"] = "standard"
         else:
