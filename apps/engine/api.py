@@ -32,27 +32,64 @@ from apps.engine.types import (
 from apps.engine.weather import OfflineWeather, WeatherProvider
 
 
-def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> np.ndarray:
-    """Hourly gross consumption [kWh per hour].
+def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+    """(hourly gross consumption, hourly existing PV production, what was reconstructed) [kWh per hour].
 
     known: the household profile scaled to ``yearly_kwh``; with existing PV and a yearly export, the
-    bill's import and export are combined with the simulated PV (``load.reconstruct_gross_load``).
-    With existing PV but no export figure, ``yearly_kwh`` is taken as the gross consumption.
-    studio: the profile as given; with an export series (net meter) the gross load is
-    import + PV - export, hour by hour, never below the import.
+    bill's import and export are reproduced by a household-shaped load and the existing PV's yield fitted
+    to the bill (``load.reconstruct_gross_load``). With existing PV but no export figure, ``yearly_kwh``
+    is taken as the gross consumption.
+    studio: the profile's gross consumption as given; its solar layer (the existing installation) is the
+    existing production (``apps.engine.reconstruction`` made them consistent with the measured meter).
     """
     c = inputs.consumption
     if isinstance(c, KnownConsumption):
         if inputs.existing_pv and c.yearly_export_kwh is not None:
-            return reconstruct_gross_load(c.yearly_kwh, c.yearly_export_kwh, existing_pv)
-        return load_profile(c.yearly_kwh, c.load_profile)
+            fit = reconstruct_gross_load(
+                c.yearly_kwh,
+                c.yearly_export_kwh,
+                existing_pv,
+                fit_pv=inputs.existing_pv_measured_yearly_kwh is None,
+            )
+            notes = {
+                "grossLoadMethod": "bill fit",
+                "billImportKwh": c.yearly_kwh,
+                "billExportKwh": c.yearly_export_kwh,
+                "baselineImportKwh": round(fit.import_kwh, 1),
+                "baselineExportKwh": round(fit.export_kwh, 1),
+                "existingPvBillFactor": round(fit.pv_factor, 4),
+                "existingPvBillFactorRange": list(d.EXISTING_PV_SCALE_RANGE),
+                "billReconstructionWarning": fit.warning,
+            }
+            return fit.gross, existing_pv * fit.pv_factor, notes
+        return load_profile(c.yearly_kwh, c.load_profile), existing_pv, {}
     if isinstance(c, StudioConsumption):
-        imported = validate_profile(c.hourly_kwh, "studio profile")
-        if c.hourly_export_kwh is None:
-            return imported
-        exported = validate_profile(c.hourly_export_kwh, "studio export")
-        return imported + np.maximum(existing_pv - exported, 0.0)
+        gross = validate_profile(c.hourly_kwh, "studio profile")
+        if c.hourly_existing_pv_kwh is not None:
+            production = validate_profile(c.hourly_existing_pv_kwh, "studio existing production")
+            notes = {"existingPvSource": "studio profile", "grossLoadMethod": "studio reconstruction"}
+            if c.hourly_import_kwh is not None and c.hourly_export_kwh is not None:
+                notes["meterImportKwh"] = round(float(np.sum(c.hourly_import_kwh)), 1)
+                notes["meterExportKwh"] = round(float(np.sum(c.hourly_export_kwh)), 1)
+            return gross, production, notes
+        if c.hourly_export_kwh is not None:
+            raise ValueError("a studio profile with grid export needs its existing production (solar layer)")
+        return gross, existing_pv, {}
     raise ValueError("consumption must be KnownConsumption or StudioConsumption")
+
+
+def _measured_flows(inputs: ScanInputs) -> tuple[np.ndarray, np.ndarray] | None:
+    """A studio profile's measured (import, export) [kWh per hour], when it has them."""
+    c = inputs.consumption
+    if (
+        isinstance(c, StudioConsumption)
+        and c.hourly_import_kwh is not None
+        and c.hourly_export_kwh is not None
+    ):
+        return validate_profile(c.hourly_import_kwh, "studio import"), validate_profile(
+            c.hourly_export_kwh, "studio export"
+        )
+    return None
 
 
 def _cost_params(inputs: ScanInputs) -> CostParams:
@@ -172,6 +209,16 @@ def calibrate_existing_pv(
     return [s * factor for s in series], info
 
 
+def _rescaled(series: list[np.ndarray], simulated: np.ndarray, used: np.ndarray) -> list[np.ndarray]:
+    """The existing arrays' series scaled by one factor so that they add up to the production the scan
+    uses (fitted to a bill, or a studio solar layer's) — for the per-array figures of the report."""
+    total = float(simulated.sum())
+    if not series or total <= 0:
+        return series
+    factor = float(used.sum()) / total
+    return [s * factor for s in series]
+
+
 def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
     """Size, simulate and cost one household's PV + battery (see the module docstring)."""
     provider = weather_provider or OfflineWeather()
@@ -187,6 +234,9 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         existing_series, inputs.existing_pv_measured_yearly_kwh
     )
     existing_pv = np.sum(existing_series, axis=0) if existing_series else np.zeros(8760)
+    load, gross_existing_pv, reconstruction_notes = _gross_load(inputs, existing_pv)
+    existing_series = _rescaled(existing_series, existing_pv, gross_existing_pv)
+    existing_pv = gross_existing_pv
     new_yield = (
         np.array(
             [kwh_per_kwp(weather, a.tilt_angle, a.orientation_angle, a.system_losses) for a in inputs.new_pv]
@@ -194,7 +244,6 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         if inputs.new_pv
         else np.zeros((0, 8760))
     )
-    load = _gross_load(inputs, existing_pv)
 
     lev = levelise(
         inputs.tariff,
@@ -203,6 +252,11 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         params.discount_rate,
         params.price_escalation,
     )
+    # Within-hour import and export of a measured meter (both in one hour) are netted by the hourly model;
+    # they are added back on both sides of every bill, so the baseline bills the measured flows and the
+    # savings are those of the model (conservative for a battery, which could shift part of them).
+    measured = _measured_flows(inputs)
+    within_hour = np.minimum(*measured) if measured is not None else np.zeros(load.shape[0])
     problem = SizingProblem(
         load=load,
         existing_pv=existing_pv,
@@ -216,9 +270,12 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         cost=params,
         goal=inputs.goal,
         min_fraction=inputs.renewable_electricity_min_fraction,
+        within_hour_kwh=within_hour if measured is not None else None,
     )
     yearly = tariffs_by_year(inputs.tariff, inputs.first_operating_year, params.years)
-    assumptions = _assumptions(inputs, params, yearly)
+    assumptions = {**_assumptions(inputs, params, yearly), **reconstruction_notes}
+    if measured is not None:
+        assumptions["meterWithinHourImportExportKwh"] = round(float(within_hour.sum()), 1)
     outcome = size_system(problem)
     if outcome.status != "optimal" or outcome.best is None:
         return ScanResult(
@@ -240,8 +297,9 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
     fin = case_finance(case)
     flows, bau = case.full, case.bau
     year_one = yearly[0]
-    design_bill = bill(flows.grid_import, flows.grid_export, year_one)
-    bau_bill = bill(bau.grid_import, bau.grid_export, year_one)
+    design_bill = bill(flows.grid_import + within_hour, flows.grid_export + within_hour, year_one)
+    bau_bill = bill(bau.grid_import + within_hour, bau.grid_export + within_hour, year_one)
+    within_hour_kwh = float(within_hour.sum())
 
     # Scenarios: the "with battery" option is the chosen battery, or the smallest allowed one.
     battery_design = None
@@ -376,15 +434,15 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         ),
         total_pv_output_kwh=pv_total,
         peak_pv_output_kw=float(flows.pv.max()),
-        grid_import_kwh=float(flows.grid_import.sum()),
-        grid_import_kwh_bau=float(bau.grid_import.sum()),
-        grid_export_kwh=float(flows.grid_export.sum()),
-        grid_export_kwh_bau=float(bau.grid_export.sum()),
+        grid_import_kwh=float(flows.grid_import.sum()) + within_hour_kwh,
+        grid_import_kwh_bau=float(bau.grid_import.sum()) + within_hour_kwh,
+        grid_export_kwh=float(flows.grid_export.sum()) + within_hour_kwh,
+        grid_export_kwh_bau=float(bau.grid_export.sum()) + within_hour_kwh,
         peak_grid_demand_kw=float(flows.grid_import.max()),
         peak_grid_demand_kw_bau=float(bau.grid_import.max()),
         solar_used_onsite_kwh=float(flows.solar_used_onsite.sum()),
-        self_sufficiency=flows.self_sufficiency,
-        self_sufficiency_bau=bau.self_sufficiency,
+        self_sufficiency=flows.self_sufficiency - within_hour_kwh / total_load if total_load > 0 else 0.0,
+        self_sufficiency_bau=bau.self_sufficiency - within_hour_kwh / total_load if total_load > 0 else 0.0,
         self_consumption=used / pv_total if pv_total > 0 else 0.0,
         bill=design_bill,
         bill_bau=bau_bill,

@@ -409,3 +409,8 @@ EXISTING_PV_SCALE_RANGE = (0.5, 1.5)
 """Bounds of the factor that calibrates the existing PV's simulated yearly production to a measured one
 (measured / simulated) [-]. A factor outside them points at a wrong array description or a bad meter
 rather than at weather or shading, so it is clipped and a warning is reported. Assumption."""
+
+MAX_EXPORT_KWH_PER_KWP = 1500.0
+"""Upper bound of a yearly export per installed kWp of existing PV [kWh/kWp/yr], checked on the request
+before any simulation: Dutch/Belgian yields are 850-1,000 kWh/kWp (KNMI/PVGIS), times the upper bound of
+EXISTING_PV_SCALE_RANGE (1.5). A bill above it cannot come from the described panels. Assumption."""

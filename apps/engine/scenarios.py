@@ -56,18 +56,28 @@ def build_case(problem: SizingProblem, design: Design, tariff: TariffInput, firs
     return DesignCase(problem, design, years, bau, pv_only, full, dispatch)
 
 
-def _bills(flows: DesignFlows, yearly: list[ResolvedTariff]) -> list[float]:
+def _bills(
+    flows: DesignFlows, yearly: list[ResolvedTariff], within_hour: np.ndarray | None = None
+) -> list[float]:
+    """Yearly bills [EUR]; ``within_hour`` [kWh/h] (``SizingProblem.within_hour_kwh``) is metered import and
+    export inside one hour that the hourly model nets: billed on both sides, as the meter does."""
+    imp, exp = flows.grid_import, flows.grid_export
+    if within_hour is not None:
+        imp, exp = imp + within_hour, exp + within_hour
     cache: dict[int, float] = {}
     out = []
     for t in yearly:
         if id(t) not in cache:
-            cache[id(t)] = float(energy_cost(flows.grid_import, flows.grid_export, t)) + 12 * t.fixed_monthly
+            cache[id(t)] = float(energy_cost(imp, exp, t)) + 12 * t.fixed_monthly
         out.append(cache[id(t)])
     return out
 
 
-def _revenue(flows: DesignFlows, yearly: list[ResolvedTariff]) -> list[float]:
-    return [float(flows.grid_export @ t.export_price) for t in yearly]
+def _revenue(
+    flows: DesignFlows, yearly: list[ResolvedTariff], within_hour: np.ndarray | None = None
+) -> list[float]:
+    exp = flows.grid_export if within_hour is None else flows.grid_export + within_hour
+    return [float(exp @ t.export_price) for t in yearly]
 
 
 def capex(problem: SizingProblem, design: Design) -> tuple[float, float, float]:
@@ -82,10 +92,10 @@ def case_finance(case: DesignCase, params: CostParams | None = None) -> FinanceR
         pv_capex=pv_capex,
         battery_capex=bat_capex,
         new_pv_kw=kwp,
-        bau_bills=_bills(case.bau, case.yearly_tariffs),
-        pv_only_bills=_bills(case.pv_only, case.yearly_tariffs),
-        design_bills=_bills(case.full, case.yearly_tariffs),
-        design_feed_in_revenue=_revenue(case.full, case.yearly_tariffs),
+        bau_bills=_bills(case.bau, case.yearly_tariffs, case.problem.within_hour_kwh),
+        pv_only_bills=_bills(case.pv_only, case.yearly_tariffs, case.problem.within_hour_kwh),
+        design_bills=_bills(case.full, case.yearly_tariffs, case.problem.within_hour_kwh),
+        design_feed_in_revenue=_revenue(case.full, case.yearly_tariffs, case.problem.within_hour_kwh),
         params=params or case.problem.cost,
     )
 
@@ -95,15 +105,15 @@ def battery_finance(case: DesignCase) -> FinanceResult | None:
     _, bat_capex, _ = capex(case.problem, case.design)
     if bat_capex <= 0:
         return None
-    pv_only = _bills(case.pv_only, case.yearly_tariffs)
+    pv_only = _bills(case.pv_only, case.yearly_tariffs, case.problem.within_hour_kwh)
     return evaluate_finance(
         pv_capex=0.0,
         battery_capex=bat_capex,
         new_pv_kw=0.0,
         bau_bills=pv_only,
         pv_only_bills=pv_only,
-        design_bills=_bills(case.full, case.yearly_tariffs),
-        design_feed_in_revenue=_revenue(case.full, case.yearly_tariffs),
+        design_bills=_bills(case.full, case.yearly_tariffs, case.problem.within_hour_kwh),
+        design_feed_in_revenue=_revenue(case.full, case.yearly_tariffs, case.problem.within_hour_kwh),
         params=replace(case.problem.cost, pv_om_eur_per_kw_year=0.0),
     )
 

@@ -195,6 +195,9 @@ class SizingProblem:
     cost: CostParams
     goal: Goal = "cost-savings"
     min_fraction: float | None = None
+    # Measured import and export within one hour [kWh/h] that the hourly model nets (a studio meter's);
+    # billed on both sides of every case (scenarios._bills), so it shifts bills, not savings.
+    within_hour_kwh: np.ndarray | None = None
 
     @property
     def hours(self) -> int:

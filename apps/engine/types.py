@@ -44,11 +44,16 @@ class KnownConsumption:
 
 @dataclass(frozen=True, eq=False)
 class StudioConsumption:
-    """``inputMethod: studio``: the studio profile's hourly load [kWh, 8760] and, when the profile came from
-    a net meter with feed-in, its hourly export [kWh, 8760]."""
+    """``inputMethod: studio``: the studio profile's hourly gross consumption [kWh, 8760].
+
+    With a solar layer (the existing installation): ``hourly_existing_pv_kwh`` its production, and for a
+    meter base the measured grid flows ``hourly_import_kwh``/``hourly_export_kwh`` (after load layers), so
+    the baseline's bill is the measured one (``apps.engine.reconstruction``)."""
 
     hourly_kwh: np.ndarray
     hourly_export_kwh: np.ndarray | None = None
+    hourly_import_kwh: np.ndarray | None = None
+    hourly_existing_pv_kwh: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

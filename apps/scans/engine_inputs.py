@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from apps.engine.defaults import DEFAULT_SYSTEM_LOSSES_PCT
 from apps.engine.types import (
     BatteryInput,
     ExistingPvArray,
@@ -63,13 +64,39 @@ def _battery(raw: dict | None) -> BatteryInput | None:
     )
 
 
+def _studio_arrays(studio: StudioLoad | None) -> tuple[ExistingPvArray, ...]:
+    """The studio solar layer's surfaces as existing arrays (for the report's per-array figures; the scan
+    uses the profile's production itself). A surface given only as kWp is one panel of that many Wp."""
+    if studio is None:
+        return ()
+    arrays = []
+    for surface in studio.existing_arrays:
+        count, watts = surface["panel_count"], surface["panel_power_watts"]
+        if not (count > 0 and watts > 0):
+            count, watts = 1, surface["kwp"] * 1000.0
+        arrays.append(
+            ExistingPvArray(
+                name=surface["name"],
+                panel_count=count,
+                panel_power_watts=watts,
+                tilt_angle=surface["tilt"],
+                orientation_angle=surface["azimuth"],
+                system_losses=DEFAULT_SYSTEM_LOSSES_PCT if surface["losses"] is None else surface["losses"],
+            )
+        )
+    return tuple(arrays)
+
+
 def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> ScanInputs:
     """`inputs` is `Scan.inputs`; `studio` the loaded profile when `input_method == "studio"`."""
     if inputs["input_method"] == "studio":
         if studio is None:
             raise ValueError("a studio scan needs its studio profile loaded")
         consumption = StudioConsumption(
-            hourly_kwh=studio.hourly_kwh, hourly_export_kwh=studio.hourly_export_kwh
+            hourly_kwh=studio.hourly_kwh,
+            hourly_export_kwh=studio.hourly_export_kwh,
+            hourly_import_kwh=studio.hourly_import_kwh,
+            hourly_existing_pv_kwh=studio.hourly_existing_pv_kwh,
         )
     else:
         consumption = KnownConsumption(
@@ -90,7 +117,8 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
                 system_losses=a["system_losses"],
             )
             for a in inputs["existing_pv"]
-        ),
+        )
+        or _studio_arrays(studio),
         new_pv=tuple(
             NewPvArray(
                 name=a["name"],

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from apps.engine.types import PvArrayResult, ScanResult
+from apps.scans import existing_household
 from apps.scans import measured as measured_production
 from apps.scans.series import HOURLY_SERIES
 
@@ -246,9 +247,10 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "peak_output_kw": _r(result.peak_pv_output_kw, 2),
             "direct_consumption": _pct(result.self_consumption),
             "to_grid": _pct(_share(result.grid_export_kwh, pv_out)),
-            "has_solar_panels_currently": bool(inputs.get("existing_pv")),
+            "has_solar_panels_currently": bool(inputs.get("existing_pv") or result.existing_pv),
             "wants_new_solar_panels": bool(inputs.get("new_pv")),
             **_measured_vs_simulated(inputs, result),
+            **existing_household.report_block(result),
         },
         "battery": battery,
         "electricity_grid": {

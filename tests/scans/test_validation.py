@@ -38,7 +38,8 @@ INVALID = [
     ("studio rejects yearlyExportKwh", {**STUDIO, "yearlyExportKwh": 100}, "yearlyExportKwh"),
     ("studio rejects loadProfile", {**STUDIO, "loadProfile": "standard"}, "loadProfile"),
     ("export needs existingPv", body(existingPv=[]), "yearlyExportKwh"),
-    ("export <= yearlyKwh", body(yearlyKwh=500, yearlyExportKwh=800), "yearlyExportKwh"),
+    # 10 × 400 Wp = 4 kWp can export at most 4 × 1,500 = 6,000 kWh (MAX_EXPORT_KWH_PER_KWP).
+    ("export <= what the panels produce", body(yearlyKwh=500, yearlyExportKwh=6001), "yearlyExportKwh"),
     ("unknown loadProfile", body(loadProfile="office"), "loadProfile"),
     ("fraction > 1", body(renewableElectricityMinFraction=1.2), "renewableElectricityMinFraction"),
     ("fraction < 0", body(renewableElectricityMinFraction=-0.1), "renewableElectricityMinFraction"),

@@ -6,6 +6,7 @@ Cross-field rules collect all violations and raise them at once, so a client fix
 
 from dataclasses import MISSING, fields
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.common.api.fields import PercentField, UtcDateTimeField
@@ -188,6 +189,12 @@ class BatterySerializer(serializers.Serializer):
         return attrs
 
 
+def _max_export_kwh(existing_pv: list[dict]) -> float:
+    """Upper bound of a yearly export [kWh] for the existing arrays (``MAX_EXPORT_KWH_PER_KWP``)."""
+    kwp = sum(a["panel_count"] * a["panel_power_watts"] / 1000.0 for a in existing_pv)
+    return kwp * engine_defaults.MAX_EXPORT_KWH_PER_KWP
+
+
 class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
     """The POST body. `validated_data` is the resolved input (every default filled), minus the two
     references (`copied_from_id`, `dossier_id`) which the service turns into foreign keys."""
@@ -245,8 +252,17 @@ class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
                         "yearly_export_kwh",
                         "Requires existingPv: there is no grid export without solar panels.",
                     )
-                elif _provided(attrs, "yearly_kwh") and attrs["yearly_export_kwh"] > attrs["yearly_kwh"]:
-                    fail("yearly_export_kwh", "Must not exceed yearlyKwh.")
+                # A home with a large roof exports more than it buys; it cannot export more than its panels
+                # can produce (the engine checks the simulated production; this is the weather-free bound).
+                elif attrs["yearly_export_kwh"] > _max_export_kwh(attrs["existing_pv"]):
+                    fail(
+                        "yearly_export_kwh",
+                        _(
+                            "Must not exceed what the existing panels can produce "
+                            "(%(limit).0f kWh per kWp per year)."
+                        )
+                        % {"limit": engine_defaults.MAX_EXPORT_KWH_PER_KWP},
+                    )
             if not _provided(attrs, "load_profile"):
                 attrs["load_profile"] = "standard"
         else:
@@ -265,9 +281,20 @@ class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
             organization = self.context.get("organization")
             if not errors and organization is not None:
                 try:
-                    studio_profile_check(organization=organization, profile_id=attrs["custom_profile_id"])
+                    loaded = studio_profile_check(
+                        organization=organization, profile_id=attrs["custom_profile_id"]
+                    )
                 except AppError as exc:
                     fail("custom_profile_id", exc.detail)
+                else:
+                    if attrs["existing_pv"] and loaded.hourly_existing_pv_kwh is not None:
+                        fail(
+                            "existing_pv",
+                            _(
+                                "Must be omitted: the studio profile's solar layer (or its measured "
+                                "production) describes the existing panels."
+                            ),
+                        )
         for name in ("yearly_kwh", "yearly_export_kwh", "load_profile", "custom_profile_id"):
             attrs.setdefault(name, None)
 
