@@ -17,9 +17,11 @@ from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
 from apps.engine.pv import kwh_per_kwp, pv_stats
+from apps.engine.reference_data import latest_price_year, price_source, price_years, weather_years
 from apps.engine.scenarios import battery_finance, build_case, case_finance, contract_scenarios, payback_range
 from apps.engine.sizing import Design, SizingProblem, size_system
-from apps.engine.tariffs import bill, levelise, tariffs_by_year
+from apps.engine.spread import MeasuredYears, battery_value_by_price_year, weather_year_figures
+from apps.engine.tariffs import bill, levelise, reference_day_ahead, tariffs_by_year
 from apps.engine.types import (
     BatteryResult,
     HourlySeries,
@@ -28,8 +30,9 @@ from apps.engine.types import (
     ScanInputs,
     ScanResult,
     StudioConsumption,
+    TariffInput,
 )
-from apps.engine.weather import OfflineWeather, WeatherProvider
+from apps.engine.weather import OfflineWeather, Weather, WeatherProvider
 
 
 def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> np.ndarray:
@@ -69,7 +72,16 @@ def _cost_params(inputs: ScanInputs) -> CostParams:
     )
 
 
-def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
+def weather_source(weather: Weather) -> str:
+    """Where a scan's weather comes from, for the report's assumptions."""
+    if weather.source == "offline":
+        return f"KNMI De Bilt (station 260) hourly measurements {weather.year}, carried to the location"
+    return "PVGIS typical meteorological year (JRC) at the location"
+
+
+def _assumptions(
+    inputs: ScanInputs, params: CostParams, yearly, weather: Weather, price_year: int | None
+) -> dict:
     """Every rate, price and factor the result depends on (for the report and reproduction)."""
     first = yearly[0]
     tariff = inputs.tariff
@@ -116,15 +128,20 @@ def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
             else d.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH
         ),
         "dayAheadSource": (
-            "supplied" if tariff.day_ahead_eur_per_kwh is not None else "built-in reference year"
+            "supplied"
+            if tariff.day_ahead_eur_per_kwh is not None
+            else price_source(tariff.country, price_year)
         )
         if tariff.type == "dynamic"
         else None,
-        "referenceDayAheadMeanEurPerKwh": (
-            d.REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH
-            if tariff.type == "dynamic" and tariff.day_ahead_eur_per_kwh is None
-            else None
+        "dayAheadPriceYear": price_year,
+        "dayAheadMeanEurPerKwh": (
+            float(reference_day_ahead(tariff.country, price_year).mean()) if price_year is not None else None
         ),
+        "builtInPriceYears": list(price_years(tariff.country)),
+        "weatherSource": weather_source(weather),
+        "weatherYear": weather.year,
+        "weatherSpreadYears": list(weather_years()),
         "pvLifetimeYears": d.PV_LIFETIME_YEARS,
         "paybackRangeEscalationLowHigh": list(d.PRICE_ESCALATION_LOW_HIGH),
         "paybackRangeBatteryFadeLowHigh": list(d.BATTERY_CAPACITY_FADE_LOW_HIGH),
@@ -171,20 +188,36 @@ def calibrate_existing_pv(
     return [s * factor for s in series], info
 
 
-def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
-    """Size, simulate and cost one household's PV + battery (see the module docstring)."""
-    provider = weather_provider or OfflineWeather()
-    weather = provider.get(inputs.location.lat, inputs.location.lon)
-    params = _cost_params(inputs)
+def scan_price_year(tariff: TariffInput) -> int | None:
+    """The built-in day-ahead year a contract is billed on: its ``price_year`` or the country's latest;
+    None for a flat contract or supplied prices."""
+    if tariff.type != "dynamic" or tariff.day_ahead_eur_per_kwh is not None:
+        return None
+    return tariff.price_year if tariff.price_year is not None else latest_price_year(tariff.country)
 
-    # PV per array [kWh per hour].
+
+def scan_weather_year(price_year: int | None) -> int:
+    """The measured weather year of an offline scan: the price year's own where measured, so that sun and
+    prices keep their hour-by-hour correlation, else ``DEFAULT_WEATHER_YEAR``."""
+    return price_year if price_year in weather_years() else d.DEFAULT_WEATHER_YEAR
+
+
+def _site_series(
+    inputs: ScanInputs, weather: Weather, factor: float | None = None
+) -> tuple[list[np.ndarray], dict | None, np.ndarray, np.ndarray, np.ndarray]:
+    """PV and load of the household under one weather year: (existing PV per array, calibration, existing PV
+    total, new-PV yield per array [kWh/kWp per hour], gross load) [kWh per hour]. ``factor``: apply this
+    existing-PV calibration factor instead of deriving it (the other measured years reuse the scan's)."""
     existing_series = [
         kwh_per_kwp(weather, a.tilt_angle, a.orientation_angle, a.system_losses) * a.kwp
         for a in inputs.existing_pv
     ]
-    existing_series, calibration = calibrate_existing_pv(
-        existing_series, inputs.existing_pv_measured_yearly_kwh
-    )
+    if factor is None:
+        existing_series, calibration = calibrate_existing_pv(
+            existing_series, inputs.existing_pv_measured_yearly_kwh
+        )
+    else:
+        existing_series, calibration = [s * factor for s in existing_series], None
     existing_pv = np.sum(existing_series, axis=0) if existing_series else np.zeros(8760)
     new_yield = (
         np.array(
@@ -193,7 +226,18 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         if inputs.new_pv
         else np.zeros((0, 8760))
     )
-    load = _gross_load(inputs, existing_pv)
+    return existing_series, calibration, existing_pv, new_yield, _gross_load(inputs, existing_pv)
+
+
+def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
+    """Size, simulate and cost one household's PV + battery (see the module docstring)."""
+    price_year = scan_price_year(inputs.tariff)
+    provider = weather_provider or OfflineWeather(scan_weather_year(price_year))
+    weather = provider.get(inputs.location.lat, inputs.location.lon)
+    params = _cost_params(inputs)
+
+    # PV per array and gross load [kWh per hour].
+    existing_series, calibration, existing_pv, new_yield, load = _site_series(inputs, weather)
 
     lev = levelise(
         inputs.tariff,
@@ -217,7 +261,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         min_fraction=inputs.renewable_electricity_min_fraction,
     )
     yearly = tariffs_by_year(inputs.tariff, inputs.first_operating_year, params.years)
-    assumptions = _assumptions(inputs, params, yearly)
+    assumptions = _assumptions(inputs, params, yearly, weather, price_year)
     outcome = size_system(problem)
     if outcome.status != "optimal" or outcome.best is None:
         return ScanResult(
@@ -232,6 +276,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             assumptions=assumptions,
             sizing_method=outcome.dispatch,
             existing_pv_calibration=calibration,
+            weather_year=weather.year,
+            price_year=price_year,
         )
 
     design = outcome.best.design
@@ -253,6 +299,29 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         problem, design, inputs.tariff, inputs.first_operating_year, battery_design, main_case=case
     )
     prange = payback_range(case)
+
+    # The same design on every measured weather year, and the battery on every measured price year.
+    factor = calibration["factor"] if calibration else None
+    measured = MeasuredYears(
+        problem, lambda w: _site_series(inputs, w, factor)[2:], inputs.location.lat, inputs.location.lon
+    )
+    year_figures = weather_year_figures(
+        measured, design, inputs.tariff, inputs.first_operating_year, price_year
+    )
+    battery_by_price_year = (
+        battery_value_by_price_year(
+            measured,
+            problem,
+            design,
+            battery_design,
+            inputs.tariff,
+            inputs.first_operating_year,
+            measured_weather=weather.source == "offline",
+            default_weather_year=weather.year,
+        )
+        if battery_design is not None
+        else ()
+    )
 
     # CO2 and the arrays.
     co2 = co2_summary(
@@ -399,4 +468,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         assumptions=assumptions,
         sizing_method=outcome.dispatch,
         existing_pv_calibration=calibration,
+        weather_year=weather.year,
+        price_year=price_year,
+        weather_year_figures=year_figures,
+        battery_value_by_price_year=battery_by_price_year,
     )
