@@ -180,7 +180,7 @@ flights. Source: energievergelijk.nl 'CO2-uitstoot' (citing PBL/EEA per-passenge
 # (end of physical section)
 
 # --- Economic: tariffs, battery, sizing, finance, scenarios --------------------------------------------
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"
 """Version of the engine's sizing and finance model, stored with every result so a scan can be
 reproduced [semver]. Bump when a default or a formula below changes."""
 

@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from apps.engine import defaults as d
 from apps.engine.reference_data import price_years, weather_years
 from apps.engine.scenarios import build_case, case_finance, problem_for_tariff
 from apps.engine.sizing import Design, SizingProblem
@@ -88,16 +89,19 @@ def battery_value_by_price_year(
 
     The dynamic contract is the scan's own (if dynamic) or the one the four-way comparison derives from a
     flat one (default markup and fee), with the price year's built-in prices. ``measured_weather``: pair
-    each price year with the weather of the same calendar year where measured (else ``default_problem``'s,
-    whose weather year is ``default_weather_year``, None for a typical year).
+    each price year with the weather of the same calendar year where measured, else
+    ``DEFAULT_WEATHER_YEAR`` (as a scan on that price year would); without it (PVGIS) every price year
+    uses ``default_problem``'s weather, whose year is ``default_weather_year`` (None for a typical year).
     """
     base = tariff if tariff.type == "dynamic" else replace(tariff, type="dynamic")
     out = []
     for price_year in price_years(tariff.country):
         contract = replace(base, day_ahead_eur_per_kwh=None, price_year=price_year)
-        paired = measured_weather and price_year in weather_years()
-        problem = years.get(price_year)[1] if paired else default_problem
-        weather_year = price_year if paired else default_weather_year
+        if measured_weather:
+            weather_year = price_year if price_year in weather_years() else d.DEFAULT_WEATHER_YEAR
+            problem = years.get(weather_year)[1]
+        else:
+            weather_year, problem = default_weather_year, default_problem
         problem = problem_for_tariff(problem, contract, first_year)
         pv_only = case_finance(build_case(problem, Design(design.panels), contract, first_year))
         with_battery = case_finance(build_case(problem, battery_design, contract, first_year))

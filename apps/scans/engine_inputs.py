@@ -40,6 +40,7 @@ def _tariff(raw: dict) -> TariffInput:
     return TariffInput(
         **common,
         day_ahead_eur_per_kwh=np.asarray(prices, dtype=float) if prices is not None else None,
+        price_year=raw.get("price_year"),
         supplier_markup_eur_per_kwh=raw.get("supplier_markup_eur_per_kwh"),
         feed_in_fee_eur_per_kwh=raw.get("feed_in_fee_eur_per_kwh"),
     )

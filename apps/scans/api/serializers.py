@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
+from apps.engine.reference_data import price_years
 from apps.engine.types import BatteryInput, TariffInput
 from apps.scans.selectors import dossier_for
 from apps.scans.studio_link import studio_profile_check
@@ -71,7 +72,12 @@ class NewPvSerializer(_PvArraySerializer):
 
 class TariffSerializer(serializers.Serializer):
     FLAT_ONLY = ("flat_eur_per_kwh", "feed_in_eur_per_kwh", "taxes_included")
-    DYNAMIC_ONLY = ("day_ahead_eur_per_kwh", "supplier_markup_eur_per_kwh", "feed_in_fee_eur_per_kwh")
+    DYNAMIC_ONLY = (
+        "day_ahead_eur_per_kwh",
+        "price_year",
+        "supplier_markup_eur_per_kwh",
+        "feed_in_fee_eur_per_kwh",
+    )
 
     type = serializers.ChoiceField(choices=["flat", "dynamic"], required=False, default="flat")
     # flat
@@ -81,6 +87,13 @@ class TariffSerializer(serializers.Serializer):
     # dynamic
     day_ahead_eur_per_kwh = serializers.ListField(
         child=serializers.FloatField(min_value=-5, max_value=10), required=False, allow_null=True
+    )
+    price_year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Extension of the seed: the measured day-ahead year to bill a dynamic contract on "
+        "(NL 2023-2025, BE 2023-2024); omitted → the country's latest complete year. Not together with "
+        "dayAheadEurPerKwh.",
     )
     supplier_markup_eur_per_kwh = serializers.FloatField(
         min_value=0, max_value=1, required=False, allow_null=True
@@ -126,6 +139,15 @@ class TariffSerializer(serializers.Serializer):
             prices = attrs.get("day_ahead_eur_per_kwh")
             if prices is not None and len(prices) != HOURS:
                 errors["day_ahead_eur_per_kwh"] = [f"Needs {HOURS} hourly prices, got {len(prices)}."]
+            year = attrs.get("price_year")
+            if year is not None and prices is not None:
+                errors["price_year"] = ["Give either priceYear or dayAheadEurPerKwh, not both."]
+            elif year is not None and year not in price_years(attrs["country"]):
+                errors["price_year"] = [
+                    f"No day-ahead prices for {attrs['country']} {year}; "
+                    f"available: {', '.join(map(str, price_years(attrs['country'])))}."
+                ]
+            attrs.setdefault("price_year", None)
             if attrs.get("supplier_markup_eur_per_kwh") is None:
                 attrs["supplier_markup_eur_per_kwh"] = engine_defaults.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH
             if attrs.get("feed_in_fee_eur_per_kwh") is None:
