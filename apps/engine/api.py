@@ -305,8 +305,9 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
     measured = MeasuredYears(
         problem, lambda w: _site_series(inputs, w, factor)[2:], inputs.location.lat, inputs.location.lon
     )
+    own = (weather.year, case) if weather.source == "offline" else None
     year_figures = weather_year_figures(
-        measured, design, inputs.tariff, inputs.first_operating_year, price_year
+        measured, design, inputs.tariff, inputs.first_operating_year, price_year, own
     )
     battery_by_price_year = (
         battery_value_by_price_year(

@@ -87,6 +87,7 @@ def knmi_de_bilt_hourly() -> pd.DataFrame:
     return frame
 
 
+@lru_cache(maxsize=1)
 def weather_years() -> tuple[int, ...]:
     """Calendar years of measured weather (complete on the time base)."""
     years = sorted(set(knmi_de_bilt_hourly().index.year))

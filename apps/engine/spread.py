@@ -19,7 +19,7 @@ import numpy as np
 
 from apps.engine import defaults as d
 from apps.engine.reference_data import price_years, weather_years
-from apps.engine.scenarios import build_case, case_finance, problem_for_tariff
+from apps.engine.scenarios import DesignCase, build_case, case_finance, problem_for_tariff
 from apps.engine.sizing import Design, SizingProblem
 from apps.engine.types import BatteryYearValue, TariffInput, YearFigures
 from apps.engine.weather import OfflineWeather, Weather
@@ -52,13 +52,22 @@ class MeasuredYears:
 
 
 def weather_year_figures(
-    years: MeasuredYears, design: Design, tariff: TariffInput, first_year: int, price_year: int | None
+    years: MeasuredYears,
+    design: Design,
+    tariff: TariffInput,
+    first_year: int,
+    price_year: int | None,
+    own: tuple[int, DesignCase] | None = None,
 ) -> tuple[YearFigures, ...]:
-    """Key figures of ``design`` on each measured weather year, on the scan's own contract."""
+    """Key figures of ``design`` on each measured weather year, on the scan's own contract. ``own``: the
+    scan's (weather year, case), reused instead of evaluated again."""
     out = []
     for year in weather_years():
         weather, problem = years.get(year)
-        case = build_case(problem, design, tariff, first_year)
+        if own is not None and own[0] == year:
+            case = own[1]
+        else:
+            case = build_case(problem, design, tariff, first_year)
         fin = case_finance(case)
         out.append(
             YearFigures(
