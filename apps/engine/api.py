@@ -72,6 +72,15 @@ def _cost_params(inputs: ScanInputs) -> CostParams:
     )
 
 
+def _day_ahead_source(tariff: TariffInput, price_year: int | None) -> str | None:
+    """Where a dynamic contract's day-ahead prices come from, for the report's assumptions."""
+    if tariff.type != "dynamic":
+        return None
+    if tariff.day_ahead_eur_per_kwh is not None:
+        return tariff.price_source or "supplied"
+    return price_source(tariff.country, price_year)
+
+
 def weather_source(weather: Weather) -> str:
     """Where a scan's weather comes from, for the report's assumptions."""
     if weather.source == "offline":
@@ -127,16 +136,14 @@ def _assumptions(
             if tariff.feed_in_fee_eur_per_kwh is not None
             else d.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH
         ),
-        "dayAheadSource": (
-            "supplied"
-            if tariff.day_ahead_eur_per_kwh is not None
-            else price_source(tariff.country, price_year)
-        )
-        if tariff.type == "dynamic"
-        else None,
+        "dayAheadSource": _day_ahead_source(tariff, price_year),
         "dayAheadPriceYear": price_year,
         "dayAheadMeanEurPerKwh": (
-            float(reference_day_ahead(tariff.country, price_year).mean()) if price_year is not None else None
+            float(np.mean(tariff.day_ahead_eur_per_kwh))
+            if tariff.day_ahead_eur_per_kwh is not None
+            else float(reference_day_ahead(tariff.country, price_year).mean())
+            if price_year is not None
+            else None
         ),
         "builtInPriceYears": list(price_years(tariff.country)),
         "weatherSource": weather_source(weather),
@@ -189,11 +196,14 @@ def calibrate_existing_pv(
 
 
 def scan_price_year(tariff: TariffInput) -> int | None:
-    """The built-in day-ahead year a contract is billed on: its ``price_year`` or the country's latest;
-    None for a flat contract or supplied prices."""
-    if tariff.type != "dynamic" or tariff.day_ahead_eur_per_kwh is not None:
+    """The day-ahead year a contract is billed on: its ``price_year`` (built-in, or the label of supplied
+    prices of a stored year) or the country's latest built-in one; None for a flat contract or supplied
+    prices without a year."""
+    if tariff.type != "dynamic":
         return None
-    return tariff.price_year if tariff.price_year is not None else latest_price_year(tariff.country)
+    if tariff.day_ahead_eur_per_kwh is not None or tariff.price_year is not None:
+        return tariff.price_year
+    return latest_price_year(tariff.country)
 
 
 def scan_weather_year(price_year: int | None) -> int:

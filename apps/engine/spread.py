@@ -112,8 +112,10 @@ def battery_value_by_price_year(
         else:
             weather_year, problem = default_weather_year, default_problem
         problem = problem_for_tariff(problem, contract, first_year)
-        pv_only = case_finance(build_case(problem, Design(design.panels), contract, first_year))
-        with_battery = case_finance(build_case(problem, battery_design, contract, first_year))
+        case = build_case(problem, battery_design, contract, first_year)
+        with_battery = case_finance(case)
+        # PV alone is the same case without the battery: its flows are already there.
+        pv_only = case_finance(replace(case, design=Design(design.panels), full=case.pv_only))
         out.append(
             BatteryYearValue(
                 price_year=price_year,

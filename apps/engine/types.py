@@ -92,7 +92,8 @@ class TariffInput:
     flat_eur_per_kwh, feed_in_eur_per_kwh: flat prices [EUR/kWh]; taxes_included False → energy tax and
     VAT are added to the import price from ``defaults``.
     day_ahead_eur_per_kwh: 8760 day-ahead prices [EUR/kWh excl. tax]; None → a built-in measured year:
-    price_year [calendar year], None → the country's latest (``reference_data.price_years``).
+    price_year [calendar year], None → the country's latest (``reference_data.price_years``); with supplied
+    prices it only names their year, and price_source their origin (for the report).
     supplier_markup_eur_per_kwh, feed_in_fee_eur_per_kwh: dynamic contract terms [EUR/kWh]; None → defaults.
     net_metering: None → follow the law (Dutch salderingsregeling up to 2026 for NL); True/False forces it.
     feed_in_cost_eur_per_kwh: terugleverkosten [EUR/kWh exported]; fixed_monthly_eur [EUR/month].
@@ -107,6 +108,7 @@ class TariffInput:
     taxes_included: bool = True
     day_ahead_eur_per_kwh: np.ndarray | None = None
     price_year: int | None = None
+    price_source: str | None = None
     supplier_markup_eur_per_kwh: float | None = None
     feed_in_fee_eur_per_kwh: float | None = None
     net_metering: bool | None = None

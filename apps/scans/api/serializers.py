@@ -10,8 +10,8 @@ from rest_framework import serializers
 
 from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
-from apps.engine.reference_data import price_years
 from apps.engine.types import BatteryInput, TariffInput
+from apps.prices.services import available_years
 from apps.scans.selectors import dossier_for
 from apps.scans.studio_link import studio_profile_check
 
@@ -92,8 +92,8 @@ class TariffSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="Extension of the seed: the measured day-ahead year to bill a dynamic contract on "
-        "(NL 2023-2025, BE 2023-2024); omitted → the country's latest complete year. Not together with "
-        "dayAheadEurPerKwh.",
+        "(built in: NL 2023-2025, BE 2023-2024; more via manage.py add_price_year); omitted → the country's "
+        "latest built-in year. Not together with dayAheadEurPerKwh.",
     )
     supplier_markup_eur_per_kwh = serializers.FloatField(
         min_value=0, max_value=1, required=False, allow_null=True
@@ -142,10 +142,9 @@ class TariffSerializer(serializers.Serializer):
             year = attrs.get("price_year")
             if year is not None and prices is not None:
                 errors["price_year"] = ["Give either priceYear or dayAheadEurPerKwh, not both."]
-            elif year is not None and year not in price_years(attrs["country"]):
+            elif year is not None and year not in (offered := available_years(attrs["country"])):
                 errors["price_year"] = [
-                    f"No day-ahead prices for {attrs['country']} {year}; "
-                    f"available: {', '.join(map(str, price_years(attrs['country'])))}."
+                    f"No day-ahead prices for {attrs['country']} {year}; available: {', '.join(map(str, offered))}."
                 ]
             attrs.setdefault("price_year", None)
             if attrs.get("supplier_markup_eur_per_kwh") is None:
