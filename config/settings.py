@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.organizations",
     "apps.dossiers",
     "apps.scans",
+    "apps.prices",
     "apps.studio",
     "apps.devices",
     "apps.portal",
@@ -157,6 +158,8 @@ CACHES = {
 
 # Weather for new scans: "offline" (deterministic model, no network) or "pvgis" (PVGIS TMY, cached in the DB).
 WEATHER_SOURCE = env_str("WEATHER_SOURCE", "offline")
+# ENTSO-E Transparency Platform token for `manage.py add_price_year --source entsoe` (empty: not used).
+ENTSOE_API_TOKEN = env_str("ENTSOE_API_TOKEN", "")
 if WEATHER_SOURCE not in ("offline", "pvgis"):
     raise ImproperlyConfigured(f"WEATHER_SOURCE={WEATHER_SOURCE!r}: use 'offline' or 'pvgis'")
 

@@ -17,9 +17,11 @@ from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
 from apps.engine.pv import kwh_per_kwp, pv_stats
+from apps.engine.reference_data import latest_price_year, price_source, price_years, weather_years
 from apps.engine.scenarios import battery_finance, build_case, case_finance, contract_scenarios, payback_range
 from apps.engine.sizing import Design, SizingProblem, size_system
-from apps.engine.tariffs import bill, energy_tax, levelise, tariffs_by_year
+from apps.engine.spread import MeasuredYears, battery_value_by_price_year, weather_year_figures
+from apps.engine.tariffs import bill, energy_tax, levelise, reference_day_ahead, tariffs_by_year
 from apps.engine.types import (
     BatteryResult,
     HourlySeries,
@@ -28,8 +30,9 @@ from apps.engine.types import (
     ScanInputs,
     ScanResult,
     StudioConsumption,
+    TariffInput,
 )
-from apps.engine.weather import OfflineWeather, WeatherProvider
+from apps.engine.weather import OfflineWeather, Weather, WeatherProvider
 
 
 def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -106,7 +109,25 @@ def _cost_params(inputs: ScanInputs) -> CostParams:
     )
 
 
-def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
+def _day_ahead_source(tariff: TariffInput, price_year: int | None) -> str | None:
+    """Where a dynamic contract's day-ahead prices come from, for the report's assumptions."""
+    if tariff.type != "dynamic":
+        return None
+    if tariff.day_ahead_eur_per_kwh is not None:
+        return tariff.price_source or "supplied"
+    return price_source(tariff.country, price_year)
+
+
+def weather_source(weather: Weather) -> str:
+    """Where a scan's weather comes from, for the report's assumptions."""
+    if weather.source == "offline":
+        return f"KNMI De Bilt (station 260) hourly measurements {weather.year}, carried to the location"
+    return "PVGIS typical meteorological year (JRC) at the location"
+
+
+def _assumptions(
+    inputs: ScanInputs, params: CostParams, yearly, weather: Weather, price_year: int | None
+) -> dict:
     """Every rate, price and factor the result depends on (for the report and reproduction)."""
     first = yearly[0]
     tariff = inputs.tariff
@@ -153,16 +174,19 @@ def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
             if tariff.feed_in_fee_eur_per_kwh is not None
             else d.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH
         ),
-        "dayAheadSource": (
-            "supplied" if tariff.day_ahead_eur_per_kwh is not None else "built-in reference year"
-        )
-        if tariff.type == "dynamic"
-        else None,
-        "referenceDayAheadMeanEurPerKwh": (
-            d.REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH
-            if tariff.type == "dynamic" and tariff.day_ahead_eur_per_kwh is None
+        "dayAheadSource": _day_ahead_source(tariff, price_year),
+        "dayAheadPriceYear": price_year,
+        "dayAheadMeanEurPerKwh": (
+            float(np.mean(tariff.day_ahead_eur_per_kwh))
+            if tariff.day_ahead_eur_per_kwh is not None
+            else float(reference_day_ahead(tariff.country, price_year).mean())
+            if price_year is not None
             else None
         ),
+        "builtInPriceYears": list(price_years(tariff.country)),
+        "weatherSource": weather_source(weather),
+        "weatherYear": weather.year,
+        "weatherSpreadYears": list(weather_years()),
         "pvLifetimeYears": d.PV_LIFETIME_YEARS,
         "paybackRangeEscalationLowHigh": list(d.PRICE_ESCALATION_LOW_HIGH),
         "paybackRangeBatteryFadeLowHigh": list(d.BATTERY_CAPACITY_FADE_LOW_HIGH),
@@ -219,20 +243,39 @@ def _rescaled(series: list[np.ndarray], simulated: np.ndarray, used: np.ndarray)
     return [s * factor for s in series]
 
 
-def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
-    """Size, simulate and cost one household's PV + battery (see the module docstring)."""
-    provider = weather_provider or OfflineWeather()
-    weather = provider.get(inputs.location.lat, inputs.location.lon)
-    params = _cost_params(inputs)
+def scan_price_year(tariff: TariffInput) -> int | None:
+    """The day-ahead year a contract is billed on: its ``price_year`` (built-in, or the label of supplied
+    prices of a stored year) or the country's latest built-in one; None for a flat contract or supplied
+    prices without a year."""
+    if tariff.type != "dynamic":
+        return None
+    if tariff.day_ahead_eur_per_kwh is not None or tariff.price_year is not None:
+        return tariff.price_year
+    return latest_price_year(tariff.country)
 
-    # PV per array [kWh per hour].
+
+def scan_weather_year(price_year: int | None) -> int:
+    """The measured weather year of an offline scan: the price year's own where measured, so that sun and
+    prices keep their hour-by-hour correlation, else ``DEFAULT_WEATHER_YEAR``."""
+    return price_year if price_year in weather_years() else d.DEFAULT_WEATHER_YEAR
+
+
+def _site_series(
+    inputs: ScanInputs, weather: Weather, factor: float | None = None
+) -> tuple[list[np.ndarray], dict | None, np.ndarray, np.ndarray, np.ndarray, dict]:
+    """PV and load of the household under one weather year: (existing PV per array, calibration, existing PV
+    total, new-PV yield per array [kWh/kWp per hour], gross load [kWh per hour], reconstruction notes). ``factor``: apply this
+    existing-PV calibration factor instead of deriving it (the other measured years reuse the scan's)."""
     existing_series = [
         kwh_per_kwp(weather, a.tilt_angle, a.orientation_angle, a.system_losses) * a.kwp
         for a in inputs.existing_pv
     ]
-    existing_series, calibration = calibrate_existing_pv(
-        existing_series, inputs.existing_pv_measured_yearly_kwh
-    )
+    if factor is None:
+        existing_series, calibration = calibrate_existing_pv(
+            existing_series, inputs.existing_pv_measured_yearly_kwh
+        )
+    else:
+        existing_series, calibration = [s * factor for s in existing_series], None
     existing_pv = np.sum(existing_series, axis=0) if existing_series else np.zeros(8760)
     load, gross_existing_pv, reconstruction_notes = _gross_load(inputs, existing_pv)
     existing_series = _rescaled(existing_series, existing_pv, gross_existing_pv)
@@ -243,6 +286,20 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         )
         if inputs.new_pv
         else np.zeros((0, 8760))
+    )
+    return existing_series, calibration, existing_pv, new_yield, load, reconstruction_notes
+
+
+def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
+    """Size, simulate and cost one household's PV + battery (see the module docstring)."""
+    price_year = scan_price_year(inputs.tariff)
+    provider = weather_provider or OfflineWeather(scan_weather_year(price_year))
+    weather = provider.get(inputs.location.lat, inputs.location.lon)
+    params = _cost_params(inputs)
+
+    # PV per array and gross load [kWh per hour].
+    existing_series, calibration, existing_pv, new_yield, load, reconstruction_notes = _site_series(
+        inputs, weather
     )
 
     lev = levelise(
@@ -273,7 +330,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         within_hour_kwh=within_hour if measured is not None else None,
     )
     yearly = tariffs_by_year(inputs.tariff, inputs.first_operating_year, params.years)
-    assumptions = {**_assumptions(inputs, params, yearly), **reconstruction_notes}
+    assumptions = {**_assumptions(inputs, params, yearly, weather, price_year), **reconstruction_notes}
     if measured is not None:
         assumptions["meterWithinHourImportExportKwh"] = round(float(within_hour.sum()), 1)
     outcome = size_system(problem)
@@ -290,6 +347,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             assumptions=assumptions,
             sizing_method=outcome.dispatch,
             existing_pv_calibration=calibration,
+            weather_year=weather.year,
+            price_year=price_year,
         )
 
     design = outcome.best.design
@@ -312,6 +371,30 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         problem, design, inputs.tariff, inputs.first_operating_year, battery_design, main_case=case
     )
     prange = payback_range(case)
+
+    # The same design on every measured weather year, and the battery on every measured price year.
+    factor = calibration["factor"] if calibration else None
+    measured_years = MeasuredYears(
+        problem, lambda w: _site_series(inputs, w, factor)[2:5], inputs.location.lat, inputs.location.lon
+    )
+    own = (weather.year, case) if weather.source == "offline" else None
+    year_figures = weather_year_figures(
+        measured_years, design, inputs.tariff, inputs.first_operating_year, price_year, own
+    )
+    battery_by_price_year = (
+        battery_value_by_price_year(
+            measured_years,
+            problem,
+            design,
+            battery_design,
+            inputs.tariff,
+            inputs.first_operating_year,
+            measured_weather=weather.source == "offline",
+            default_weather_year=weather.year,
+        )
+        if battery_design is not None
+        else ()
+    )
 
     # CO2 and the arrays.
     co2 = co2_summary(
@@ -458,4 +541,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         assumptions=assumptions,
         sizing_method=outcome.dispatch,
         existing_pv_calibration=calibration,
+        weather_year=weather.year,
+        price_year=price_year,
+        weather_year_figures=year_figures,
+        battery_value_by_price_year=battery_by_price_year,
     )

@@ -35,67 +35,27 @@ PVGIS_URL = "https://re.jrc.ec.europa.eu/api/v5_3/"
 PVGIS_TIMEOUT_S = 30.0
 """Timeout of one PVGIS request [s]. Same as pvlib.iotools.get_pvgis_tmy's default."""
 
-# Weather: offline climatology (KNMI De Bilt) ---------------------------------------------------------
+# Weather: measured years (KNMI De Bilt) -------------------------------------------------------------
 REFERENCE_STATION_LAT = 52.10
 REFERENCE_STATION_LON = 5.18
-"""KNMI station 260 De Bilt [degrees], where the monthly climatology below was measured."""
+REFERENCE_STATION_ALTITUDE_M = 2.0
+"""KNMI station 260 De Bilt [degrees, degrees, m above sea level], where the built-in weather was measured.
+Source: KNMI station list (260 De Bilt, 52.100 N 5.180 E, 1.9 m)."""
 
-MONTHLY_GHI_KWH_M2 = (20.0, 38.0, 75.0, 120.0, 155.0, 160.0, 160.0, 135.0, 90.0, 52.0, 24.0, 15.0)
-"""Global horizontal irradiation per month, Jan..Dec [kWh/m2]; 1044 kWh/m2/yr.
-Source: KNMI climate normals 1991-2020 for De Bilt (station 260), global radiation, as rounded monthly
-sums (KNMI publishes daily means in J/cm2: kWh/m2 per month = J/cm2 x 0.002778 x days). The yearly sum
-matches KNMI's De Bilt/national normal of about 1040-1080 kWh/m2 (KNMI: 1991-2020 national mean
-irradiance rising ~3 %/decade; the coast receives ~9 % more in summer than the east). Re-check against
-the KNMI normals table when updating."""
+DEFAULT_WEATHER_YEAR = 2023
+"""Measured weather year of a scan when its price year has no weather of its own [year]. 2023's De Bilt
+irradiation (1,096 kWh/m2) is the nearest of 2021-2024 to their mean (1,091 kWh/m2), and a real year keeps
+the hour-by-hour joint behaviour of sun and prices that a month-by-month typical year (ISO 15927-4) spliced
+from only four candidate years would break at every month boundary. Choice; the spread over all four
+years is reported next to it."""
 
-MONTHLY_TEMP_C = (3.6, 3.9, 6.5, 9.8, 13.4, 16.2, 18.3, 17.9, 14.7, 10.9, 7.0, 4.2)
-"""Mean air temperature per month, Jan..Dec [°C]. Source: KNMI climate normals 1991-2020, De Bilt
-(annual mean ~10.5 °C), rounded to 0.1 K (approximate; only used for PV cell temperature)."""
+CLEAR_SKY_INDEX_MIN_CLEAR_W_M2 = 20.0
+"""Below this clear-sky GHI [W/m2] (the sun within a few degrees of the horizon) an hour takes its day's
+clear-sky index instead of its own ratio, which is dominated by noise there. Assumption."""
 
-MONTHLY_DIURNAL_RANGE_K = (5.0, 6.0, 8.0, 10.5, 11.0, 11.0, 11.0, 10.5, 9.0, 7.5, 5.5, 4.5)
-"""Mean daily temperature range (Tmax - Tmin) per month [K]. Source: KNMI De Bilt normals 1991-2020
-(monthly mean max minus mean min), rounded to 0.5 K."""
-
-TEMP_PEAK_HOUR = 15.0
-"""Local standard hour of the daily temperature maximum [h]. Assumption (typical mid-latitude cycle)."""
-
-TEMP_DAY_ANOMALY_SD_K = 2.5
-TEMP_DAY_ANOMALY_CORRELATION = 0.75
-"""Day-to-day temperature anomaly: standard deviation [K] and lag-1 correlation [-] (synoptic
-variability of daily means in De Bilt is ~2-3 K). Assumption."""
-
-TEMP_HOURLY_NOISE_SD_K = 0.6
-"""Hourly temperature noise [K]. Assumption."""
-
-WIND_MEAN_M_S = 3.5
-WIND_LOG_SD = 0.5
-"""Wind speed at 10 m: mean [m/s] and log standard deviation [-]. Source: KNMI De Bilt normals (yearly
-mean ~3.3-3.6 m/s); spread an assumption (wind only enters the PV cell temperature model)."""
-
-OFFLINE_WEATHER_SEED = 20250101
-"""Salt of the location-derived random seed of the offline weather [-]. Changing it changes every
-synthetic year. Assumption."""
-
-CLOUD_DAILY_INDEX_MIN = 0.08
-CLOUD_DAILY_INDEX_MAX = 1.0
-"""Range of the daily clear-sky index [-]: a dark overcast winter day lets through ~8 % of the clear-sky
-irradiation, a cloudless day 100 %. Assumption consistent with KNMI daily radiation records."""
-
-CLOUD_DAILY_BETA_PRECISION = 3.0
-"""Precision a+b of the Beta law of daily clear-sky index [-]: low, so days range from overcast to
-clear as in the Dutch climate (broad, nearly flat distribution of daily clearness). Calibration choice."""
-
-CLOUD_DAY_TO_DAY_CORRELATION = 0.35
-"""Lag-1 correlation of the daily clearness (Gaussian copula) [-]: weather regimes last a few days.
-Assumption within the 0.2-0.5 range reported for daily clearness indices in NW Europe."""
-
-CLOUD_HOURLY_SIGMA = 0.45
-CLOUD_HOURLY_CORRELATION = 0.7
-"""Hourly lognormal cloud noise: log standard deviation on a half-cloudy day [-] (scaled by
-4·k·(1-k) of the day's relative clearness) and lag-1 hour-to-hour correlation [-]. Assumption."""
-
-CLOUD_HOURLY_INDEX_MAX = 1.1
-"""Upper bound of the hourly clear-sky index [-] (cloud enhancement). Assumption."""
+CLEAR_SKY_INDEX_MAX = 1.4
+"""Upper bound of the hourly clear-sky index carried to other locations [-]: cloud enhancement lets an
+hour exceed the clear sky by up to ~30-40 % (e.g. Gueymard 2017, Renew. Sust. Energy Rev. 74). Assumption."""
 
 DNI_CLEAR_SKY_MARGIN = 1.05
 """Decomposed DNI is capped at this multiple of the clear-sky DNI [-]. Assumption."""
@@ -290,18 +250,6 @@ caller's feed-in price is taken as net; suppliers charging such costs must be en
 DEFAULT_FIXED_MONTHLY_EUR = 0.0
 """Fixed monthly costs (standing charge, grid connection) when none are given [EUR/month]. They are
 the same with and without the new system, so they change bills but never savings. Assumption."""
-
-# Built-in reference day-ahead price year (NL EPEX-like, generated deterministically) -------------------
-REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH = 0.09
-"""Annual mean of the built-in day-ahead price year [EUR/kWh, excl. taxes]. Source: NL EPEX day-ahead
-annual averages ~0.077 (2024) and ~0.09 (2025) EUR/kWh (ENTSO-E transparency platform)."""
-
-REFERENCE_DAY_AHEAD_SEED = 2025
-"""Seed of the built-in day-ahead price year [-]: fixed, so prices are reproducible. Assumption."""
-
-REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH = -0.06
-"""Lowest price of the built-in price year [EUR/kWh]. Source: NL day-ahead 2024-2025 spring/summer noon
-hours frequently between 0 and -0.05, rarely below -0.1 EUR/kWh (ENTSO-E)."""
 
 # Battery ---------------------------------------------------------------------------------------------------
 DEFAULT_BATTERY_ROUNDTRIP_EFFICIENCY_PCT = 90.0

@@ -6,7 +6,8 @@ hourly grid import/export.
 * from 2027 to 2029 Dutch feed-in is at least half the bare supply price on every contract type (the
   floor that follows the end of net metering, Kamerstuk 36611); on a dynamic contract hour by hour.
 * dynamic: (day-ahead + supplier markup + energy tax) x (1 + VAT) for import; day-ahead minus a fee for
-  export. Without supplied prices a built-in reference day-ahead year is used (``reference_day_ahead``).
+  export. Without supplied prices a built-in measured day-ahead year is used (``reference_day_ahead``):
+  the tariff's ``price_year`` or the country's latest.
 * net metering (Dutch salderingsregeling): exported kWh up to the imported kWh are netted over the year;
   it applies to calendar years up to 2026 unless forced on/off by the caller.
 * per-kWh feed-in costs (terugleverkosten), fixed monthly costs, and the Belgian capacity tariff: a demand
@@ -24,6 +25,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from apps.engine import defaults as d
+from apps.engine.reference_data import day_ahead_year, latest_price_year
 from apps.engine.types import BillBreakdown, TariffInput
 
 HOURS = 8760
@@ -103,56 +105,10 @@ class ResolvedTariff:
 # --- Built-in day-ahead price year ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def reference_day_ahead() -> np.ndarray:
-    """Built-in reference day-ahead price year [EUR/kWh excl. taxes, 8760, read-only].
-
-    Deterministic synthetic NL EPEX-like year (seed ``REFERENCE_DAY_AHEAD_SEED``): a seasonal level (winter
-    ~30 % above summer), a daily shape with morning and evening peaks and a night trough, a midday dip
-    that deepens with the solar season (so sunny spring/summer weekends go below zero), multi-day
-    weather regimes (lognormal AR(1) day factor), hourly noise, a floor at
-    ``REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH``, and an affine rescale to the annual mean
-    ``REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH``. It is a plausible shape, not a forecast.
-    """
-    rng = np.random.default_rng(d.REFERENCE_DAY_AHEAD_SEED)
-    days = HOURS // 24
-    doy = np.arange(days)
-    hour = np.arange(24)
-    # Seasonal level: maximum mid-January, minimum mid-July.
-    season = 1.0 + 0.15 * np.cos(2 * np.pi * (doy - 15) / 365.0)
-    # Daily shape: night trough, morning peak around 8h, evening peak around 19h.
-    shape = (
-        0.85
-        + 0.25 * np.exp(-0.5 * ((hour - 8) / 1.5) ** 2)
-        + 0.45 * np.exp(-0.5 * ((hour - 19) / 2.0) ** 2)
-        - 0.12 * np.exp(-0.5 * ((hour - 3.5) / 2.0) ** 2)
-    )
-    # Solar dip: bell around 13h, strongest in May-July.
-    solar_season = np.clip(np.cos(2 * np.pi * (doy - 172) / 365.0), 0, None) ** 1.5
-    solar_bell = np.exp(-0.5 * ((hour - 13) / 2.2) ** 2)
-    # Weather regimes: AR(1) over days on the log of a day factor, and daily sunniness.
-    z = np.empty(days)
-    z[0] = 0.0
-    eps = rng.standard_normal(days)
-    for i in range(1, days):
-        z[i] = 0.7 * z[i - 1] + np.sqrt(1 - 0.7**2) * eps[i]
-    day_factor = np.exp(0.25 * z)
-    sunny = rng.uniform(0.2, 1.0, days)
-    weekend = ((doy + 2) % 7) >= 5  # 1 Jan of the reference year is a Wednesday
-    level = 0.095 * season * day_factor * np.where(weekend, 0.9, 1.0)
-    prices = level[:, None] * shape[None, :]
-    dip = 0.16 * (solar_season * sunny * np.where(weekend, 1.3, 1.0))[:, None] * solar_bell[None, :]
-    prices = prices - dip
-    prices = prices + 0.008 * rng.standard_normal((days, 24))
-    prices = prices.ravel()
-    prices = np.maximum(prices, d.REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH)
-    # Affine rescale around the floor so the mean hits the target and the floor stays the floor.
-    floor = d.REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH
-    prices = floor + (prices - floor) * (d.REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH - floor) / (
-        prices.mean() - floor
-    )
-    prices.flags.writeable = False
-    return prices
+def reference_day_ahead(country: str = "NL", year: int | None = None) -> np.ndarray:
+    """A built-in measured day-ahead year [EUR/kWh excl. taxes, 8760, read-only]: ``year``, or the
+    country's latest complete one (NL 2023-2025, BE 2023-2024; see ``reference_data``)."""
+    return day_ahead_year(country, latest_price_year(country) if year is None else year)
 
 
 # --- Resolution per calendar year --------------------------------------------------------------------------
@@ -214,7 +170,7 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
             if da.shape != (hours,):
                 raise ValueError(f"day_ahead_eur_per_kwh needs {hours} values, got {da.shape}")
         else:
-            da = reference_day_ahead()[:hours]
+            da = reference_day_ahead(tariff.country, tariff.price_year)[:hours]
         markup = (
             d.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH
             if tariff.supplier_markup_eur_per_kwh is None

@@ -96,7 +96,9 @@ class TariffInput:
     type: "flat" (one import and one feed-in price) or "dynamic" (hourly day-ahead based).
     flat_eur_per_kwh, feed_in_eur_per_kwh: flat prices [EUR/kWh]; taxes_included False → energy tax and
     VAT are added to the import price from ``defaults``.
-    day_ahead_eur_per_kwh: 8760 day-ahead prices [EUR/kWh excl. tax]; None → built-in reference year.
+    day_ahead_eur_per_kwh: 8760 day-ahead prices [EUR/kWh excl. tax]; None → a built-in measured year:
+    price_year [calendar year], None → the country's latest (``reference_data.price_years``); with supplied
+    prices it only names their year, and price_source their origin (for the report).
     supplier_markup_eur_per_kwh, feed_in_fee_eur_per_kwh: dynamic contract terms [EUR/kWh]; None → defaults.
     net_metering: None → follow the law (Dutch salderingsregeling up to 2026 for NL); True/False forces it.
     feed_in_cost_eur_per_kwh: terugleverkosten [EUR/kWh exported]; fixed_monthly_eur [EUR/month].
@@ -110,6 +112,8 @@ class TariffInput:
     feed_in_eur_per_kwh: float = 0.05
     taxes_included: bool = True
     day_ahead_eur_per_kwh: np.ndarray | None = None
+    price_year: int | None = None
+    price_source: str | None = None
     supplier_markup_eur_per_kwh: float | None = None
     feed_in_fee_eur_per_kwh: float | None = None
     net_metering: bool | None = None
@@ -316,6 +320,36 @@ class PaybackRange:
     assumptions: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class YearFigures:
+    """The chosen design's key figures on one measured year (the design is not re-sized; only the flows
+    and bills are re-evaluated): weather_year and price_year [calendar years; price_year None when the
+    contract's prices do not come from a built-in year], ghi_kwh_m2 [kWh/m2/yr at the location],
+    pv_output_kwh [kWh/yr], yearly_savings_eur [EUR/yr, year one], payback_years [years or None],
+    self_sufficiency [-]."""
+
+    weather_year: int
+    price_year: int | None
+    ghi_kwh_m2: float
+    pv_output_kwh: float
+    yearly_savings_eur: float
+    payback_years: float | None
+    self_sufficiency: float
+
+
+@dataclass(frozen=True)
+class BatteryYearValue:
+    """What the battery adds on a dynamic contract in one measured price year [EUR/yr, year one]:
+    savings of PV + battery and of PV alone against the household as it is, and their difference;
+    weather_year is the weather used with it (the same calendar year where measured)."""
+
+    price_year: int
+    weather_year: int | None
+    savings_pv_only_eur: float
+    savings_with_battery_eur: float
+    battery_value_eur: float
+
+
 @dataclass(frozen=True, eq=False)
 class HourlySeries:
     """The report's hourly series [kWh per hour, 8760 each]; battery_level is the state of charge at the
@@ -378,3 +412,9 @@ class ScanResult:
     # When a measured yearly production was given: measured_kwh, simulated_kwh, raw_factor, factor
     # (applied, within EXISTING_PV_SCALE_RANGE), warning (None or why the factor was clipped / not applied)
     existing_pv_calibration: dict[str, Any] | None = None
+    # Measured years: the scan's own weather and price year, the key figures on each measured weather
+    # year, and the battery's value on a dynamic contract in each measured price year.
+    weather_year: int | None = None
+    price_year: int | None = None
+    weather_year_figures: tuple[YearFigures, ...] = ()
+    battery_value_by_price_year: tuple[BatteryYearValue, ...] = ()

@@ -3,6 +3,7 @@
 import numpy as np
 
 from apps.engine.defaults import DEFAULT_SYSTEM_LOSSES_PCT
+from apps.engine.reference_data import price_years
 from apps.engine.types import (
     BatteryInput,
     ExistingPvArray,
@@ -13,6 +14,8 @@ from apps.engine.types import (
     StudioConsumption,
     TariffInput,
 )
+from apps.prices.models import PriceYear
+from apps.prices.services import stored_day_ahead
 from apps.scans.measured import measured_yearly_kwh
 from apps.scans.studio_link import StudioLoad
 
@@ -38,9 +41,17 @@ def _tariff(raw: dict) -> TariffInput:
             taxes_included=raw["taxes_included"],
         )
     prices = raw.get("day_ahead_eur_per_kwh")
+    year, source = raw.get("price_year"), None
+    if prices is None and year is not None and year not in price_years(raw["country"]):
+        stored = PriceYear.objects.filter(country=raw["country"], year=year).first()
+        if stored is None:
+            raise ValueError(f"tariff.price_year: no day-ahead prices for {raw['country']} {year}")
+        prices, source = stored_day_ahead(raw["country"], year), stored.source
     return TariffInput(
         **common,
         day_ahead_eur_per_kwh=np.asarray(prices, dtype=float) if prices is not None else None,
+        price_year=year,
+        price_source=source,
         supplier_markup_eur_per_kwh=raw.get("supplier_markup_eur_per_kwh"),
         feed_in_fee_eur_per_kwh=raw.get("feed_in_fee_eur_per_kwh"),
     )

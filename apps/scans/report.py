@@ -19,6 +19,7 @@ from apps.engine.types import PvArrayResult, ScanResult
 from apps.scans import existing_household
 from apps.scans import measured as measured_production
 from apps.scans.series import HOURLY_SERIES
+from apps.scans.year_spread import year_spread
 
 COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
 
@@ -174,7 +175,12 @@ def accuracy(inputs: dict, result: ScanResult) -> dict:
     weather = result.weather_source or "unknown"
     if weather == "pvgis":
         score += 1
-    factors.append({"factor": "weather", "level": weather, "detail": f"weather source: {weather}"})
+    detail = (
+        f"weather measured at KNMI De Bilt in {result.weather_year}, carried to this location"
+        if weather == "offline" and result.weather_year is not None
+        else f"weather source: {weather}"
+    )
+    factors.append({"factor": "weather", "level": weather, "detail": detail})
     rating = "high" if score >= 3 else "medium" if score >= 1 else "indicative"
     return {"rating": rating, "score": score, "max_score": 3 if measured is None else 4, "factors": factors}
 
@@ -357,6 +363,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "high": _r(result.payback_range.high, 1),
             "assumptions": _plain(result.payback_range.assumptions),
         },
+        "year_spread": year_spread(result),
         "assumptions": {
             **_plain(result.assumptions),
             "weather_source": result.weather_source,

@@ -80,18 +80,21 @@ def test_dynamic_composition():
         resolve_tariff(TariffInput(type="dynamic", day_ahead_eur_per_kwh=np.zeros(100)), 2030)
 
 
-def test_reference_day_ahead_year():
+def test_built_in_day_ahead_years_are_the_measured_ones():
+    # Published annual means and negative hours of the files (shared/data/SOURCES.md): NL 2023 95.82 EUR/MWh
+    # (302 h < 0), NL 2025 86.81 (508 h); BE 2024 70.32 over 8,784 h, of which 29 Feb is left out here.
     p = reference_day_ahead()
     assert p.shape == (H,)
-    assert p.mean() == pytest.approx(d.REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH, abs=1e-9)
-    assert 0.08 <= p.mean() <= 0.10  # NL EPEX 2024-2025 range (brief)
-    assert 50 < (p < 0).sum() < 1000  # occasional negative hours, mostly spring/summer middays
-    assert p.min() >= d.REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH - 1e-12
-    by_hour = p.reshape(365, 24).mean(axis=0)
-    assert by_hour[13] < by_hour[8] and by_hour[13] < by_hour[19]  # solar dip between the peaks
-    summer, winter = p[24 * 151 : 24 * 243].mean(), p[: 24 * 59].mean()
-    assert winter > summer
-    assert np.array_equal(p, reference_day_ahead())  # deterministic
+    assert p.mean() * 1000 == pytest.approx(86.81, abs=0.01)  # NL 2025 is the latest complete NL year
+    assert (p < 0).sum() == 508
+    nl23 = reference_day_ahead("NL", 2023)
+    assert nl23.mean() * 1000 == pytest.approx(95.82, abs=0.01) and (nl23 < 0).sum() == 302
+    assert reference_day_ahead("BE").shape == (H,)
+    with pytest.raises(ValueError, match="no built-in day-ahead prices for BE 2025"):
+        reference_day_ahead("BE", 2025)
+    # A dynamic contract without supplied prices bills on its price year.
+    t = resolve_tariff(TariffInput(type="dynamic", price_year=2023, supplier_markup_eur_per_kwh=0.0), 2030)
+    assert t.bare_supply_price == pytest.approx(nl23.mean())
 
 
 def test_bill_hand_example():

@@ -117,6 +117,21 @@ INVALID = [
         body(tariff={"type": "dynamic", "dayAheadEurPerKwh": [0.1] * 24}),
         "tariff.dayAheadEurPerKwh",
     ),
+    (
+        "priceYear must be a built-in year of the country",
+        body(tariff={"type": "dynamic", "country": "BE", "priceYear": 2025}),
+        "tariff.priceYear",
+    ),
+    (
+        "priceYear not together with supplied prices",
+        body(tariff={"type": "dynamic", "priceYear": 2024, "dayAheadEurPerKwh": [0.1] * 8760}),
+        "tariff.priceYear",
+    ),
+    (
+        "flat rejects priceYear",
+        body(tariff={"type": "flat", "flatEurPerKwh": 0.3, "priceYear": 2024}),
+        "tariff.priceYear",
+    ),
     ("dossierId of nobody", body(dossierId="c" + "0" * 24), "dossierId"),
     ("copiedFromId of nobody", body(copiedFromId="c" + "0" * 24), "copiedFromId"),
 ]

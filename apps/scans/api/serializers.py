@@ -14,6 +14,7 @@ from apps.common.api.strict import StrictTypesMixin
 from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
+from apps.prices.services import available_years
 from apps.scans.selectors import dossier_for
 from apps.scans.studio_link import studio_profile_check
 
@@ -79,7 +80,12 @@ class NewPvSerializer(_PvArraySerializer):
 
 class TariffSerializer(serializers.Serializer):
     FLAT_ONLY = ("flat_eur_per_kwh", "feed_in_eur_per_kwh", "taxes_included")
-    DYNAMIC_ONLY = ("day_ahead_eur_per_kwh", "supplier_markup_eur_per_kwh", "feed_in_fee_eur_per_kwh")
+    DYNAMIC_ONLY = (
+        "day_ahead_eur_per_kwh",
+        "price_year",
+        "supplier_markup_eur_per_kwh",
+        "feed_in_fee_eur_per_kwh",
+    )
 
     type = serializers.ChoiceField(choices=["flat", "dynamic"], required=False, default="flat")
     # flat
@@ -89,6 +95,13 @@ class TariffSerializer(serializers.Serializer):
     # dynamic
     day_ahead_eur_per_kwh = serializers.ListField(
         child=serializers.FloatField(min_value=-5, max_value=10), required=False, allow_null=True
+    )
+    price_year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Extension of the seed: the measured day-ahead year to bill a dynamic contract on "
+        "(built in: NL 2023-2025, BE 2023-2024; more via manage.py add_price_year); omitted → the country's "
+        "latest built-in year. Not together with dayAheadEurPerKwh.",
     )
     supplier_markup_eur_per_kwh = serializers.FloatField(
         min_value=0, max_value=1, required=False, allow_null=True
@@ -134,6 +147,14 @@ class TariffSerializer(serializers.Serializer):
             prices = attrs.get("day_ahead_eur_per_kwh")
             if prices is not None and len(prices) != HOURS:
                 errors["day_ahead_eur_per_kwh"] = [f"Needs {HOURS} hourly prices, got {len(prices)}."]
+            year = attrs.get("price_year")
+            if year is not None and prices is not None:
+                errors["price_year"] = ["Give either priceYear or dayAheadEurPerKwh, not both."]
+            elif year is not None and year not in (offered := available_years(attrs["country"])):
+                errors["price_year"] = [
+                    f"No day-ahead prices for {attrs['country']} {year}; available: {', '.join(map(str, offered))}."
+                ]
+            attrs.setdefault("price_year", None)
             if attrs.get("supplier_markup_eur_per_kwh") is None:
                 attrs["supplier_markup_eur_per_kwh"] = engine_defaults.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH
             if attrs.get("feed_in_fee_eur_per_kwh") is None:
