@@ -176,3 +176,15 @@ def test_redirects_are_not_followed(owner, dns, settings):
         inside.close()
         redirector.shutdown()
         redirector.server_close()
+
+
+def test_admin_applies_the_same_rule(owner, client, dns):
+    from apps.accounts.models import User
+
+    client.force_login(User.objects.create_superuser(email="root@zon.test", password="pw-root-12345"))
+    add = "/admin/organizations/webhookendpoint/add/"
+    form = {"organization": owner.organization.pk, "secret": "whsec_x", "events": '["scan.completed"]'}
+    assert client.post(add, {**form, "url": "https://169.254.169.254/"}).status_code == 200  # form error
+    assert not WebhookEndpoint.objects.exists()
+    assert client.post(add, {**form, "url": "https://crm.example/in"}).status_code == 302
+    assert WebhookEndpoint.objects.get().url == "https://crm.example/in"
