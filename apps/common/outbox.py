@@ -70,10 +70,18 @@ def outbox_send(*, ids: list[int] | None = None) -> int:
     return sent
 
 
+PRUNE_EVERY = timedelta(minutes=10)
+_last_prune = {"at": None}
+
+
 def outbox_relay() -> int:
-    """One relay round (periodic, every worker process): send what is due, forget old sent rows."""
+    """One relay round (periodic, every worker process): send what is due; every PRUNE_EVERY also forget
+    rows sent more than KEEP_SENT ago (not every round: on SQLite each delete takes the write lock)."""
     sent = outbox_send()
-    OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
+    now = timezone.now()
+    if _last_prune["at"] is None or now - _last_prune["at"] >= PRUNE_EVERY:
+        _last_prune["at"] = now
+        OutboxMessage.objects.filter(sent_at__lt=now - KEEP_SENT).delete()
     return sent
 
 

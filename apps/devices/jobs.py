@@ -3,10 +3,15 @@
 import datetime
 
 import dramatiq
+from django.db import transaction
 
+from apps.common.outbox import outbox_enqueue
 from apps.devices import services
 
 SYNC_TIME_LIMIT_MS = 30 * 60 * 1000  # a first sync reads a year of history
+# A job stops between chunks before this much is spent [s], leaving room for the last chunk and the save;
+# a first sync paced at 10 calls a minute (~390 calls, ~39 min) continues in a second job.
+SYNC_BUDGET_S = 0.75 * SYNC_TIME_LIMIT_MS / 1000
 
 
 MIN_RETRY_DELAY_MS = 30_000
@@ -30,7 +35,11 @@ class TransientSyncError(dramatiq.Retry):
     retry_when=lambda retries, exc: isinstance(exc, TransientSyncError) and retries < 5,
 )
 def sync_link(link_id: str) -> None:
-    result = services.link_sync(link_id=link_id)
+    result = services.link_sync(link_id=link_id, budget_s=SYNC_BUDGET_S)
+    if result.resume:  # a long first sync continues in a fresh job (its cursor kept every finished chunk)
+        with transaction.atomic():
+            outbox_enqueue("apps.devices.jobs.sync_link", link_id)
+        return
     if result.retryable:
         raise TransientSyncError(result.error, result.retry_after)
 

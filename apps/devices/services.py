@@ -19,6 +19,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -396,6 +398,7 @@ class SyncResult:
     error: str = ""
     retryable: bool = False
     retry_after: float | None = None  # [s] the vendor's own wait (Retry-After / 409 period_end)
+    resume: bool = False  # the job's time budget ran out between chunks: continue in a new job
     assets: list[str] = field(default_factory=list)
 
 
@@ -443,9 +446,18 @@ def _claim(link_id: str, now: dt.datetime) -> bool:
     )
 
 
-def link_sync(*, link_id: str, now: dt.datetime | None = None) -> SyncResult:
-    """Pull readings for every asset of the link (see the module docstring). Idempotent, resumable."""
+class SyncBudgetSpent(Exception):
+    """The job's time budget would run out during the next chunk: stop here, a new job resumes."""
+
+
+def link_sync(*, link_id: str, now: dt.datetime | None = None, budget_s: float | None = None) -> SyncResult:
+    """Pull readings for every asset of the link (see the module docstring). Idempotent, resumable.
+
+    `budget_s` [s]: stop between chunks before this much time is spent (a first Enphase sync paced to the
+    plan's rate limit takes longer than one job may run) and return `resume=True`."""
     now = now or timezone.now()
+    _budget.deadline = None if budget_s is None else time.monotonic() + budget_s
+    _budget.last_chunk_s, _budget.chunks = 0.0, 0
     if not _claim(link_id, now):
         return SyncResult(link_id, "skipped")
     link = DeviceLink.objects.get(pk=link_id)
@@ -459,6 +471,8 @@ def link_sync(*, link_id: str, now: dt.datetime | None = None) -> SyncResult:
         else:
             _sync_pod(link, now, result)
         result.status = DeviceLink.SyncStatus.OK
+    except SyncBudgetSpent:
+        result.status, result.resume = DeviceLink.SyncStatus.PARTIAL, True
     except VendorAuthError as exc:
         result.status, result.error = DeviceLink.SyncStatus.FAILED, str(exc)
         _record_error(link, "vendor_auth_failed", str(exc), status=DeviceLink.Status.ERROR)
@@ -536,11 +550,29 @@ def _store_chunk(link: DeviceLink, asset: Asset, series: dict[str, pd.Series], t
     return len(rows)
 
 
+_budget = threading.local()  # per worker thread: the running sync's deadline and last chunk's duration
+
+
+def _check_budget() -> None:
+    """Raise SyncBudgetSpent when the next chunk would likely overrun the deadline (never before the first
+    chunk of a job, so every job makes progress)."""
+    deadline = getattr(_budget, "deadline", None)
+    if (
+        deadline is not None
+        and getattr(_budget, "chunks", 0)
+        and time.monotonic() + 1.5 * getattr(_budget, "last_chunk_s", 0.0) > deadline
+    ):
+        raise SyncBudgetSpent
+
+
 def _sync_days(link, asset, now, result, fetch) -> None:
     """Fetch ``fetch(first_day, last_day) -> {kind: Series}`` window by window and store each."""
     today = now.astimezone(LOCAL_TZ).date()
     for first, last in _day_windows(asset, today):
+        _check_budget()
+        started = time.monotonic()
         series = fetch(first, last)
+        _budget.last_chunk_s, _budget.chunks = time.monotonic() - started, getattr(_budget, "chunks", 0) + 1
         # the cursor never passes the start of today: today is incomplete and re-read next time
         through = min(_local_midnight(last + dt.timedelta(days=1)), _local_midnight(today))
         result.readings_written += _store_chunk(link, asset, series, through)

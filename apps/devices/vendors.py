@@ -293,7 +293,14 @@ def enphase_client(link: DeviceLink) -> EnphaseClient:
         token_store=link_token_store(link),
         http_client=shared_http(),
         retry=retry_policy(),
+        requests_per_minute=enphase_requests_per_minute(),
     )
+
+
+def enphase_requests_per_minute() -> int | None:
+    """Pace Enlighten calls to the plan's limit (the document's example plan: 10 a minute) instead of
+    running into its 409s; the local fake has no limit unless asked."""
+    return conf_int("ENPHASE_REQUESTS_PER_MINUTE", 10 if vendor_mode() == "live" else 0) or None
 
 
 def pod_client() -> PodClient:

@@ -378,6 +378,9 @@ def scan_run(*, scan_id: str) -> str:
         return "error"
     try:
         return scan_complete(scan_id=scan_id, inputs=scan.inputs, result=result)
+    except TimeLimitExceeded as exc:  # the limit struck while the report was assembled
+        scan_fail(scan_id=scan_id, message=_explain(exc))
+        return "error"
     except Exception:
         log.exception("scan %s: report assembly failed", scan_id)
         scan_fail(scan_id=scan_id, message=_explain(RuntimeError()))

@@ -90,3 +90,37 @@ def test_vendor_redirect_goes_to_the_address_the_server_runs_on(owner, dossier, 
     settings.DEVICES_PUBLIC_BASE_URL = "https://solar.example/"
     body = create_link(client, dossier, "enphase")
     assert _redirect_uri(body["linkUrl"]) == "https://solar.example/hooks/enphase/callback"
+
+
+def test_a_long_first_sync_continues_in_new_jobs_until_done(
+    owner, dossier, vendor_fakes, settings, monkeypatch
+):
+    """A first sync paced to the plan's rate limit outlasts one job: each job stops between chunks when its
+    budget is spent and queues the next (outbox); together they store what one uninterrupted sync stores."""
+    from apps.common.models import OutboxMessage
+
+    settings.DEVICES_HISTORY_DAYS = 8
+    monkeypatch.setattr(services, "CHUNK_DAYS", 3)  # 9 days (8 back + today)
+    monkeypatch.setattr(jobs, "SYNC_BUDGET_S", 0.0)  # spent after the first chunk of every job
+    link_id = link_enphase(owner.key_client(), dossier)
+    runs = 0
+    while True:
+        jobs.sync_link.fn(link_id)
+        runs += 1
+        queued = OutboxMessage.objects.filter(
+            actor_path="apps.devices.jobs.sync_link", key=link_id, sent_at=None
+        )
+        if not queued.exists():
+            break
+        assert queued.count() == 1 and runs < 10
+        queued.update(sent_at=dt.datetime.now(dt.UTC))  # what the relay does once the job is queued
+    # one 3-day chunk per job; a resumed job re-reads the day before its cursor (OVERLAP), so the 9 days
+    # take 3 + 2 + 2 + 2 new days = 4 jobs
+    assert runs == 4
+    link = DeviceLink.objects.get(pk=link_id)
+    assert link.sync_status == "ok" and link.last_sync_at is not None
+    stored = sorted((h, k) for h, k in Reading.objects.filter(link_id=link_id).values_list("hour", "kind"))
+    monkeypatch.setattr(jobs, "SYNC_BUDGET_S", 3600.0)
+    jobs.sync_link.fn(link_id)  # an uninterrupted re-sync finds nothing missing
+    again = sorted((h, k) for h, k in Reading.objects.filter(link_id=link_id).values_list("hour", "kind"))
+    assert again == stored and stored

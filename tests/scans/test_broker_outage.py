@@ -25,6 +25,8 @@ from apps.scans import services
 from apps.scans.models import Scan, ScanUsage
 
 from .conftest import MINIMAL_BODY, complete_scan, make_endpoint
+from .test_concurrency import _database_url
+from .test_reliability import _wait
 from .test_webhooks import Receiver
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -62,14 +64,6 @@ class OwnRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
-
-
-def _database_url() -> str:
-    params = connection.settings_dict
-    host = params.get("HOST") or "127.0.0.1"
-    port = params.get("PORT") or 5432
-    user = params.get("USER") or "postgres"
-    return f"postgres://{user}@{host}:{port}/{params['NAME']}"
 
 
 def spawn_worker(redis: OwnRedis, threads: int = 2, **extra_env) -> subprocess.Popen:
@@ -119,15 +113,6 @@ def outage(own_redis):
         yield own_redis
     finally:
         stop_worker(worker)
-
-
-def _wait(predicate, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 def test_broker_outage_loses_nothing_and_costs_no_quota(outage, seed_result, client):
