@@ -100,8 +100,8 @@ def _problem_statuses(method: str, path: str, operation: dict) -> list[int]:
         statuses += [401, 403]
     elif path.startswith("/v1/auth/"):
         statuses.append(401)  # wrong credentials or token
-    if "{" in path:
-        statuses.append(404)
+    if "{" in path or "requestBody" in operation:
+        statuses.append(404)  # the resource in the path, or one the body refers to (dossierId …)
     if method in _WRITE_METHODS or "{" in path:
         statuses.append(409)
     if "requestBody" in operation:

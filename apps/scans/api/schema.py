@@ -320,7 +320,27 @@ COMPONENTS = {
 }
 
 
+def _list_bounds(serializer) -> dict[str, int]:
+    """camelCase name → max_length of the serializer's `many=True` fields (drf-spectacular omits them)."""
+    from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
+    from rest_framework.serializers import ListSerializer
+
+    return {
+        camelize_re.sub(underscore_to_camel, name): field.max_length
+        for name, field in serializer.fields.items()
+        if isinstance(field, ListSerializer) and field.max_length is not None
+    }
+
+
 def add_scan_components(result, generator, request, public):
-    """drf-spectacular postprocessing hook: register the dict-built scan shapes."""
-    result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    """drf-spectacular postprocessing hook: register the dict-built scan shapes, state the array bounds of
+    the scan request (6 newPv arrays, …)."""
+    from apps.scans.api.serializers import ScanCreateSerializer
+
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.update(COMPONENTS)
+    properties = schemas.get("ScanCreate", {}).get("properties", {})
+    for name, limit in _list_bounds(ScanCreateSerializer()).items():
+        if name in properties:
+            properties[name]["maxItems"] = limit
     return result
