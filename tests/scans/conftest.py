@@ -8,6 +8,13 @@ from djangorestframework_camel_case.util import underscoreize
 
 from apps.scans.models import Scan
 
+@pytest.fixture(autouse=True)
+def local_webhook_receivers(settings):
+    """The scan tests deliver webhooks to receivers on 127.0.0.1 over http: local-development mode of the
+    target check (tests/organizations/test_webhook_targets.py tests the production rules)."""
+    settings.WEBHOOK_ALLOW_HTTP = settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+
+
 # POST /v1/scans example from seeds/scans-api.txt, without customProfileId (the seed's own body sets it to
 # "string" next to inputMethod "known", which its flow table rejects) and copiedFromId (a sample id).
 SEED_BODY = {
