@@ -8,6 +8,7 @@ from djangorestframework_camel_case.util import underscoreize
 
 from apps.scans.models import Scan
 
+
 @pytest.fixture(autouse=True)
 def local_webhook_receivers(settings):
     """The scan tests deliver webhooks to receivers on 127.0.0.1 over http: local-development mode of the

@@ -70,7 +70,9 @@ def spawn_worker(redis: OwnRedis, threads: int = 2, **extra_env) -> subprocess.P
     """A `rundramatiq` worker (all queues) on the test's own Redis and the test database; its own process
     group, so a test can kill -9 all of it."""
     env = {**os.environ, "DATABASE_URL": _database_url(), "DRAMATIQ_BROKER_URL": redis.url,
-           "OUTBOX_RELAY_INTERVAL_S": "1", **extra_env}  # fmt: skip
+           "OUTBOX_RELAY_INTERVAL_S": "1", **extra_env,
+           # the webhook receiver is on 127.0.0.1: local-development mode of the target check
+           "WEBHOOK_ALLOW_HTTP": "true", "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true"}  # fmt: skip
     return subprocess.Popen(
         [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", str(threads)],
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
