@@ -92,10 +92,11 @@ def ownership_cost_npv(
 
 def payback_period(cashflows: list[float]) -> float | None:
     """Simple payback [years]: when the undiscounted cumulative cashflow (cashflows[0] = -investment)
-    first reaches zero, interpolated linearly within the year; 0 without investment; None if never."""
+    first reaches zero, interpolated linearly within the year; None if never, and None without
+    investment (nothing is bought, so a payback period does not apply; 0 would read as "instant")."""
     cumulative = cashflows[0]
     if cumulative >= 0:
-        return 0.0
+        return None
     for y in range(1, len(cashflows)):
         previous = cumulative
         cumulative += cashflows[y]

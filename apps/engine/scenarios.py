@@ -174,6 +174,7 @@ def contract_scenarios(
                     yearly_savings_eur=fin.year_one_savings,
                     payback_years=fin.payback_years,
                     npv_eur=fin.npv,
+                    investment_eur=fin.investment_eur,
                 )
             )
     return tuple(out)

@@ -291,7 +291,8 @@ class FinanceResult:
 @dataclass(frozen=True)
 class ScenarioResult:
     """A contract x battery combination for the chosen PV: year-one bill [EUR/yr], savings vs BAU on the
-    same contract [EUR/yr], payback [years or None], NPV [EUR]."""
+    same contract [EUR/yr], payback [years or None], NPV [EUR], investment [EUR] (0: nothing bought, so
+    no payback applies)."""
 
     tariff_type: TariffType
     with_battery: bool
@@ -299,6 +300,7 @@ class ScenarioResult:
     yearly_savings_eur: float
     payback_years: float | None
     npv_eur: float
+    investment_eur: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -624,7 +624,9 @@ def compare_rows(columns: list[dict]) -> list[dict]:
     """Rows of the side-by-side comparison: label and one formatted cell per scan, each flagged when it
     differs from the original (the first column)."""
 
-    def years(v):
+    def years(v, investment=None):
+        if investment == 0:
+            return _("not applicable")
         return "—" if v is None else _("%(n)s years") % {"n": fmt(v, 1)}
 
     def eur(v):
@@ -638,7 +640,7 @@ def compare_rows(columns: list[dict]) -> list[dict]:
         (
             _("Payback period"),
             lambda k: (
-                years(k["payback"])
+                years(k["payback"], k["investment"])
                 + (
                     f" ({fmt(k['payback_low'], 1)}–{fmt(k['payback_high'], 1)})"
                     if k["payback_low"] and k["payback_high"]

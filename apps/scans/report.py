@@ -344,6 +344,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
                 "yearly_savings": _r(s.yearly_savings_eur),
                 "return_period": _r(s.payback_years, 1),
                 "net_present_value": _r(s.npv_eur),
+                "investment": _r(s.investment_eur),
             }
             for s in result.scenarios
         ],

@@ -263,3 +263,26 @@ def test_accuracy_rating_and_reasons(hand_report):
         ("consumption", "measured"),
         ("weather", "offline"),
     ]
+
+
+def test_nothing_bought_has_no_payback_period():
+    # No panels allowed and no battery: the investment is 0, so a payback period does not apply. It is
+    # null ("not applicable"), never 0.0 (which would read as "pays back at once").
+    inputs = hand_inputs(
+        new_pv=(NewPvArray("south", 0, 0, 400.0, 35.0, 180.0, cost_per_kwp=PV_COST_PER_KWP),),
+        battery=None,
+        goal="cost-savings",
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine_api, "kwh_per_kwp", lambda weather, tilt, azimuth, losses: YIELD.copy())
+        result = run_scan(inputs, weather_provider=_Weather())
+    report = build_report(
+        inputs={"location": {"lat": 50.85, "lon": 4.35}, "input_method": "studio"}, result=result
+    )
+    assert report["financial"]["investment"]["total_investment"] == 0.0
+    assert report["overview"]["kpi"]["return_period"] is None
+    assert report["overview"]["kpi"]["yearly_savings"] == 0.0
+    assert report["payback_range"]["base"] is None
+    assert report["battery"] is None
+    for scenario in report["scenarios"]:
+        assert scenario["investment"] == 0.0 and scenario["return_period"] is None
