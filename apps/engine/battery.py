@@ -32,7 +32,14 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from apps.engine import defaults as d
 from apps.engine.tariffs import month_of_hour
+
+
+def deliverable_power_kw(power_kw, capacity_kwh):
+    """Charge/discharge power a battery of ``capacity_kwh`` [kWh] really has [kW]: its rating, at most
+    ``BATTERY_MAX_C_RATE`` x capacity (home batteries deliver 0.3-1 C; a 2 kWh battery has no 5 kW)."""
+    return np.minimum(power_kw, d.BATTERY_MAX_C_RATE * np.asarray(capacity_kwh, dtype=float))
 
 
 def one_way_efficiency(roundtrip_pct: float) -> float:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from apps.engine import defaults as d
-from apps.engine.finance import CostParams, evaluate_finance
+from apps.engine.finance import CostParams, battery_investment, evaluate_finance, pv_investment
 from apps.engine.sizing import Design, DesignFlows, SizingProblem, design_flows
 from apps.engine.tariffs import ResolvedTariff, energy_cost, levelise, resolve_tariff, tariffs_by_year
 from apps.engine.types import FinanceResult, PaybackRange, ScenarioResult, TariffInput
@@ -73,10 +73,12 @@ def _revenue(flows: DesignFlows, yearly: list[ResolvedTariff]) -> list[float]:
 def capex(problem: SizingProblem, design: Design) -> tuple[float, float, float]:
     """(PV investment [EUR], battery investment [EUR], new PV [kWp]) of a design."""
     kwp = np.asarray(design.panels, dtype=float) * problem.panel_kwp
-    pv_capex = float(kwp @ problem.pv_cost_per_kwp)
+    pv_capex = pv_investment(float(kwp @ problem.pv_cost_per_kwp), float(kwp.sum()), problem.cost)
     bat = 0.0
-    if problem.battery is not None and design.capacity_kwh > 0:
-        bat = design.capacity_kwh * problem.battery.cost_per_kwh + design.power_kw * d.BATTERY_COST_EUR_PER_KW
+    if problem.battery is not None:
+        bat = battery_investment(
+            design.capacity_kwh, design.power_kw, problem.battery.cost_per_kwh, problem.cost
+        )
     return pv_capex, bat, float(kwp.sum())
 
 

@@ -56,9 +56,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from apps.engine import defaults as d
-from apps.engine.battery import dispatch_lp, greedy_batch, one_way_efficiency
+from apps.engine.battery import deliverable_power_kw, dispatch_lp, greedy_batch, one_way_efficiency
 from apps.engine.dispatch import self_sufficiency
-from apps.engine.finance import CostParams, ownership_cost_npv
+from apps.engine.finance import CostParams, battery_investment, ownership_cost_npv, pv_investment
 from apps.engine.tariffs import LevelisedTariff, capital_recovery_factor, month_of_hour
 from apps.engine.types import BatteryInput, Goal
 
@@ -133,10 +133,10 @@ class SizingProblem:
     def annual_ownership(self, panels: np.ndarray, capacity: float, power: float) -> float:
         """Annuity of investment, replacements and maintenance [EUR/yr]."""
         kwp = np.asarray(panels, dtype=float) * self.panel_kwp
-        pv_capex = float(kwp @ self.pv_cost_per_kwp)
+        pv_capex = pv_investment(float(kwp @ self.pv_cost_per_kwp), float(kwp.sum()), self.cost)
         bat_capex = 0.0
-        if self.battery is not None and capacity > 0:
-            bat_capex = capacity * self.battery.cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW
+        if self.battery is not None:
+            bat_capex = battery_investment(capacity, power, self.battery.cost_per_kwh, self.cost)
         npv = ownership_cost_npv(pv_capex, bat_capex, float(kwp.sum()), self.cost)["total"]
         return capital_recovery_factor(self.cost.discount_rate, self.cost.years) * npv
 
@@ -232,7 +232,8 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
     surplus = pv - direct
     deficit = load - direct
     t = problem.hours
-    if design.capacity_kwh > 0 and design.power_kw > 0 and problem.battery is not None:
+    power = float(deliverable_power_kw(design.power_kw, design.capacity_kwh))
+    if design.capacity_kwh > 0 and power > 0 and problem.battery is not None:
         f = None
         if dispatch == "lp":
             model = dispatch_lp(t, problem.battery.grid_charging, problem.tariff.demand_rate > 0)
@@ -241,7 +242,7 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
                     surplus,
                     deficit,
                     design.capacity_kwh,
-                    design.power_kw,
+                    power,
                     problem.min_fraction_soc,
                     problem.eta,
                     problem.tariff.import_weights,
@@ -260,7 +261,7 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
                 surplus,
                 deficit,
                 [design.capacity_kwh],
-                [design.power_kw],
+                [power],
                 problem.min_fraction_soc,
                 problem.eta,
             )
@@ -338,7 +339,8 @@ def _evaluate_greedy_batch(
     direct = np.minimum(pv, load)
     surplus = pv - direct
     deficit = load - direct
-    g = greedy_batch(surplus, deficit, caps, np.full(len(caps), power), problem.min_fraction_soc, problem.eta)
+    powers = deliverable_power_kw(np.full(len(caps), power), caps)
+    g = greedy_batch(surplus, deficit, caps, powers, problem.min_fraction_soc, problem.eta)
     exported, _ = _curtail(problem, surplus - g.charged)
     grid = deficit - g.discharged
     energy = np.atleast_1d(problem.tariff.energy_cost(grid, exported))
@@ -801,6 +803,7 @@ def solve_reference_lp(
             cap <= b.capacity_kwh,
             power >= b.min_power_rating_kw,
             power <= b.power_rating_kw,
+            power <= d.BATTERY_MAX_C_RATE * cap,
         ]
         own = own + crf * unit_bat * (cap * b.cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW)
     else:

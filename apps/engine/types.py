@@ -119,7 +119,7 @@ class TariffInput:
 class BatteryInput:
     """Battery range: capacity [kWh] and power [kW] between min and max (a battery of size zero is always
     also considered), minimum charge level [% of capacity], round-trip efficiency [%], cost [EUR/kWh],
-    grid charging allowed, calendar life [years]."""
+    grid charging allowed, calendar life [years], fixed installation cost [EUR]."""
 
     capacity_kwh: float
     power_rating_kw: float
@@ -132,6 +132,7 @@ class BatteryInput:
     life_years: int = d.DEFAULT_BATTERY_LIFE_YEARS
     brand_name: str | None = None
     model_name: str | None = None
+    fixed_cost_eur: float = d.BATTERY_INSTALLATION_FIXED_EUR
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,8 @@ class ScanInputs:
     # Measured yearly production of the existing PV [kWh/yr] (e.g. a linked inverter); when given, the
     # existing arrays' simulated hourly production is scaled by one factor to match it (within bounds).
     existing_pv_measured_yearly_kwh: float | None = None
+    # Fixed cost of a new PV installation [EUR], charged once when any new panel is installed.
+    pv_fixed_cost_eur: float = d.PV_INSTALLATION_FIXED_EUR
 
     def __post_init__(self) -> None:
         lo, hi = d.ANALYSIS_YEARS_RANGE

@@ -413,6 +413,12 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
         (_("Battery capacity fade"), _p(take("batteryCapacityFadePerYear")) + " " + _("per year")),
         (_("Battery replacement cost"), _p(take("batteryReplacementCostFraction")) + " " + _("of the price")),
         (_("Battery cost per kW"), _eur(take("batteryCostEurPerKw"), 2)),
+        (_("Fixed cost of a new solar installation"), _eur(take("pvFixedCostEur"), 0)),
+        (_("Fixed cost of a battery installation"), _eur(take("batteryFixedCostEur"), 0)),
+        (
+            _("Battery power at most"),
+            _("%(c)s kW per kWh of capacity") % {"c": fmt(take("batteryMaxCRate") or 0, 1)},
+        ),
         (
             _("Payback range"),
             _("price escalation %(low)s to %(high)s, battery fade %(flow)s to %(fhigh)s per year")

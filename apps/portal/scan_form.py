@@ -25,7 +25,7 @@ STEP_KEYS = {
     "location": ("location",),
     "consumption": ("inputMethod", "yearlyKwh", "yearlyExportKwh", "loadProfile", "customProfileId"),
     "existingPv": ("existingPv",),
-    "newPv": ("newPv", "includePvMaintenanceCosts"),
+    "newPv": ("newPv", "includePvMaintenanceCosts", "pvFixedCostEur"),
     "battery": ("electricBattery", "batteryEnabled", "includeBatteryMaintenanceCosts"),
     "tariff": ("tariff",),
     "goal": ("goal", "renewableElectricityMinFraction"),
@@ -75,6 +75,7 @@ CONDITIONS = {
             "roundtripEfficiency",
             "costPerKwh",
             "lifeYears",
+            "fixedCostEur",
             "gridCharging",
             "brandName",
             "modelName",
@@ -168,6 +169,8 @@ def default_values(*, lat=None, lon=None) -> dict[str, str]:
         "electricBattery.roundtripEfficiency": _s(_dc_default(BatteryInput, "roundtrip_efficiency")),
         "electricBattery.costPerKwh": _s(_dc_default(BatteryInput, "cost_per_kwh")),
         "electricBattery.lifeYears": _s(_dc_default(BatteryInput, "life_years")),
+        "electricBattery.fixedCostEur": _s(_dc_default(BatteryInput, "fixed_cost_eur")),
+        "pvFixedCostEur": _s(engine_defaults.PV_INSTALLATION_FIXED_EUR),
         "goal": "cost-savings",
         "analysisYears": _s(engine_defaults.DEFAULT_ANALYSIS_YEARS),
         "newPv.0.name": "",
@@ -521,7 +524,10 @@ def build_sections(
         Section(
             "newPv",
             _("New solar panels"),
-            [_field(v, e, "includePvMaintenanceCosts", _("Include solar maintenance costs"), "checkbox")],
+            [
+                _field(v, e, "pvFixedCostEur", _("Fixed installation cost"), unit="€"),
+                _field(v, e, "includePvMaintenanceCosts", _("Include solar maintenance costs"), "checkbox"),
+            ],
             rows=[_row(v, e, "newPv", i, NEW_ROW) for i in _rows(v, "newPv")],
             template_row=_row(
                 {
@@ -548,6 +554,7 @@ def build_sections(
                 _field(v, e, "electricBattery.minimumChargeLevel", _("Minimum charge level"), unit="%"),
                 _field(v, e, "electricBattery.roundtripEfficiency", _("Round-trip efficiency"), unit="%"),
                 _field(v, e, "electricBattery.costPerKwh", _("Cost"), unit="€/kWh"),
+                _field(v, e, "electricBattery.fixedCostEur", _("Fixed installation cost"), unit="€"),
                 _field(v, e, "electricBattery.lifeYears", _("Lifetime"), unit=str(_("years")), step="1"),
                 _field(v, e, "electricBattery.gridCharging", _("May charge from the grid"), "checkbox"),
                 _field(v, e, "electricBattery.brandName", _("Brand"), "text"),

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from apps.engine.defaults import BATTERY_INSTALLATION_FIXED_EUR, PV_INSTALLATION_FIXED_EUR
 from apps.engine.types import (
     BatteryInput,
     ExistingPvArray,
@@ -60,6 +61,8 @@ def _battery(raw: dict | None) -> BatteryInput | None:
         life_years=raw["life_years"],
         brand_name=raw.get("brand_name") or None,
         model_name=raw.get("model_name") or None,
+        # Scans stored before the fixed cost existed get the named default.
+        fixed_cost_eur=raw.get("fixed_cost_eur", BATTERY_INSTALLATION_FIXED_EUR),
     )
 
 
@@ -111,6 +114,7 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
         analysis_years=inputs["analysis_years"],
         include_pv_maintenance_costs=inputs["include_pv_maintenance_costs"],
         include_battery_maintenance_costs=inputs["include_battery_maintenance_costs"],
+        pv_fixed_cost_eur=inputs.get("pv_fixed_cost_eur", PV_INSTALLATION_FIXED_EUR),
         existing_pv_measured_yearly_kwh=measured_yearly_kwh(inputs),  # a linked inverter's, if used
         **{name: inputs[name] for name in ENGINE_PARAMETERS if inputs.get(name) is not None},
     )

@@ -50,7 +50,8 @@ LOAD = np.where(HOURS == 12, 1.0, 0.5)
 YIELD = np.where(SUN, 0.25, 0.0)  # kWh per kWp per hour
 
 IMPORT, FEED_IN = 0.40, 0.05
-PV_COST_PER_KWP, BATTERY_COST_PER_KWH = 500.0, 500.0
+PV_COST_PER_KWP, BATTERY_COST_PER_KWH = 400.0, 300.0
+PV_FIXED, BATTERY_FIXED = 600.0, 500.0  # fixed installation costs [EUR]
 YEARS, DISCOUNT, ESCALATION = 10, 0.05, 0.02
 
 # Yearly flows worked out by hand in the module docstring [kWh/yr].
@@ -85,11 +86,13 @@ def hand_inputs(**overrides) -> ScanInputs:
             roundtrip_efficiency=100.0,
             cost_per_kwh=BATTERY_COST_PER_KWH,
             life_years=5,
+            fixed_cost_eur=BATTERY_FIXED,
         ),
         goal="self-sufficiency",
         analysis_years=YEARS,
         discount_rate=DISCOUNT,
         price_escalation=0.02,
+        pv_fixed_cost_eur=PV_FIXED,
     )
     fields.update(overrides)
     return ScanInputs(**fields)
@@ -121,8 +124,8 @@ def _bill(imported: float, exported: float) -> float:
 
 S_PV = _bill(HAND["load"], 0) - _bill(PV_ONLY_IMPORT, PV_ONLY_EXPORT)  # 392.375 EUR/yr
 S_BAT = _bill(PV_ONLY_IMPORT, PV_ONLY_EXPORT) - _bill(HAND["grid_import"], HAND["exported"])  # 127.75
-PV_CAPEX = 4.0 * PV_COST_PER_KWP  # 2000
-BAT_CAPEX = 2.0 * BATTERY_COST_PER_KWH  # 1000
+PV_CAPEX = 4.0 * PV_COST_PER_KWP + PV_FIXED  # 1600 + 600 = 2200
+BAT_CAPEX = 2.0 * BATTERY_COST_PER_KWH + BATTERY_FIXED  # 600 + 500 = 1100
 
 
 def hand_cashflows(
@@ -136,7 +139,7 @@ def hand_cashflows(
         savings = (1 + escalation) ** (y - 1) * (
             S_PV * (1 - d.PV_DEGRADATION_PER_YEAR) ** (y - 1) + S_BAT * soh
         )
-        flows.append(savings - (BAT_CAPEX if y == 6 else 0.0))
+        flows.append(savings - (BAT_CAPEX if y == 6 else 0.0))  # replaced at 100 % of the price
     return flows
 
 
@@ -189,11 +192,12 @@ def test_battery_kpis(hand_report):
     assert b["performance"]["state_of_health"] == pytest.approx(90.0)
     # Battery's own year-one savings: PV-only bill - design bill = 127.75 EUR.
     assert b["performance"]["annual_savings"] == pytest.approx(127.75)
-    assert b["costs"]["purchase_cost"] == pytest.approx(1000.0)
-    # One replacement (year 6) at 100 % of today's price.
-    assert b["costs"]["replacement_cost"] == pytest.approx(1000.0)
+    # 2 kWh x 300 EUR/kWh + 500 EUR fixed installation.
+    assert b["costs"]["purchase_cost"] == pytest.approx(1100.0)
+    # One replacement (year 6) at 100 % of today's price (installation included).
+    assert b["costs"]["replacement_cost"] == pytest.approx(1100.0)
     assert b["costs"]["replacement_years"] == [6]
-    # 127.75 x (1 + .98 + .96 + .94 + .92) = 613 EUR by year 5, then 1000 EUR again: never paid back.
+    # About 127.75 x 4.8 = 613 EUR by year 5, then 1100 EUR again: never paid back within 10 years.
     assert b["costs"]["system_return_period"] is None
 
 
@@ -205,12 +209,13 @@ def test_money_kpis(hand_result, hand_report):
     assert fin["year_one"]["energy_bill"] == pytest.approx(1304.88, abs=0.01)
     assert fin["parameters"]["baseline_first_year_cost"] == pytest.approx(1825.0)
     inv = fin["investment"]
-    assert inv["solar_purchase_cost"] == pytest.approx(2000.0)
-    assert inv["battery_purchase_cost"] == pytest.approx(1000.0)
-    assert inv["total_investment"] == pytest.approx(3000.0)
-    assert inv["total_investment_after_incentives"] == pytest.approx(3000.0)
-    # Replacement in year 6 discounted: 1000 / 1.05^6.
-    assert inv["replacement_cost_net_present_value"] == pytest.approx(1000 / 1.05**6, abs=0.01)
+    # 4 kWp x 400 EUR/kWp + 600 EUR fixed; 2 kWh x 300 EUR/kWh + 500 EUR fixed.
+    assert inv["solar_purchase_cost"] == pytest.approx(2200.0)
+    assert inv["battery_purchase_cost"] == pytest.approx(1100.0)
+    assert inv["total_investment"] == pytest.approx(3300.0)
+    assert inv["total_investment_after_incentives"] == pytest.approx(3300.0)
+    # Replacement in year 6 discounted: 1100 / 1.05^6.
+    assert inv["replacement_cost_net_present_value"] == pytest.approx(1100 / 1.05**6, abs=0.01)
     npv = sum(cf / (1 + DISCOUNT) ** y for y, cf in enumerate(flows))
     assert fin["net_present_value"] == pytest.approx(npv, abs=0.01)
     assert fin["is_positive_outcome"] is (npv > 0)
@@ -246,8 +251,9 @@ def test_co2_kpis(hand_report):
     arrays = {a["name"]: a for a in hand_report["solar"]["new_systems"]}
     assert arrays["south"]["co2_saved_kg"] == pytest.approx(0.6 * yearly, abs=0.05)
     assert arrays["west"]["co2_saved_kg"] == pytest.approx(0.4 * yearly, abs=0.05)
-    assert arrays["south"]["investment"] == pytest.approx(1200.0)
-    assert arrays["west"]["investment"] == pytest.approx(800.0)
+    # Per array: its kWp x 400 EUR plus its kWp share of the 600 EUR fixed cost (they add up to 2200).
+    assert arrays["south"]["investment"] == pytest.approx(2.4 * 400 + 0.6 * 600)
+    assert arrays["west"]["investment"] == pytest.approx(1.6 * 400 + 0.4 * 600)
     eq = hand_report["sustainability"]["equivalents"]
     assert eq["trees_equivalent"] == pytest.approx(yearly / 22.0, abs=0.05)  # 22 kg per tree a year
     assert eq["car_km_avoided"] == pytest.approx(yearly / 0.183, abs=0.5)  # 0.183 kg per km
