@@ -141,6 +141,14 @@ def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
             if tariff.type == "dynamic" and tariff.day_ahead_eur_per_kwh is None
             else None
         ),
+        # The comparison's fixed-price column: the scan's own fixed contract, else the stated default.
+        "comparisonFixedPriceSource": "scan" if tariff.type == "flat" else "default",
+        "comparisonFixedPriceEurPerKwh": tariff.flat_eur_per_kwh
+        if tariff.type == "flat"
+        else d.DEFAULT_FIXED_PRICE_EUR_PER_KWH,
+        "comparisonFixedFeedInEurPerKwh": tariff.feed_in_eur_per_kwh
+        if tariff.type == "flat"
+        else d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH,
         "pvLifetimeYears": d.PV_LIFETIME_YEARS,
         "paybackRangeEscalationLowHigh": list(d.PRICE_ESCALATION_LOW_HIGH),
         "paybackRangeBatteryFadeLowHigh": list(d.BATTERY_CAPACITY_FADE_LOW_HIGH),

@@ -278,6 +278,13 @@ DEFAULT_FEED_IN_COST_EUR_PER_KWH = 0.0
 """Per-kWh feed-in cost (terugleverkosten) when the contract states none [EUR/kWh]. Assumption: the
 caller's feed-in price is taken as net; suppliers charging such costs must be entered explicitly."""
 
+DEFAULT_FIXED_PRICE_EUR_PER_KWH = 0.28
+DEFAULT_FIXED_FEED_IN_EUR_PER_KWH = 0.05
+"""A fixed-price contract when the caller gives none, and the fixed-contract column of a dynamic scan's
+comparison [EUR/kWh, incl. energy tax and VAT]: import 0.28, feed-in 0.05. Assumption (2025): Dutch
+fixed/variable offers incl. taxes were about 0.25-0.30 EUR/kWh and feed-in compensations after net metering
+a few cents; the report states these figures whenever they are used."""
+
 DEFAULT_FIXED_MONTHLY_EUR = 0.0
 """Fixed monthly costs (standing charge, grid connection) when none are given [EUR/month]. They are
 the same with and without the new system, so they change bills but never savings. Assumption."""

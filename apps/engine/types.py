@@ -101,8 +101,8 @@ class TariffInput:
     """
 
     type: TariffType = "flat"
-    flat_eur_per_kwh: float = 0.28
-    feed_in_eur_per_kwh: float = 0.05
+    flat_eur_per_kwh: float = d.DEFAULT_FIXED_PRICE_EUR_PER_KWH
+    feed_in_eur_per_kwh: float = d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH
     taxes_included: bool = True
     day_ahead_eur_per_kwh: np.ndarray | None = None
     supplier_markup_eur_per_kwh: float | None = None

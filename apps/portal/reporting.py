@@ -305,14 +305,75 @@ def recommendation(report: dict, inputs: dict) -> list[str]:
             _("Self-sufficiency goes from %(before)s %% to %(after)s %% of your consumption.")
             % {"before": fmt(before), "after": fmt(after)}
         )
-    if goal == "cost-savings":
-        lines.append(_("This combination has the lowest total cost over %(years)s years.") % {"years": years})
-    elif goal == "renewable-minimum":
+    lines += _money_lines(report, years)
+    if goal == "renewable-minimum":
         lines.append(
             _(
                 "This is the cheapest combination that covers at least %(pct)s %% of consumption with solar power."
             )
             % {"pct": fmt(100.0 * (inputs.get("renewable_electricity_min_fraction") or 0))}
+        )
+    return lines
+
+
+def _money_lines(report: dict, years) -> list[str]:
+    """Payback and total-cost sentences, from the very figures the KPIs and the comparison table show: the
+    comparison cell of the scan's own contract with the same battery choice is the scan itself."""
+    financial = report.get("financial") or {}
+    investment = (financial.get("investment") or {}).get("total_investment")
+    payback = (report.get("overview") or {}).get("kpi", {}).get("return_period")
+    npv = financial.get("net_present_value")
+    lines = []
+    if investment:
+        if payback is not None:
+            lines.append(
+                _("The investment of € %(inv)s pays back in about %(n)s years.")
+                % {"inv": fmt(investment), "n": fmt(payback, 1)}
+            )
+        else:
+            lines.append(
+                _(
+                    "The investment of € %(inv)s does not pay back within %(years)s years under these assumptions."
+                )
+                % {"inv": fmt(investment), "years": years}
+            )
+    has_battery = bool(((report.get("battery") or {}).get("specs") or {}).get("capacity_kwh"))
+    other = next(
+        (
+            s
+            for s in report.get("scenarios") or []
+            if s.get("tariff_type") == report.get("tariff_type") and s.get("with_battery") != has_battery
+        ),
+        None,
+    )
+    if npv is None or other is None or other.get("net_present_value") is None:
+        return lines
+    values = {"npv": fmt(npv), "other": fmt(other["net_present_value"]), "years": years}
+    if npv >= other["net_present_value"]:
+        lines.append(
+            (
+                _(
+                    "With the battery the net present value over %(years)s years is € %(npv)s, against € %(other)s without it."
+                )
+                if has_battery
+                else _(
+                    "Without a battery the net present value over %(years)s years is € %(npv)s, against € %(other)s with one."
+                )
+            )
+            % values
+        )
+    else:
+        lines.append(
+            (
+                _(
+                    "Note: without the battery the net present value over %(years)s years would be higher (€ %(other)s against € %(npv)s)."
+                )
+                if has_battery
+                else _(
+                    "Note: with a battery the net present value over %(years)s years would be higher (€ %(other)s against € %(npv)s)."
+                )
+            )
+            % values
         )
     return lines
 
@@ -375,6 +436,17 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             else "—",
         ),
         (_("Capacity tariff"), _eur(take("capacityTariffEurPerKwYearInclVat"), 2) + " /kW/" + _("year")),
+        (
+            _("Fixed-price column of the comparison"),
+            _("%(price)s, feed-in %(feed)s (%(source)s)")
+            % {
+                "price": _eur(take("comparisonFixedPriceEurPerKwh"), per=" /kWh"),
+                "feed": _eur(take("comparisonFixedFeedInEurPerKwh"), per=" /kWh"),
+                "source": _("your contract")
+                if take("comparisonFixedPriceSource") == "scan"
+                else _("a typical fixed contract, assumed"),
+            },
+        ),
     ]
     take("capacityTariffFloorKw")
     if tariff.get("type") == "dynamic" or a.get("dynamicSupplierMarkupEurPerKwh") is not None:
@@ -554,6 +626,10 @@ def with_savings(scans):
 def scenario_grid(report: dict) -> list[dict]:
     """Rows fixed/dynamic × columns without/with battery, in a fixed order."""
     found = {(s["tariff_type"], s["with_battery"]): s for s in report.get("scenarios") or []}
+    has_battery = bool(((report.get("battery") or {}).get("specs") or {}).get("capacity_kwh"))
+    scan_key = (report.get("tariff_type"), has_battery)
+    if scan_key in found:  # the cell that is this scan itself: its figures are the report's own
+        found[scan_key] = {**found[scan_key], "is_scan": True}
     rows = []
     for tariff, label in (("flat", _("Fixed price contract")), ("dynamic", _("Dynamic contract"))):
         rows.append(

@@ -1,0 +1,72 @@
+"""One computation, one story: every figure the report shows in more than one place (KPIs, advice, the
+comparison cell that is the scan itself) shows the same value, on the portal page and the share page."""
+
+import copy
+import re
+from html import unescape
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from apps.portal.charts import fmt
+from apps.portal.reporting import report_context
+
+pytestmark = pytest.mark.django_db
+
+FIGURE = re.compile(r'<data data-figure="([a-z0-9-]+)" value="([^"]*)"></data>')
+
+
+def figures(html: str) -> dict[str, set[str]]:
+    """Every marked figure → the set of values it is shown with."""
+    found: dict[str, set[str]] = {}
+    for name, value in FIGURE.findall(html):
+        found.setdefault(name, set()).add(unescape(value))
+    return found
+
+
+def _inconsistent(html: str) -> dict[str, set[str]]:
+    return {name: values for name, values in figures(html).items() if len(values) > 1}
+
+
+def test_every_repeated_figure_has_one_value(owner_client, completed_scan, client):
+    page = owner_client.get(reverse("portal:scan_detail", args=[completed_scan.pk])).content.decode()
+    found = figures(page)
+    # The seed scan buys panels and a battery: savings, payback and NPV show in the KPIs/advice and in
+    # the comparison cell of its own contract with the battery.
+    for name in ("yearly-savings", "payback", "npv", "investment", "ss-before", "ss-after", "co2-year"):
+        assert name in found, name
+    assert FIGURE.findall(page).count(("npv", next(iter(found["npv"])))) >= 2
+    assert _inconsistent(page) == {}
+    owner_client.post(reverse("portal:scan_share", args=[completed_scan.pk]))
+    completed_scan.refresh_from_db()
+    share = client.get(reverse("portal:share", args=[completed_scan.share_token])).content.decode()
+    assert _inconsistent(share) == {}
+    assert figures(share) == found
+
+
+def test_advice_words_use_the_shown_numbers(completed_scan):
+    report = completed_scan.report
+    with translation.override("en"):
+        context = report_context(completed_scan, with_charts=False)
+        advice = " ".join(context["recommendation"])
+        kpi = report["overview"]["kpi"]
+        investment = report["financial"]["investment"]["total_investment"]
+        assert f"€ {fmt(investment)}" in advice
+        if kpi["return_period"] is not None:
+            assert f"about {fmt(kpi['return_period'], 1)} years" in advice
+        assert f"€ {fmt(report['financial']['net_present_value'])}" in advice
+        assert f"{fmt(100 * kpi['self_sufficiency'])} %" in advice
+
+
+def test_a_comparison_that_disagrees_is_caught(completed_scan):
+    # The check must be able to fail: a comparison cell of the scan's own contract with another NPV.
+    tampered = copy.deepcopy(completed_scan.report)
+    has_battery = bool((tampered.get("battery") or {}).get("specs"))
+    for s in tampered["scenarios"]:
+        if s["tariff_type"] == tampered["tariff_type"] and s["with_battery"] == has_battery:
+            s["net_present_value"] += 53.0
+    completed_scan.report = tampered
+    html = render_to_string("portal/report/_report.html", report_context(completed_scan, with_charts=False))
+    assert set(_inconsistent(html)) == {"npv"}
