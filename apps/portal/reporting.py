@@ -378,6 +378,66 @@ def _money_lines(report: dict, years) -> list[str]:
     return lines
 
 
+def inputs_used(report: dict, inputs: dict) -> list[tuple[str, str]]:
+    """The main inputs the figures rest on, so a typo (3.5 kWh for 3,500) is seen on the report itself."""
+    a = report.get("assumptions") or {}
+    kpi = (report.get("overview") or {}).get("kpi") or {}
+    rows: list[tuple[str, str]] = []
+    if inputs.get("input_method") == "studio":
+        rows.append((_("Consumption"), _("measured hourly profile (studio)")))
+    elif inputs.get("yearly_kwh") is not None:
+        rows.append((_("Yearly consumption entered"), f"{fmt(inputs['yearly_kwh'])} kWh"))
+        if inputs.get("yearly_export_kwh") is not None:
+            rows.append((_("Yearly feed-in entered"), f"{fmt(inputs['yearly_export_kwh'])} kWh"))
+    rows.append((_("Yearly consumption used"), f"{fmt(kpi.get('yearly_usage_kwh') or 0)} kWh"))
+    contract = _("dynamic (hourly prices)") if a.get("tariffType") == "dynamic" else _("fixed price")
+    rows.append(
+        (
+            _("Contract"),
+            _("%(contract)s: electricity %(price)s, feed-in %(feed)s (year 1 average)")
+            % {
+                "contract": contract,
+                "price": _eur(a.get("importPriceYearOneMeanEurPerKwh"), per=" /kWh"),
+                "feed": _eur(a.get("exportPriceYearOneMeanEurPerKwh"), per=" /kWh"),
+            },
+        )
+    )
+    existing = sum(
+        (p.get("panel_count") or 0) * (p.get("panel_power_watts") or 0)
+        for p in inputs.get("existing_pv") or []
+    )
+    if existing:
+        rows.append((_("Existing solar panels"), f"{fmt(existing / 1000.0, 2)} kWp"))
+    for p in inputs.get("new_pv") or []:
+        rows.append(
+            (
+                _("New panels considered"),
+                _("%(min)s–%(max)s × %(watt)s Wp at € %(cost)s /kWp")
+                % {
+                    "min": p.get("min_panel_count"),
+                    "max": p.get("max_panel_count"),
+                    "watt": fmt(p.get("panel_power_watts") or 0),
+                    "cost": fmt(p.get("cost_per_kwp") or 0),
+                },
+            )
+        )
+    battery = inputs.get("electric_battery")
+    if battery:
+        rows.append(
+            (
+                _("Battery considered"),
+                _("%(min)s–%(max)s kWh at € %(cost)s /kWh")
+                % {
+                    "min": fmt(battery.get("min_capacity_kwh") or 0, 1),
+                    "max": fmt(battery.get("capacity_kwh") or 0, 1),
+                    "cost": fmt(battery.get("cost_per_kwh") or 0),
+                },
+            )
+        )
+    rows.append((_("Goal"), goal_label(report.get("goal") or inputs.get("goal") or "")))
+    return rows
+
+
 # --- assumptions ----------------------------------------------------------------------------------------
 
 
@@ -675,6 +735,7 @@ def report_context(scan, *, with_charts: bool = True) -> dict:
         "charts": report_charts(scan) if with_charts else {},
         "scenarios": scenario_grid(report),
         "assumption_groups": assumption_rows(report, inputs),
+        "inputs_used": inputs_used(report, inputs),
         "accuracy": accuracy_view(report),
         "equivalents": sustainability.get("equivalents") or {},
     }

@@ -70,3 +70,20 @@ def test_a_comparison_that_disagrees_is_caught(completed_scan):
     completed_scan.report = tampered
     html = render_to_string("portal/report/_report.html", report_context(completed_scan, with_charts=False))
     assert set(_inconsistent(html)) == {"npv"}
+
+
+def test_report_shows_the_inputs_it_used(owner_client, completed_scan, client):
+    # Seed body: 3,500 kWh a year entered, fixed contract 0.28 EUR/kWh (Dutch formatting on the page).
+    owner_client.post(reverse("portal:scan_share", args=[completed_scan.pk]))
+    completed_scan.refresh_from_db()
+    used = completed_scan.report["overview"]["kpi"]["yearly_usage_kwh"]
+    for url, who in (
+        (reverse("portal:scan_detail", args=[completed_scan.pk]), owner_client),
+        (reverse("portal:share", args=[completed_scan.share_token]), client),
+    ):
+        with translation.override("nl"):
+            body = who.get(url).content.decode()
+            assert "Berekend met" in body
+            assert "3.500 kWh" in body  # entered
+            assert f"{fmt(used)} kWh" in body  # used (gross load, with the existing panels' own use)
+            assert "€ 0,280 /kWh" in body
