@@ -13,7 +13,7 @@ from dataclasses import asdict, replace
 import numpy as np
 
 from apps.engine import defaults as d
-from apps.engine.battery import deliverable_power_kw
+from apps.engine.battery import deliverable_power_kw, standby_kwh_per_hour
 from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
@@ -103,6 +103,7 @@ def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
         "pvFixedCostEur": params.pv_fixed_eur,
         "batteryFixedCostEur": params.battery_fixed_eur,
         "batteryMaxCRate": d.BATTERY_MAX_C_RATE,
+        "batteryStandbyW": inputs.battery.standby_w if inputs.battery is not None else None,
         "tariffType": tariff.type,
         "country": tariff.country,
         "taxesIncluded": tariff.taxes_included,
@@ -365,6 +366,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             return_period_years=bfin.payback_years if bfin else None,
             brand_name=b.brand_name,
             model_name=b.model_name,
+            standby_kwh_per_year=standby_kwh_per_hour(b) * float(load.shape[0]),
         )
 
     total_load = float(load.sum())

@@ -42,6 +42,11 @@ def deliverable_power_kw(power_kw, capacity_kwh):
     return np.minimum(power_kw, d.BATTERY_MAX_C_RATE * np.asarray(capacity_kwh, dtype=float))
 
 
+def standby_kwh_per_hour(battery) -> float:
+    """A battery's own draw [kWh per hour] (``BatteryInput.standby_w`` / 1000); 0 without a battery."""
+    return float(battery.standby_w) / 1000.0 if battery is not None else 0.0
+
+
 def one_way_efficiency(roundtrip_pct: float) -> float:
     """Charge = discharge efficiency [-] = sqrt(round trip [%] / 100)."""
     return math.sqrt(roundtrip_pct / 100.0)

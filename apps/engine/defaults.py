@@ -340,6 +340,13 @@ BATTERY_INSTALLATION_FIXED_EUR = 1000.0
 share of Dutch installer quotes (see DEFAULT_BATTERY_COST_EUR_PER_KWH); small batteries cost far more per
 kWh than large ones because of it. Overridable per scan (``electricBattery.fixedCostEur``)."""
 
+BATTERY_STANDBY_W = 30.0
+"""Own consumption of a home battery system, all year, for its battery management, inverter standby and
+control [W] (30 W = 263 kWh/yr). Source: HTW Berlin 'Stromspeicher-Inspektion' (2023-2025), which measures
+the standby draw of home storage systems: typically about 20-50 W (175-440 kWh/yr); the middle is used.
+Modelled as an extra household load while a battery is installed, served like any load (solar, battery,
+grid). Overridable per scan (``electricBattery.standbyW``)."""
+
 BATTERY_MAX_C_RATE = 1.0
 """Highest battery power per kWh of capacity [kW/kWh] a home battery delivers: the power used is
 min(powerRatingKw, this x capacity). Source: datasheets of current home batteries range from about

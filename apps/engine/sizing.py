@@ -56,7 +56,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from apps.engine import defaults as d
-from apps.engine.battery import deliverable_power_kw, dispatch_lp, greedy_batch, one_way_efficiency
+from apps.engine.battery import (
+    deliverable_power_kw,
+    dispatch_lp,
+    greedy_batch,
+    one_way_efficiency,
+    standby_kwh_per_hour,
+)
 from apps.engine.dispatch import self_sufficiency
 from apps.engine.finance import CostParams, battery_investment, ownership_cost_npv, pv_investment
 from apps.engine.tariffs import LevelisedTariff, capital_recovery_factor, month_of_hour
@@ -225,8 +231,9 @@ def _curtail(problem: SizingProblem, exportable: np.ndarray) -> tuple[np.ndarray
 
 
 def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy") -> DesignFlows:
-    """Hourly flows of one design with the given dispatch ("greedy" or "lp") [kWh per hour]."""
-    load = problem.load
+    """Hourly flows of one design with the given dispatch ("greedy" or "lp") [kWh per hour]. An installed
+    battery's standby draw is part of the load (served by PV, battery or grid like any load)."""
+    load = problem.load + (standby_kwh_per_hour(problem.battery) if design.capacity_kwh > 0 else 0.0)
     pv = problem.pv(np.asarray(design.panels))
     direct = np.minimum(pv, load)
     surplus = pv - direct
@@ -333,9 +340,10 @@ def _evaluate_no_battery_batch(problem: SizingProblem, combos: np.ndarray) -> li
 def _evaluate_greedy_batch(
     problem: SizingProblem, combos: np.ndarray, caps: np.ndarray, power: float
 ) -> list[Evaluation]:
-    """Designs (panel combos (k, n), capacities (k,)) with greedy dispatch, at once."""
+    """Designs (panel combos (k, n), capacities (k,)) with greedy dispatch, at once (an installed
+    battery's standby draw added to the load, as in ``design_flows``)."""
     pv = problem.pv(combos)
-    load = problem.load
+    load = problem.load + standby_kwh_per_hour(problem.battery) * (np.asarray(caps) > 0)[:, None]
     direct = np.minimum(pv, load)
     surplus = pv - direct
     deficit = load - direct
@@ -344,12 +352,12 @@ def _evaluate_greedy_batch(
     exported, _ = _curtail(problem, surplus - g.charged)
     grid = deficit - g.discharged
     energy = np.atleast_1d(problem.tariff.energy_cost(grid, exported))
-    total_load = float(load.sum())
+    total_load = load.sum(axis=1)
     out = []
     for i in range(len(caps)):
         cap = float(caps[i])
         design = Design(tuple(int(x) for x in combos[i]), cap, power if cap > 0 else 0.0)
-        out.append(_greedy_evaluation(problem, design, energy[i], grid[i], total_load))
+        out.append(_greedy_evaluation(problem, design, energy[i], grid[i], float(total_load[i])))
     return out
 
 
@@ -746,7 +754,9 @@ def solve_reference_lp(
     t0 = time.perf_counter()
     n_hours = problem.hours
     n = problem.n_arrays
-    load = problem.load
+    load = problem.load + (
+        standby_kwh_per_hour(problem.battery) if with_battery and problem.battery_allowed else 0.0
+    )
     crf = capital_recovery_factor(problem.cost.discount_rate, problem.cost.years)
     # Ownership annuity is linear: coefficients per EUR of PV capex, per kWp (O&M) and per EUR battery capex.
     unit_pv = ownership_cost_npv(1.0, 0.0, 0.0, problem.cost)["total"]

@@ -119,7 +119,7 @@ class TariffInput:
 class BatteryInput:
     """Battery range: capacity [kWh] and power [kW] between min and max (a battery of size zero is always
     also considered), minimum charge level [% of capacity], round-trip efficiency [%], cost [EUR/kWh],
-    grid charging allowed, calendar life [years], fixed installation cost [EUR]."""
+    grid charging allowed, calendar life [years], fixed installation cost [EUR], own standby draw [W]."""
 
     capacity_kwh: float
     power_rating_kw: float
@@ -133,6 +133,7 @@ class BatteryInput:
     brand_name: str | None = None
     model_name: str | None = None
     fixed_cost_eur: float = d.BATTERY_INSTALLATION_FIXED_EUR
+    standby_w: float = d.BATTERY_STANDBY_W
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ class PvArrayResult:
 class BatteryResult:
     """The chosen battery: capacity [kWh], power [kW], efficiency/min charge [%], cost [EUR], equivalent
     full cycles [1/yr], state of health at the end of the analysis [%], replacements, annual savings
-    over the PV-only design [EUR/yr, year 1]."""
+    over the PV-only design [EUR/yr, year 1], its own standby consumption [kWh/yr]."""
 
     capacity_kwh: float
     power_kw: float
@@ -233,6 +234,7 @@ class BatteryResult:
     return_period_years: float | None
     brand_name: str | None = None
     model_name: str | None = None
+    standby_kwh_per_year: float = 0.0
 
 
 @dataclass(frozen=True)

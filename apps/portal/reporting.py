@@ -282,6 +282,11 @@ def recommendation(report: dict, inputs: dict) -> list[str]:
                 "Why: it saves about € %(savings)s a year by using stored solar power instead of buying "
                 "from the grid."
             ) % {"savings": fmt(savings)}
+        standby = perf.get("standby_kwh_per_year")
+        if standby:
+            why += " " + _("The battery itself uses about %(kwh)s kWh a year (standby and control).") % {
+                "kwh": fmt(standby)
+            }
         if battery_payback is None:
             why += " " + _(
                 "On its own the battery does not earn back its price within %(years)s years under these "
@@ -449,6 +454,10 @@ def _eur(value, decimals=3, per: str = "") -> str:
     return f"€ {fmt(value, decimals)}{per}" if isinstance(value, int | float) else "—"
 
 
+def _watts(value) -> str:
+    return f"{fmt(value, 0)} W" if isinstance(value, int | float) else "—"
+
+
 def _yesno(value) -> str:
     return _("yes") if value else _("no")
 
@@ -547,6 +556,10 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
         (_("Battery cost per kW"), _eur(take("batteryCostEurPerKw"), 2)),
         (_("Fixed cost of a new solar installation"), _eur(take("pvFixedCostEur"), 0)),
         (_("Fixed cost of a battery installation"), _eur(take("batteryFixedCostEur"), 0)),
+        (
+            _("Battery's own standby use"),
+            _watts(take("batteryStandbyW")),
+        ),
         (
             _("Battery power at most"),
             _("%(c)s kW per kWh of capacity") % {"c": fmt(take("batteryMaxCRate") or 0, 1)},

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from apps.engine.defaults import BATTERY_INSTALLATION_FIXED_EUR, PV_INSTALLATION_FIXED_EUR
+from apps.engine.defaults import BATTERY_INSTALLATION_FIXED_EUR, BATTERY_STANDBY_W, PV_INSTALLATION_FIXED_EUR
 from apps.engine.types import (
     BatteryInput,
     ExistingPvArray,
@@ -63,6 +63,7 @@ def _battery(raw: dict | None) -> BatteryInput | None:
         model_name=raw.get("model_name") or None,
         # Scans stored before the fixed cost existed get the named default.
         fixed_cost_eur=raw.get("fixed_cost_eur", BATTERY_INSTALLATION_FIXED_EUR),
+        standby_w=raw.get("standby_w", BATTERY_STANDBY_W),
     )
 
 

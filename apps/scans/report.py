@@ -123,6 +123,7 @@ def _battery(result: ScanResult) -> dict | None:
             "annual_savings": _r(battery.annual_savings_eur),
             "cycles_per_year": _r(battery.cycles_per_year, 1),
             "state_of_health": _r(battery.state_of_health_end_pct, 1),
+            "standby_kwh_per_year": _r(battery.standby_kwh_per_year, 1),
             "grid_charging_enabled": battery.grid_charging_enabled,
         },
         "costs": {

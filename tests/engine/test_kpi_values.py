@@ -25,6 +25,7 @@ Deliberate mutations this module guards against (each was tried and turned a tes
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -87,6 +88,7 @@ def hand_inputs(**overrides) -> ScanInputs:
             cost_per_kwh=BATTERY_COST_PER_KWH,
             life_years=5,
             fixed_cost_eur=BATTERY_FIXED,
+            standby_w=0.0,  # its own draw is worked out separately (test_battery_standby_draw)
         ),
         goal="self-sufficiency",
         analysis_years=YEARS,
@@ -292,3 +294,42 @@ def test_nothing_bought_has_no_payback_period():
     assert report["battery"] is None
     for scenario in report["scenarios"]:
         assert scenario["investment"] == 0.0 and scenario["return_period"] is None
+
+
+def _with_standby(watts: float):
+    battery = replace(hand_inputs().battery, standby_w=watts)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine_api, "kwh_per_kwp", lambda weather, tilt, azimuth, losses: YIELD.copy())
+        return run_scan(hand_inputs(battery=battery), weather_provider=_Weather())
+
+
+def test_battery_standby_draw():
+    # The same case with a 20 W standby draw: 0.02 kWh every hour joins the load while the battery is
+    # installed. Per day, by hand: load 12.5 + 0.48 = 12.98 kWh; direct 0.52+0.52+1.0+0.52 = 2.56 kWh;
+    # surplus 0.48 at 10 and 11 h is stored (0.96); at 12 h the battery covers the 0.02 kWh PV misses;
+    # at 13 h it takes 0.06 (full) and 0.42 is exported; it delivers 0.52 + 0.48 at 14-15 h. Battery out
+    # 1.02 kWh; grid 12.98 - 2.56 - 1.02 = 9.40 kWh (10.0 without the battery).
+    result = _with_standby(20.0)
+    assert result.battery.standby_kwh_per_year == pytest.approx(175.2)  # 20 W x 8760 h
+    assert result.grid_import_kwh == pytest.approx(9.40 * DAYS)
+    assert result.grid_export_kwh == pytest.approx(0.42 * DAYS)
+    assert result.series.battery_used_onsite.sum() == pytest.approx(1.02 * DAYS)
+    # Household consumption stays 4562.5 kWh; the series carries the standby draw on top.
+    assert result.yearly_usage_kwh == pytest.approx(HAND["load"])
+    assert result.series.consumption.sum() == pytest.approx(HAND["load"] + 175.2)
+    # The battery's own savings: PV-only bill 1432.625 - (3431.0 x 0.40 - 153.3 x 0.05) = 67.89 EUR
+    # (127.75 EUR without the standby draw).
+    assert result.battery.annual_savings_eur == pytest.approx(67.89)
+    report = build_report(
+        inputs={"location": {"lat": 50.85, "lon": 4.35}, "input_method": "studio"}, result=result
+    )
+    assert report["battery"]["performance"]["standby_kwh_per_year"] == pytest.approx(175.2)
+    assert report["assumptions"]["batteryStandbyW"] == 20.0
+
+
+def test_a_battery_whose_own_draw_exceeds_what_it_shifts_is_not_advised():
+    # 60 W = 1.44 kWh a day of own use: with the battery the grid would deliver 13.94 - 2.68 - 1.06 = 10.2
+    # kWh a day against 10.0 without, so even the self-sufficiency goal does not take it.
+    result = _with_standby(60.0)
+    assert result.battery is None
+    assert result.grid_import_kwh == pytest.approx(10.0 * DAYS)

@@ -58,6 +58,10 @@ def test_advice_words_use_the_shown_numbers(completed_scan):
             assert f"about {fmt(kpi['return_period'], 1)} years" in advice
         assert f"€ {fmt(report['financial']['net_present_value'])}" in advice
         assert f"{fmt(100 * kpi['self_sufficiency'])} %" in advice
+        # The battery's own use, 30 W x 8760 h = 262.8 kWh a year (defaults.BATTERY_STANDBY_W).
+        standby = report["battery"]["performance"]["standby_kwh_per_year"]
+        assert standby == pytest.approx(262.8)
+        assert f"uses about {fmt(standby)} kWh a year" in advice
 
 
 def test_a_comparison_that_disagrees_is_caught(completed_scan):

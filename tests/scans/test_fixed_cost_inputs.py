@@ -18,13 +18,16 @@ def test_defaults_are_the_named_constants():
     engine = build_engine_inputs(resolved_inputs(SEED_BODY))
     assert engine.pv_fixed_cost_eur == d.PV_INSTALLATION_FIXED_EUR
     assert engine.battery.fixed_cost_eur == d.BATTERY_INSTALLATION_FIXED_EUR
+    assert engine.battery.standby_w == d.BATTERY_STANDBY_W
 
 
 def test_overrides_reach_the_engine():
     body = copy.deepcopy(SEED_BODY)
     body["pvFixedCostEur"] = 750
     body["electricBattery"]["fixedCostEur"] = 0
+    body["electricBattery"]["standbyW"] = 45
     engine = build_engine_inputs(resolved_inputs(body))
+    assert engine.battery.standby_w == 45
     assert engine.pv_fixed_cost_eur == 750
     assert engine.battery.fixed_cost_eur == 0
 

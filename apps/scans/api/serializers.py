@@ -176,6 +176,13 @@ class BatterySerializer(serializers.Serializer):
         default=_default(BatteryInput, "fixed_cost_eur"),
         help_text="Extension of the seed: fixed installation cost of the battery [EUR], on top of costPerKwh.",
     )
+    standby_w = serializers.FloatField(
+        min_value=0,
+        max_value=500,
+        required=False,
+        default=_default(BatteryInput, "standby_w"),
+        help_text="Extension of the seed: the battery system's own standby draw [W], all year.",
+    )
 
     def validate(self, attrs):
         errors = {}
