@@ -13,7 +13,7 @@ from dataclasses import asdict, replace
 import numpy as np
 
 from apps.engine import defaults as d
-from apps.engine.battery import deliverable_power_kw, standby_kwh_per_hour
+from apps.engine.battery import deliverable_power_kw, effective_roundtrip_pct, standby_kwh_per_hour
 from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
@@ -367,6 +367,11 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             brand_name=b.brand_name,
             model_name=b.model_name,
             standby_kwh_per_year=standby_kwh_per_hour(b) * float(load.shape[0]),
+            effective_roundtrip_efficiency_pct=effective_roundtrip_pct(
+                float(flows.battery_used_onsite.sum()),
+                float(flows.solar_stored.sum() + flows.grid_stored.sum()),
+                standby_kwh_per_hour(b) * float(load.shape[0]),
+            ),
         )
 
     total_load = float(load.sum())

@@ -47,6 +47,18 @@ def standby_kwh_per_hour(battery) -> float:
     return float(battery.standby_w) / 1000.0 if battery is not None else 0.0
 
 
+def effective_roundtrip_pct(out_kwh: float, in_kwh: float, standby_kwh: float) -> float | None:
+    """The battery's round trip over a year including its own use [%]: out / (in + standby).
+
+    Conversion efficiency depends on power: with a constant no-load loss P0 (the standby draw, the p0 term
+    of the Schmidt-Sauer inverter model) and the rated round trip eta, a battery cycled at power P returns
+    eta x P / (P + P0): little at low power. Over the year this is out / (in + standby), which is what the
+    report shows; None when nothing goes in."""
+    if in_kwh + standby_kwh <= 0:
+        return None
+    return 100.0 * out_kwh / (in_kwh + standby_kwh)
+
+
 def one_way_efficiency(roundtrip_pct: float) -> float:
     """Charge = discharge efficiency [-] = sqrt(round trip [%] / 100)."""
     return math.sqrt(roundtrip_pct / 100.0)

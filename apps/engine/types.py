@@ -216,7 +216,8 @@ class PvArrayResult:
 class BatteryResult:
     """The chosen battery: capacity [kWh], power [kW], efficiency/min charge [%], cost [EUR], equivalent
     full cycles [1/yr], state of health at the end of the analysis [%], replacements, annual savings
-    over the PV-only design [EUR/yr, year 1], its own standby consumption [kWh/yr]."""
+    over the PV-only design [EUR/yr, year 1], its own standby consumption [kWh/yr] and the round trip
+    including it (energy out / (energy in + own use)) over the year [%]."""
 
     capacity_kwh: float
     power_kw: float
@@ -235,6 +236,7 @@ class BatteryResult:
     brand_name: str | None = None
     model_name: str | None = None
     standby_kwh_per_year: float = 0.0
+    effective_roundtrip_efficiency_pct: float | None = None
 
 
 @dataclass(frozen=True)

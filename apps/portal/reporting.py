@@ -287,6 +287,12 @@ def recommendation(report: dict, inputs: dict) -> list[str]:
             why += " " + _("The battery itself uses about %(kwh)s kWh a year (standby and control).") % {
                 "kwh": fmt(standby)
             }
+            effective = perf.get("effective_roundtrip_efficiency")
+            if effective is not None:
+                why += " " + _(
+                    "Counting that, %(pct)s %% of the energy put in comes back out over the year "
+                    "(%(rated)s %% at rated power)."
+                ) % {"pct": fmt(effective), "rated": fmt(specs.get("roundtrip_efficiency") or 0)}
         if battery_payback is None:
             why += " " + _(
                 "On its own the battery does not earn back its price within %(years)s years under these "

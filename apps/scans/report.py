@@ -124,6 +124,7 @@ def _battery(result: ScanResult) -> dict | None:
             "cycles_per_year": _r(battery.cycles_per_year, 1),
             "state_of_health": _r(battery.state_of_health_end_pct, 1),
             "standby_kwh_per_year": _r(battery.standby_kwh_per_year, 1),
+            "effective_roundtrip_efficiency": _r(battery.effective_roundtrip_efficiency_pct, 1),
             "grid_charging_enabled": battery.grid_charging_enabled,
         },
         "costs": {

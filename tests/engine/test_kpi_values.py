@@ -324,6 +324,9 @@ def test_battery_standby_draw():
         inputs={"location": {"lat": 50.85, "lon": 4.35}, "input_method": "studio"}, result=result
     )
     assert report["battery"]["performance"]["standby_kwh_per_year"] == pytest.approx(175.2)
+    # Round trip including its own use: 372.3 kWh out / (372.3 in + 175.2 standby) = 68.0 % (100 % rated).
+    assert result.battery.effective_roundtrip_efficiency_pct == pytest.approx(100 * 372.3 / (372.3 + 175.2))
+    assert report["battery"]["performance"]["effective_roundtrip_efficiency"] == pytest.approx(68.0)
     assert report["assumptions"]["batteryStandbyW"] == 20.0
 
 
