@@ -21,6 +21,8 @@ Deliberate mutations this module guards against (each was tried and turned a tes
 - cycles, replacement cost, trees or investment after incentives set to 0 (report.py);
 - accuracy rating forced to "high" (report.py);
 - optimistic/pessimistic battery fade swapped in the payback range (apps/engine/scenarios.py).
+Also tried and red (here or in test_fixed_costs/test_scenarios/test_finance): a payback of 0.0 instead of
+null when nothing is bought; either fixed installation cost dropped; the standby draw ignored.
 """
 
 from __future__ import annotations
