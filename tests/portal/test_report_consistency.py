@@ -91,3 +91,23 @@ def test_report_shows_the_inputs_it_used(owner_client, completed_scan, client):
             assert "3.500 kWh" in body  # entered
             assert f"{fmt(used)} kWh" in body  # used (gross load, with the existing panels' own use)
             assert "€ 0,280 /kWh" in body
+
+
+def test_nothing_bought_shows_not_applicable(owner, dossier, owner_client):
+    # Existing panels only, no new panels and no battery: the investment is 0 and the payback period is
+    # "n.v.t." (not applicable), never "0,0 jaar".
+    from dataclasses import replace
+
+    from apps.engine.api import run_scan
+    from apps.engine.examples import seed_example_inputs
+    from tests.scans.conftest import complete_scan
+
+    result = run_scan(replace(seed_example_inputs(), new_pv=(), battery=None, goal="cost-savings"))
+    assert result.finance.investment_eur == 0 and result.finance.payback_years is None
+    scan = complete_scan(owner.organization, result, dossier=dossier)
+    assert scan.report["overview"]["kpi"]["return_period"] is None
+    with translation.override("nl"):
+        body = owner_client.get(reverse("portal:scan_detail", args=[scan.pk])).content.decode()
+    kpi = body[body.index("kpi-payback") : body.index("kpi-ss")]
+    assert "n.v.t." in kpi and "0,0" not in kpi
+    assert figures(body)["payback"] == {"-"}
