@@ -8,11 +8,12 @@ reason; bad inputs raise ``ValueError`` (the API layer validates them first).
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 
 from apps.engine import defaults as d
+from apps.engine.battery import deliverable_power_kw, effective_roundtrip_pct, standby_kwh_per_hour
 from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
@@ -23,6 +24,7 @@ from apps.engine.sizing import Design, SizingProblem, size_system
 from apps.engine.spread import MeasuredYears, battery_value_by_price_year, weather_year_figures
 from apps.engine.tariffs import bill, energy_tax, levelise, reference_day_ahead, tariffs_by_year
 from apps.engine.types import (
+    BatteryInput,
     BatteryResult,
     HourlySeries,
     KnownConsumption,
@@ -95,6 +97,15 @@ def _measured_flows(inputs: ScanInputs) -> tuple[np.ndarray, np.ndarray] | None:
     return None
 
 
+def _buyable_battery(battery: BatteryInput | None) -> BatteryInput | None:
+    """The battery range the sizing may choose from: only capacities that can deliver the minimum power
+    asked for at the highest realistic C-rate (``BATTERY_MAX_C_RATE``), so min capacity >= min power / C."""
+    if battery is None or battery.min_power_rating_kw <= 0:
+        return battery
+    needed = battery.min_power_rating_kw / d.BATTERY_MAX_C_RATE
+    return replace(battery, min_capacity_kwh=min(max(battery.min_capacity_kwh, needed), battery.capacity_kwh))
+
+
 def _cost_params(inputs: ScanInputs) -> CostParams:
     b = inputs.battery
     return CostParams(
@@ -106,6 +117,8 @@ def _cost_params(inputs: ScanInputs) -> CostParams:
         if inputs.include_battery_maintenance_costs
         else 0.0,
         battery_life_years=b.life_years if b is not None else d.DEFAULT_BATTERY_LIFE_YEARS,
+        pv_fixed_eur=inputs.pv_fixed_cost_eur,
+        battery_fixed_eur=b.fixed_cost_eur if b is not None else d.BATTERY_INSTALLATION_FIXED_EUR,
     )
 
 
@@ -145,6 +158,10 @@ def _assumptions(
         "batteryCapacityFadePerYear": params.battery_fade_per_year,
         "batteryReplacementCostFraction": params.battery_replacement_fraction,
         "batteryCostEurPerKw": d.BATTERY_COST_EUR_PER_KW,
+        "pvFixedCostEur": params.pv_fixed_eur,
+        "batteryFixedCostEur": params.battery_fixed_eur,
+        "batteryMaxCRate": d.BATTERY_MAX_C_RATE,
+        "batteryStandbyW": inputs.battery.standby_w if inputs.battery is not None else None,
         "tariffType": tariff.type,
         "country": tariff.country,
         "taxesIncluded": tariff.taxes_included,
@@ -187,6 +204,14 @@ def _assumptions(
         "weatherSource": weather_source(weather),
         "weatherYear": weather.year,
         "weatherSpreadYears": list(weather_years()),
+        # The comparison's fixed-price column: the scan's own fixed contract, else the stated default.
+        "comparisonFixedPriceSource": "scan" if tariff.type == "flat" else "default",
+        "comparisonFixedPriceEurPerKwh": tariff.flat_eur_per_kwh
+        if tariff.type == "flat"
+        else d.DEFAULT_FIXED_PRICE_EUR_PER_KWH,
+        "comparisonFixedFeedInEurPerKwh": tariff.feed_in_eur_per_kwh
+        if tariff.type == "flat"
+        else d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH,
         "pvLifetimeYears": d.PV_LIFETIME_YEARS,
         "paybackRangeEscalationLowHigh": list(d.PRICE_ESCALATION_LOW_HIGH),
         "paybackRangeBatteryFadeLowHigh": list(d.BATTERY_CAPACITY_FADE_LOW_HIGH),
@@ -322,7 +347,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         min_panels=np.array([a.min_panel_count for a in inputs.new_pv], dtype=float),
         max_panels=np.array([a.max_panel_count for a in inputs.new_pv], dtype=float),
         pv_cost_per_kwp=np.array([a.cost_per_kwp for a in inputs.new_pv], dtype=float),
-        battery=inputs.battery,
+        battery=_buyable_battery(inputs.battery),
         tariff=lev,
         cost=params,
         goal=inputs.goal,
@@ -365,7 +390,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
     if design.capacity_kwh > 0:
         battery_design = design
     elif problem.battery_allowed and inputs.battery is not None:
-        cap = max(inputs.battery.min_capacity_kwh, d.BATTERY_CAPACITY_STEP_KWH)
+        cap = max(problem.battery.min_capacity_kwh, d.BATTERY_CAPACITY_STEP_KWH)
         battery_design = Design(design.panels, cap, inputs.battery.power_rating_kw)
     scenarios = contract_scenarios(
         problem, design, inputs.tariff, inputs.first_operating_year, battery_design, main_case=case
@@ -431,6 +456,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             )
         )
     new_results = []
+    # The fixed PV installation cost is shared over the new arrays by kWp, so the arrays add up to the total.
+    new_kwp = float(np.asarray(design.panels, dtype=float) @ problem.panel_kwp) if inputs.new_pv else 0.0
     for i, a in enumerate(inputs.new_pv):
         count = design.panels[i]
         kwp = count * a.panel_power_watts / 1000.0
@@ -451,7 +478,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
                 specific_yield_kwh_per_kwp=st.specific_yield_kwh_per_kwp,
                 capacity_factor_pct=st.capacity_factor_pct,
                 co2_saved_kg=co2.co2_saved_kg * st.yearly_kwh / new_total if new_total > 0 else 0.0,
-                investment_eur=kwp * a.cost_per_kwp,
+                investment_eur=kwp * a.cost_per_kwp
+                + (params.pv_fixed_eur * kwp / new_kwp if new_kwp > 0 else 0.0),
             )
         )
 
@@ -460,10 +488,10 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         b = inputs.battery
         bfin = battery_finance(case)
         usable = design.capacity_kwh * (1 - b.minimum_charge_level / 100.0)
-        purchase = design.capacity_kwh * b.cost_per_kwh + design.power_kw * d.BATTERY_COST_EUR_PER_KW
+        purchase = fin.battery_investment_eur
         battery_result = BatteryResult(
             capacity_kwh=design.capacity_kwh,
-            power_kw=design.power_kw,
+            power_kw=float(deliverable_power_kw(design.power_kw, design.capacity_kwh)),
             roundtrip_efficiency_pct=b.roundtrip_efficiency,
             min_charge_level_pct=b.minimum_charge_level,
             purchase_cost_eur=purchase,
@@ -480,6 +508,12 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             return_period_years=bfin.payback_years if bfin else None,
             brand_name=b.brand_name,
             model_name=b.model_name,
+            standby_kwh_per_year=standby_kwh_per_hour(b) * float(load.shape[0]),
+            effective_roundtrip_efficiency_pct=effective_roundtrip_pct(
+                float(flows.battery_used_onsite.sum()),
+                float(flows.solar_stored.sum() + flows.grid_stored.sum()),
+                standby_kwh_per_hour(b) * float(load.shape[0]),
+            ),
         )
 
     total_load = float(load.sum())

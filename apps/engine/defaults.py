@@ -247,6 +247,13 @@ DEFAULT_FEED_IN_COST_EUR_PER_KWH = 0.0
 """Per-kWh feed-in cost (terugleverkosten) when the contract states none [EUR/kWh]. Assumption: the
 caller's feed-in price is taken as net; suppliers charging such costs must be entered explicitly."""
 
+DEFAULT_FIXED_PRICE_EUR_PER_KWH = 0.28
+DEFAULT_FIXED_FEED_IN_EUR_PER_KWH = 0.05
+"""A fixed-price contract when the caller gives none, and the fixed-contract column of a dynamic scan's
+comparison [EUR/kWh, incl. energy tax and VAT]: import 0.28, feed-in 0.05. Assumption (2025): Dutch
+fixed/variable offers incl. taxes were about 0.25-0.30 EUR/kWh and feed-in compensations after net metering
+a few cents; the report states these figures whenever they are used."""
+
 DEFAULT_FIXED_MONTHLY_EUR = 0.0
 """Fixed monthly costs (standing charge, grid connection) when none are given [EUR/month]. They are
 the same with and without the new system, so they change bills but never savings. Assumption."""
@@ -278,13 +285,42 @@ BATTERY_COST_EUR_PER_KW = 0.0
 """Cost per kW of battery power [EUR/kW]. The seed prices batteries per kWh only, so power is free within
 its range and the sizing takes the largest allowed power. Assumption."""
 
-DEFAULT_BATTERY_COST_EUR_PER_KWH = 600.0
-"""Installed cost of a home battery when none is given [EUR/kWh]. Source: 2025 Dutch installer prices
-for 5-10 kWh LFP systems (roughly 500-800 EUR/kWh incl. installation)."""
+DEFAULT_BATTERY_COST_EUR_PER_KWH = 450.0
+"""Cost of a home battery per kWh of capacity when none is given [EUR/kWh], on top of the fixed
+installation cost below. Source: 2025 Dutch installer prices for 5-10 kWh LFP systems, roughly
+500-800 EUR/kWh all-in; split as 450 EUR/kWh + 1,000 EUR fixed this gives 650 EUR/kWh at 5 kWh and
+550 EUR/kWh at 10 kWh (year 2025; re-check against quotes yearly)."""
 
-DEFAULT_PV_COST_EUR_PER_KWP = 1100.0
-"""Installed cost of residential PV when none is given [EUR/kWp, incl. VAT]. Source: Milieu Centraal
-2025 (about 1,000-1,300 EUR/kWp for 3-5 kWp systems)."""
+BATTERY_INSTALLATION_FIXED_EUR = 1000.0
+"""Fixed cost of installing a home battery, whatever its size [EUR, incl. VAT]: electrician's labour,
+(hybrid) inverter or AC coupling, cabling, energy-management set-up. Year 2025. Assumption: the fixed
+share of Dutch installer quotes (see DEFAULT_BATTERY_COST_EUR_PER_KWH); small batteries cost far more per
+kWh than large ones because of it. Overridable per scan (``electricBattery.fixedCostEur``)."""
+
+BATTERY_STANDBY_W = 30.0
+"""Own consumption of a home battery system, all year, for its battery management, inverter standby and
+control [W] (30 W = 263 kWh/yr). Source: HTW Berlin 'Stromspeicher-Inspektion' (2023-2025), which measures
+the standby draw of home storage systems: typically about 20-50 W (175-440 kWh/yr); the middle is used.
+Modelled as an extra household load while a battery is installed, served like any load (solar, battery,
+grid). Overridable per scan (``electricBattery.standbyW``)."""
+
+BATTERY_MAX_C_RATE = 1.0
+"""Highest battery power per kWh of capacity [kW/kWh] a home battery delivers: the power used is
+min(powerRatingKw, this x capacity). Source: datasheets of current home batteries range from about
+0.3 C (HomeWizard Plug-In Battery 2.7 kWh / 0.8 kW; Sessy 5 kWh / 2.2 kW) to about 1 C (BYD Battery-Box
+HVS, ~1 C; Tesla Powerwall 3 13.5 kWh / 11.5 kW = 0.85 C); the upper end is used so no real product is
+excluded, while a 2 kWh battery is never credited with 5 kW."""
+
+DEFAULT_PV_COST_EUR_PER_KWP = 850.0
+"""Cost of residential PV per kWp when none is given [EUR/kWp, incl. VAT], on top of the fixed cost
+below. Source: Milieu Centraal 2025 (about 1,000-1,300 EUR/kWp all-in for 3-5 kWp systems); split as
+850 EUR/kWp + 1,000 EUR fixed this gives 1,183 EUR/kWp at 3 kWp, 1,100 at 4 kWp and 1,050 at 5 kWp."""
+
+PV_INSTALLATION_FIXED_EUR = 1000.0
+"""Fixed cost of a new PV installation, whatever the panel count [EUR, incl. VAT]: inverter,
+scaffolding or roof access, a new group in the meter cupboard and the grid registration. Year 2025.
+Assumption: the fixed share of Dutch installer quotes (see DEFAULT_PV_COST_EUR_PER_KWP). Charged once
+when any new panel is installed. Overridable per scan (``pvFixedCostEur``)."""
 
 PV_LIFETIME_YEARS = 25
 """Technical life of PV panels reported to the homeowner [years]. Source: standard 25-year performance

@@ -27,7 +27,8 @@ from apps.engine.types import FinanceResult
 @dataclass(frozen=True)
 class CostParams:
     """Ownership-cost assumptions: rates [-/yr], O&M [EUR/kW/yr] and [fraction of capex/yr], battery
-    life [years] and fade [fraction of new capacity/yr], replacement cost [fraction of capex]."""
+    life [years] and fade [fraction of new capacity/yr], replacement cost [fraction of capex], fixed
+    installation costs of new PV and of a battery [EUR] (0 here; ``api`` fills the named defaults)."""
 
     years: int = d.DEFAULT_ANALYSIS_YEARS
     discount_rate: float = d.DEFAULT_DISCOUNT_RATE
@@ -39,6 +40,25 @@ class CostParams:
     battery_life_years: int = d.DEFAULT_BATTERY_LIFE_YEARS
     battery_fade_per_year: float = d.BATTERY_CAPACITY_FADE_PER_YEAR
     battery_replacement_fraction: float = d.BATTERY_REPLACEMENT_COST_FRACTION
+    pv_fixed_eur: float = 0.0
+    battery_fixed_eur: float = 0.0
+
+
+def pv_investment(per_kwp_eur: float, new_kwp: float, params: CostParams) -> float:
+    """Investment in new PV [EUR]: the per-kWp part plus the fixed installation cost, charged once when
+    any new panel is installed (inverter, scaffolding, connection: see ``PV_INSTALLATION_FIXED_EUR``)."""
+    return per_kwp_eur + (params.pv_fixed_eur if new_kwp > 0 else 0.0)
+
+
+def battery_investment(
+    capacity_kwh: float, power_kw: float, cost_per_kwh: float, params: CostParams
+) -> float:
+    """Investment in a battery [EUR]: per kWh and per kW plus the fixed installation cost (see
+    ``BATTERY_INSTALLATION_FIXED_EUR``); 0 without a battery."""
+    if capacity_kwh <= 0:
+        return 0.0
+    power = min(power_kw, d.BATTERY_MAX_C_RATE * capacity_kwh)  # the power it really has (battery.py)
+    return capacity_kwh * cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW + params.battery_fixed_eur
 
 
 def discount_factor(rate: float, year: int) -> float:
@@ -111,10 +131,11 @@ def ownership_cost_npv(
 
 def payback_period(cashflows: list[float]) -> float | None:
     """Simple payback [years]: when the undiscounted cumulative cashflow (cashflows[0] = -investment)
-    first reaches zero, interpolated linearly within the year; 0 without investment; None if never."""
+    first reaches zero, interpolated linearly within the year; None if never, and None without
+    investment (nothing is bought, so a payback period does not apply; 0 would read as "instant")."""
     cumulative = cashflows[0]
     if cumulative >= 0:
-        return 0.0
+        return None
     for y in range(1, len(cashflows)):
         previous = cumulative
         cumulative += cashflows[y]

@@ -20,7 +20,7 @@ import numpy as np
 from apps.engine import defaults as d
 from apps.engine.finance import CostParams, evaluate_finance
 from apps.engine.sizing import Design, DesignFlows, SizingProblem, design_flows
-from apps.engine.tariffs import ResolvedTariff, energy_cost, levelise, resolve_tariff, tariffs_by_year
+from apps.engine.tariffs import ResolvedTariff, energy_cost, levelise, tariffs_by_year
 from apps.engine.types import FinanceResult, PaybackRange, ScenarioResult, TariffInput
 
 
@@ -122,19 +122,18 @@ def alternative_tariff(tariff: TariffInput, load: np.ndarray, first_year: int) -
     """The contract of the other type, for comparison.
 
     flat → dynamic: the built-in day-ahead year with default markup and feed-in fee, same country,
-    feed-in costs, fixed costs and capacity tariff. dynamic → flat: a fixed price equal to the
-    load-weighted mean all-in import price of the dynamic contract and a feed-in price equal to its
-    mean feed-in price (taxes included; no saving from timing).
+    feed-in costs, fixed costs and capacity tariff. dynamic → flat: the stated default fixed contract
+    (``DEFAULT_FIXED_PRICE_EUR_PER_KWH`` / ``DEFAULT_FIXED_FEED_IN_EUR_PER_KWH``, taxes included), so the
+    column equals a real fixed-contract scan with the default prices; the report's assumptions show it.
+    ``load`` and ``first_year`` are kept for callers that derive it from the scan.
     """
     if tariff.type == "flat":
         return replace(tariff, type="dynamic", day_ahead_eur_per_kwh=None)
-    resolved = resolve_tariff(replace(tariff, net_metering=False), first_year, load.shape[0])
-    weights = load / load.sum() if load.sum() > 0 else np.full(load.shape[0], 1.0 / load.shape[0])
     return replace(
         tariff,
         type="flat",
-        flat_eur_per_kwh=float(resolved.import_price @ weights),
-        feed_in_eur_per_kwh=float(resolved.export_price.mean()),
+        flat_eur_per_kwh=d.DEFAULT_FIXED_PRICE_EUR_PER_KWH,
+        feed_in_eur_per_kwh=d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH,
         taxes_included=True,
         day_ahead_eur_per_kwh=None,
     )
@@ -179,6 +178,7 @@ def contract_scenarios(
                     yearly_savings_eur=fin.year_one_savings,
                     payback_years=fin.payback_years,
                     npv_eur=fin.npv,
+                    investment_eur=fin.investment_eur,
                 )
             )
     return tuple(out)

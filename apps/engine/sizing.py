@@ -62,9 +62,15 @@ from functools import cached_property
 import numpy as np
 
 from apps.engine import defaults as d
-from apps.engine.battery import dispatch_lp, greedy_batch, one_way_efficiency
+from apps.engine.battery import (
+    deliverable_power_kw,
+    dispatch_lp,
+    greedy_batch,
+    one_way_efficiency,
+    standby_kwh_per_hour,
+)
 from apps.engine.dispatch import self_sufficiency
-from apps.engine.finance import CostParams, evaluate_finance
+from apps.engine.finance import CostParams, battery_investment, evaluate_finance, pv_investment
 from apps.engine.tariffs import (
     LevelisedTariff,
     capital_recovery_factor,
@@ -242,10 +248,11 @@ class SizingProblem:
     def capex(self, panels, capacity: float, power: float) -> tuple[float, float, float]:
         """(PV investment [EUR], battery investment [EUR], new PV [kWp]) of a design."""
         kwp = np.asarray(panels, dtype=float) * self.panel_kwp
+        pv_capex = pv_investment(float(kwp @ self.pv_cost_per_kwp), float(kwp.sum()), self.cost)
         bat_capex = 0.0
         if self.battery is not None and capacity > 0:
-            bat_capex = capacity * self.battery.cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW
-        return float(kwp @ self.pv_cost_per_kwp), bat_capex, float(kwp.sum())
+            bat_capex = battery_investment(capacity, power, self.battery.cost_per_kwh, self.cost)
+        return pv_capex, bat_capex, float(kwp.sum())
 
     @cached_property
     def lifecycle(self) -> LifecycleObjective:
@@ -341,14 +348,16 @@ def _curtail(problem: SizingProblem, exportable: np.ndarray) -> tuple[np.ndarray
 
 
 def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy") -> DesignFlows:
-    """Hourly flows of one design with the given dispatch ("greedy" or "lp") [kWh per hour]."""
-    load = problem.load
+    """Hourly flows of one design with the given dispatch ("greedy" or "lp") [kWh per hour]. An installed
+    battery's standby draw is part of the load (served by PV, battery or grid like any load)."""
+    load = problem.load + (standby_kwh_per_hour(problem.battery) if design.capacity_kwh > 0 else 0.0)
     pv = problem.pv(np.asarray(design.panels))
     direct = np.minimum(pv, load)
     surplus = pv - direct
     deficit = load - direct
     t = problem.hours
-    if design.capacity_kwh > 0 and design.power_kw > 0 and problem.battery is not None:
+    power = float(deliverable_power_kw(design.power_kw, design.capacity_kwh))
+    if design.capacity_kwh > 0 and power > 0 and problem.battery is not None:
         f = None
         if dispatch == "lp":
             model = dispatch_lp(t, problem.battery.grid_charging, problem.tariff.demand_rate > 0)
@@ -357,7 +366,7 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
                     surplus,
                     deficit,
                     design.capacity_kwh,
-                    design.power_kw,
+                    power,
                     problem.min_fraction_soc,
                     problem.eta,
                     problem.tariff.import_weights,
@@ -376,7 +385,7 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
                 surplus,
                 deficit,
                 [design.capacity_kwh],
-                [design.power_kw],
+                [power],
                 problem.min_fraction_soc,
                 problem.eta,
             )
@@ -453,23 +462,27 @@ def _evaluate_no_battery_batch(problem: SizingProblem, combos: np.ndarray) -> li
 def _evaluate_greedy_batch(
     problem: SizingProblem, combos: np.ndarray, caps: np.ndarray, power: float
 ) -> list[Evaluation]:
-    """Designs (panel combos (k, n), capacities (k,)) with greedy dispatch, at once."""
+    """Designs (panel combos (k, n), capacities (k,)) with greedy dispatch, at once (an installed
+    battery's standby draw added to the load, as in ``design_flows``)."""
     pv = problem.pv(combos)
-    load = problem.load
+    direct0 = np.minimum(pv, problem.load)  # the PV-only flows (no battery, no standby), as the report's
+    pv_import = problem.load - direct0
+    pv_exported, _ = _curtail(problem, pv - direct0)
+    load = problem.load + standby_kwh_per_hour(problem.battery) * (np.asarray(caps) > 0)[:, None]
     direct = np.minimum(pv, load)
     surplus = pv - direct
     deficit = load - direct
-    g = greedy_batch(surplus, deficit, caps, np.full(len(caps), power), problem.min_fraction_soc, problem.eta)
+    powers = deliverable_power_kw(np.full(len(caps), power), caps)
+    g = greedy_batch(surplus, deficit, caps, powers, problem.min_fraction_soc, problem.eta)
     exported, _ = _curtail(problem, surplus - g.charged)
     grid = deficit - g.discharged
-    pv_exported, _ = _curtail(problem, surplus)
-    energy = np.atleast_1d(problem.lifecycle.energy(deficit, pv_exported, grid, exported))
-    total_load = float(load.sum())
+    energy = np.atleast_1d(problem.lifecycle.energy(pv_import, pv_exported, grid, exported))
+    total_load = load.sum(axis=1)
     out = []
     for i in range(len(caps)):
         cap = float(caps[i])
         design = Design(tuple(int(x) for x in combos[i]), cap, power if cap > 0 else 0.0)
-        out.append(_greedy_evaluation(problem, design, energy[i], grid[i], total_load))
+        out.append(_greedy_evaluation(problem, design, energy[i], grid[i], float(total_load[i])))
     return out
 
 
@@ -1056,13 +1069,15 @@ def solve_reference_lp(
     n_hours = problem.hours
     n = problem.n_arrays
     load = problem.load
+    standby = standby_kwh_per_hour(problem.battery) if with_battery and problem.battery_allowed else 0.0
+    bload = load + standby  # the load while a battery is installed (its own standby draw added)
     life = problem.lifecycle
     pv0, pv1, kw1, b0, b1 = life.own_coef
     crf = life.crf
     panels = cp.Variable(n) if n else None
     if fixed_panels is not None:
         pv = problem.pv(np.asarray(fixed_panels, dtype=float))
-        u = np.minimum(pv, load)  # PV serves the load first
+        u = np.minimum(pv, bload)  # PV serves the load first
     else:
         pv = problem.existing_pv + (
             problem.new_pv_yield.T @ cp.multiply(problem.panel_kwp, panels) if n else 0
@@ -1079,12 +1094,12 @@ def solve_reference_lp(
     if fixed_panels is None:
         # The product's rule where the bounds decide it (see the docstring).
         pv_lo, pv_hi = problem.pv(problem.min_panels), problem.pv(problem.max_panels)
-        no_export = load >= pv_hi
-        covered = pv_lo >= load
+        no_export = bload >= pv_hi
+        covered = pv_lo >= bload
         if no_export.any():
             cons.append(e[np.flatnonzero(no_export)] == 0)
         if covered.any():
-            cons.append(u[np.flatnonzero(covered)] == load[covered])
+            cons.append(u[np.flatnonzero(covered)] == bload[covered])
     b = problem.battery
     grid_import = g
     own = 0
@@ -1106,12 +1121,12 @@ def solve_reference_lp(
             charge = cpv + cg
             grid_import = g + cg
         # The PV-only flows of the same panels (PV first; a free split with relaxed panels).
-        u0 = u if fixed_panels is not None else cp.Variable(n_hours, nonneg=True)
+        u0 = np.minimum(pv, load) if fixed_panels is not None else cp.Variable(n_hours, nonneg=True)
         g0 = cp.Variable(n_hours, nonneg=True)
         e0 = cp.Variable(n_hours, nonneg=True)
         w0 = cp.Variable(n_hours, nonneg=True)
         cons += [
-            u + dis + g == load,
+            u + dis + g == bload,
             u + cpv + e + w == pv,
             u0 + g0 == load,
             u0 + e0 + w0 == pv,
@@ -1124,6 +1139,7 @@ def solve_reference_lp(
             cap <= b.capacity_kwh,
             power >= b.min_power_rating_kw,
             power <= b.power_rating_kw,
+            power <= d.BATTERY_MAX_C_RATE * cap,
         ]
         if fixed_panels is None:
             cons += [u0 <= load, u0 <= pv]
@@ -1138,7 +1154,7 @@ def solve_reference_lp(
         cons += [u + g == load, u + e + w == pv]
         energy = _lp_energy(cp, sp, life.pv, grid_import, e, n_hours, cons)
     if problem.goal == "renewable-minimum" and problem.min_fraction is not None:
-        cons.append(cp.sum(g) <= (1 - problem.min_fraction) * float(load.sum()))
+        cons.append(cp.sum(g) <= (1 - problem.min_fraction) * float(bload.sum()))
     prob = cp.Problem(cp.Minimize(own + energy), cons)
     prob.solve(solver="CLARABEL")
     elapsed = time.perf_counter() - t0

@@ -108,8 +108,8 @@ class TariffInput:
     """
 
     type: TariffType = "flat"
-    flat_eur_per_kwh: float = 0.28
-    feed_in_eur_per_kwh: float = 0.05
+    flat_eur_per_kwh: float = d.DEFAULT_FIXED_PRICE_EUR_PER_KWH
+    feed_in_eur_per_kwh: float = d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH
     taxes_included: bool = True
     day_ahead_eur_per_kwh: np.ndarray | None = None
     price_year: int | None = None
@@ -128,7 +128,7 @@ class TariffInput:
 class BatteryInput:
     """Battery range: capacity [kWh] and power [kW] between min and max (a battery of size zero is always
     also considered), minimum charge level [% of capacity], round-trip efficiency [%], cost [EUR/kWh],
-    grid charging allowed, calendar life [years]."""
+    grid charging allowed, calendar life [years], fixed installation cost [EUR], own standby draw [W]."""
 
     capacity_kwh: float
     power_rating_kw: float
@@ -141,6 +141,8 @@ class BatteryInput:
     life_years: int = d.DEFAULT_BATTERY_LIFE_YEARS
     brand_name: str | None = None
     model_name: str | None = None
+    fixed_cost_eur: float = d.BATTERY_INSTALLATION_FIXED_EUR
+    standby_w: float = d.BATTERY_STANDBY_W
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,8 @@ class ScanInputs:
     # Measured yearly production of the existing PV [kWh/yr] (e.g. a linked inverter); when given, the
     # existing arrays' simulated hourly production is scaled by one factor to match it (within bounds).
     existing_pv_measured_yearly_kwh: float | None = None
+    # Fixed cost of a new PV installation [EUR], charged once when any new panel is installed.
+    pv_fixed_cost_eur: float = d.PV_INSTALLATION_FIXED_EUR
 
     def __post_init__(self) -> None:
         lo, hi = d.ANALYSIS_YEARS_RANGE
@@ -221,7 +225,8 @@ class PvArrayResult:
 class BatteryResult:
     """The chosen battery: capacity [kWh], power [kW], efficiency/min charge [%], cost [EUR], equivalent
     full cycles [1/yr], state of health at the end of the analysis [%], replacements, annual savings
-    over the PV-only design [EUR/yr, year 1]."""
+    over the PV-only design [EUR/yr, year 1], its own standby consumption [kWh/yr] and the round trip
+    including it (energy out / (energy in + own use)) over the year [%]."""
 
     capacity_kwh: float
     power_kw: float
@@ -239,6 +244,8 @@ class BatteryResult:
     return_period_years: float | None
     brand_name: str | None = None
     model_name: str | None = None
+    standby_kwh_per_year: float = 0.0
+    effective_roundtrip_efficiency_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -300,7 +307,8 @@ class FinanceResult:
 @dataclass(frozen=True)
 class ScenarioResult:
     """A contract x battery combination for the chosen PV: year-one bill [EUR/yr], savings vs BAU on the
-    same contract [EUR/yr], payback [years or None], NPV [EUR]."""
+    same contract [EUR/yr], payback [years or None], NPV [EUR], investment [EUR] (0: nothing bought, so
+    no payback applies)."""
 
     tariff_type: TariffType
     with_battery: bool
@@ -308,6 +316,7 @@ class ScenarioResult:
     yearly_savings_eur: float
     payback_years: float | None
     npv_eur: float
+    investment_eur: float = 0.0
 
 
 @dataclass(frozen=True)

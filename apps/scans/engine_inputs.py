@@ -2,7 +2,12 @@
 
 import numpy as np
 
-from apps.engine.defaults import DEFAULT_SYSTEM_LOSSES_PCT
+from apps.engine.defaults import (
+    BATTERY_INSTALLATION_FIXED_EUR,
+    BATTERY_STANDBY_W,
+    DEFAULT_SYSTEM_LOSSES_PCT,
+    PV_INSTALLATION_FIXED_EUR,
+)
 from apps.engine.reference_data import price_years
 from apps.engine.types import (
     BatteryInput,
@@ -72,6 +77,9 @@ def _battery(raw: dict | None) -> BatteryInput | None:
         life_years=raw["life_years"],
         brand_name=raw.get("brand_name") or None,
         model_name=raw.get("model_name") or None,
+        # Scans stored before the fixed cost existed get the named default.
+        fixed_cost_eur=raw.get("fixed_cost_eur", BATTERY_INSTALLATION_FIXED_EUR),
+        standby_w=raw.get("standby_w", BATTERY_STANDBY_W),
     )
 
 
@@ -150,6 +158,7 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
         analysis_years=inputs["analysis_years"],
         include_pv_maintenance_costs=inputs["include_pv_maintenance_costs"],
         include_battery_maintenance_costs=inputs["include_battery_maintenance_costs"],
+        pv_fixed_cost_eur=inputs.get("pv_fixed_cost_eur", PV_INSTALLATION_FIXED_EUR),
         existing_pv_measured_yearly_kwh=measured_yearly_kwh(inputs),  # a linked inverter's, if used
         **{name: inputs[name] for name in ENGINE_PARAMETERS if inputs.get(name) is not None},
     )

@@ -125,6 +125,8 @@ def _battery(result: ScanResult) -> dict | None:
             "annual_savings": _r(battery.annual_savings_eur),
             "cycles_per_year": _r(battery.cycles_per_year, 1),
             "state_of_health": _r(battery.state_of_health_end_pct, 1),
+            "standby_kwh_per_year": _r(battery.standby_kwh_per_year, 1),
+            "effective_roundtrip_efficiency": _r(battery.effective_roundtrip_efficiency_pct, 1),
             "grid_charging_enabled": battery.grid_charging_enabled,
         },
         "costs": {
@@ -352,6 +354,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
                 "yearly_savings": _r(s.yearly_savings_eur),
                 "return_period": _r(s.payback_years, 1),
                 "net_present_value": _r(s.npv_eur),
+                "investment": _r(s.investment_eur),
             }
             for s in result.scenarios
         ],

@@ -147,7 +147,7 @@ def _recompute(profile: StudioProfile, layers: list[StudioLayer] | None = None) 
 
 
 def _simulate(profile: StudioProfile, layer: StudioLayer, weather) -> None:
-    data, config = L.simulate_layer(layer.kind, layer.config, weather)
+    data, config = L.simulate_layer(layer.kind, layer.config, weather, year=profile.year)
     layer.config = config
     layer.data = pack(data)
     layer.annual_kwh = round(float(unpack(layer.data).sum()), 3)

@@ -94,7 +94,8 @@ def test_replacement_and_state_of_health():
 def test_payback_interpolation_and_never():
     assert payback_period([-100.0, 40.0, 40.0, 40.0]) == pytest.approx(2.5)
     assert payback_period([-100.0, 10.0, 10.0]) is None
-    assert payback_period([0.0, 10.0]) == 0.0
+    # Nothing bought: no payback period (null, shown as 'not applicable'), never 0.
+    assert payback_period([0.0, 10.0]) is None
 
 
 def test_ownership_npv_and_crf():

@@ -45,6 +45,13 @@ def _submit(request, values: dict, *, dossier: Dossier | None, copied_from: Scan
         body["dossier_id"] = dossier.pk
     if copied_from is not None:
         body["copied_from_id"] = copied_from.pk
+    unusual = scan_form.implausible(body)
+    if unusual and not values.get(scan_form.CONFIRM_KEY):
+        return (
+            None,
+            unusual,
+            _("Some values look unusual. Check them, or tick the confirmation and run again."),
+        )
     try:
         created = scan_submit(organization=request.organization, data=body)
     except ValidationError as exc:
@@ -69,6 +76,10 @@ def _form_page(request, *, values, errors, message, dossier, scan=None, editable
         "original": scan,
         "editable_steps": editable_steps,
         "values": values,
+        "confirm_key": scan_form.CONFIRM_KEY,
+        "needs_confirmation": bool(scan_form.implausible(scan_form.body_from_values(values)))
+        if errors
+        else False,
     }
     return render(request, "portal/scans/form.html", context, status=status)
 

@@ -198,6 +198,21 @@ class BatterySerializer(serializers.Serializer):
     model_name = serializers.CharField(
         max_length=100, required=False, allow_null=True, allow_blank=True, default=None
     )
+    # Extension of the seed: the installer's fixed cost of installing the battery, on top of costPerKwh.
+    fixed_cost_eur = serializers.FloatField(
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        default=_default(BatteryInput, "fixed_cost_eur"),
+        help_text="Extension of the seed: fixed installation cost of the battery [EUR], on top of costPerKwh.",
+    )
+    standby_w = serializers.FloatField(
+        min_value=0,
+        max_value=500,
+        required=False,
+        default=_default(BatteryInput, "standby_w"),
+        help_text="Extension of the seed: the battery system's own standby draw [W], all year.",
+    )
 
     def validate(self, attrs):
         errors = {}
@@ -248,6 +263,14 @@ class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
     )
     include_pv_maintenance_costs = serializers.BooleanField(required=False, default=False)
     include_battery_maintenance_costs = serializers.BooleanField(required=False, default=False)
+    pv_fixed_cost_eur = serializers.FloatField(
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        default=engine_defaults.PV_INSTALLATION_FIXED_EUR,
+        help_text="Extension of the seed: fixed cost of a new PV installation [EUR] (inverter, scaffolding, "
+        "connection), charged once when any new panel is installed, on top of costPerKwp.",
+    )
     copied_from_id = serializers.CharField(max_length=40, required=False, allow_null=True)
     dossier_id = serializers.CharField(max_length=40, required=False, allow_null=True)
 
