@@ -103,10 +103,10 @@ def hand_inputs(**overrides) -> ScanInputs:
 
 
 class _Weather:
-    """A weather provider whose only use here is the source name (PV yield is patched below)."""
+    """A weather provider whose only use here is the source name and year (PV yield is patched below)."""
 
     def get(self, lat, lon):
-        return SimpleNamespace(source="offline")
+        return SimpleNamespace(source="offline", year=2023)
 
 
 @pytest.fixture(scope="module")
