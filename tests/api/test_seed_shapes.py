@@ -79,6 +79,19 @@ def test_list_status_share_and_breakdown_match_the_seed(owner, completed):
     assert SEED_TIMESTAMP.match(chart["startDate"]) and chart["startDate"].startswith("2027-01-14T23:00")
 
 
+def test_created_scan_and_adjustments_match_the_seed(owner, completed, stub_broker):
+    client = owner.key_client()
+    created = client.post("/v1/scans", {"copiedFromId": completed.id}, format="json")
+    assert created.status_code == 201, created.content
+    assert_seed_shape(example("scan_status_created"), created.json(), nullable={"$.errorMessage"})
+    assert SEED_TIMESTAMP.match(created.json()["createdAt"])
+    adjustments = client.get(f"/v1/scans/{completed.id}/adjustments").json()
+    assert len(adjustments) == 1
+    # a processing adjustment has no figures yet
+    pending = {"$[0].errorMessage", "$[0].selfSufficiency", "$[0].returnPeriod", "$[0].co2SavedKg"}
+    assert_seed_shape(example("adjustments"), adjustments, nullable=pending)
+
+
 def test_shared_scan_matches_the_seed(owner, completed, anon):
     token = owner.key_client().post(f"/v1/scans/{completed.id}/share").json()["shareToken"]
     shared = anon.get(f"/v1/scans/shared/{token}").json()

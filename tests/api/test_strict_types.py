@@ -35,35 +35,41 @@ def test_wrong_json_types_are_400_naming_the_dotted_field(owner, data, field, fr
     assert fragment in " ".join(problem["errors"][field])
 
 
+FRACTION = "percent, 0–100: "
+
+
 @pytest.mark.parametrize(
-    "data, field",
+    "data, field, fragment",
     [
-        (body(electricBattery=_battery(roundtripEfficiency=0.92)), "electricBattery.roundtripEfficiency"),
-        (body(electricBattery=_battery(minimumChargeLevel=0.2)), "electricBattery.minimumChargeLevel"),
-        (body(newPv=_new_pv(systemLosses=0.14)), "newPv.0.systemLosses"),
+        (
+            body(electricBattery=_battery(roundtripEfficiency=0.92)),
+            "electricBattery.roundtripEfficiency",
+            FRACTION,
+        ),
+        (
+            body(electricBattery=_battery(minimumChargeLevel=0.2)),
+            "electricBattery.minimumChargeLevel",
+            FRACTION,
+        ),
+        (body(newPv=_new_pv(systemLosses=0.14)), "newPv.0.systemLosses", FRACTION),
+        # the engine takes system losses 0 ≤ x < 100 % (apps.engine.pv.PvArray); 100 failed in the engine
+        (body(newPv=_new_pv(systemLosses=100)), "newPv.0.systemLosses", "less than or equal to 99"),
+        (
+            body(electricBattery=_battery(roundtripEfficiency=101)),
+            "electricBattery.roundtripEfficiency",
+            "100",
+        ),
+        (body(electricBattery=_battery(roundtripEfficiency=0)), "electricBattery.roundtripEfficiency", "1"),
+        (body(electricBattery=_battery(minimumChargeLevel=100)), "electricBattery.minimumChargeLevel", "99"),
     ],
 )
-def test_fraction_for_a_percent_is_400_saying_percent(owner, data, field):
+def test_percent_outside_its_range_or_sent_as_a_fraction_is_400(owner, data, field, fragment):
     response = owner.key_client().post("/v1/scans", data, format="json")
     assert response.status_code == 400, response.content
     (message,) = response.json()["errors"][field]
-    assert message.startswith("percent, 0–100:") and "looks like a fraction" in message
-
-
-@pytest.mark.parametrize(
-    "data, field",
-    [
-        # the engine takes system losses 0 ≤ x < 100 % (apps.engine.pv.PvArray); 100 failed in the engine
-        (body(newPv=_new_pv(systemLosses=100)), "newPv.0.systemLosses"),
-        (body(electricBattery=_battery(roundtripEfficiency=101)), "electricBattery.roundtripEfficiency"),
-        (body(electricBattery=_battery(roundtripEfficiency=0)), "electricBattery.roundtripEfficiency"),
-        (body(electricBattery=_battery(minimumChargeLevel=100)), "electricBattery.minimumChargeLevel"),
-    ],
-)
-def test_percent_outside_the_engine_range_is_400(owner, data, field):
-    response = owner.key_client().post("/v1/scans", data, format="json")
-    assert response.status_code == 400, response.content
-    assert field in response.json()["errors"]
+    assert fragment in message
+    if fragment == FRACTION:
+        assert message.startswith(FRACTION) and "looks like a fraction" in message
 
 
 def test_percent_bounds_themselves_are_accepted(owner, stub_broker):
@@ -96,3 +102,29 @@ def test_portal_form_text_is_still_coerced(owner, stub_broker):
 
     data = underscoreize(body(yearlyKwh="3500"))
     assert scan_submit(organization=owner.organization, data=data).scan.inputs["yearly_kwh"] == 3500.0
+
+
+def test_dossier_and_device_link_bodies_are_strict(owner):
+    client = owner.key_client()
+    dossier = client.post(
+        "/v1/dossiers", {"customerName": "Fam. de Vries", "latitude": "52.09"}, format="json"
+    )
+    assert dossier.status_code == 400 and "latitude" in dossier.json()["errors"]
+    link = client.post("/v1/device-links", {"dossierId": 12, "provider": "pod"}, format="json")
+    assert link.status_code == 400 and link.json()["errors"]["dossierId"] == [
+        "Must be a string, not a number."
+    ]
+
+
+def test_fraction_message_is_dutch_in_the_portal_language():
+    from django.utils import translation
+    from djangorestframework_camel_case.util import underscoreize
+
+    from apps.scans.api.serializers import ScanCreateSerializer
+
+    data = underscoreize(body(electricBattery=_battery(roundtripEfficiency=0.92)))
+    with translation.override("nl"):
+        serializer = ScanCreateSerializer(data=data)
+        assert not serializer.is_valid()
+        (message,) = serializer.errors["electric_battery"]["roundtrip_efficiency"]
+    assert str(message) == "procent, 0–100: 0.92 lijkt een fractie; vul 92 in voor 92 %."

@@ -3,6 +3,7 @@
 from datetime import UTC
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 
@@ -15,7 +16,7 @@ class PercentField(serializers.FloatField):
     """
 
     default_error_messages = {
-        "fraction": "percent, 0–100: {value} looks like a fraction; send {percent} for {percent} %.",
+        "fraction": _("percent, 0–100: {value} looks like a fraction; send {percent} for {percent} %."),
     }
 
     def __init__(self, **kwargs):

@@ -83,5 +83,12 @@ class StrictTypesMixin:
         if self.context.get(STRICT_TYPES) and self.parent is None:
             errors = type_errors(self, data)
             if errors:
+                # report the other fields' problems too, so a client fixes everything in one go
+                rest = {key: value for key, value in data.items() if key not in errors}
+                try:
+                    super().to_internal_value(rest)
+                except serializers.ValidationError as exc:
+                    if isinstance(exc.detail, dict):
+                        errors = {**{k: v for k, v in exc.detail.items() if k not in errors}, **errors}
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from apps.common.api.strict import StrictTypesMixin
 from apps.devices.models import Asset, DeviceLink, Provider, Reading
 
 
@@ -68,7 +69,7 @@ class DeviceLinkSerializer(serializers.ModelSerializer):
         }
 
 
-class DeviceLinkCreateSerializer(serializers.Serializer):
+class DeviceLinkCreateSerializer(StrictTypesMixin, serializers.Serializer):
     dossier_id = serializers.CharField()
     provider = serializers.ChoiceField(choices=Provider.choices)
     scopes = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=30)
@@ -77,7 +78,7 @@ class DeviceLinkCreateSerializer(serializers.Serializer):
     company_code = serializers.CharField(required=False, max_length=60)
 
 
-class StudioProfileFromLinkSerializer(serializers.Serializer):
+class StudioProfileFromLinkSerializer(StrictTypesMixin, serializers.Serializer):
     profile_id = serializers.CharField(required=False, allow_null=True)
 
 

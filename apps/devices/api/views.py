@@ -8,6 +8,7 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from apps.common.api.strict import STRICT_TYPES
 from apps.common.errors import AppError, NotFound
 from apps.devices import selectors, services
 from apps.devices.api.serializers import (
@@ -54,7 +55,7 @@ class DeviceLinkCollectionView(_LinkView):
         responses={201: OpenApiResponse(description="DeviceLink plus linkUrl (where to send the household)")},
     )
     def post(self, request):
-        form = DeviceLinkCreateSerializer(data=request.data)
+        form = DeviceLinkCreateSerializer(data=request.data, context={STRICT_TYPES: True})
         form.is_valid(raise_exception=True)
         data = form.validated_data
         # another organization's dossier is "not found", like every other cross-tenant lookup
@@ -101,7 +102,7 @@ class DeviceLinkStudioProfileView(_LinkView):
         from apps.studio.selectors import studio_profile_get
 
         link = self.get_link(pk)
-        form = StudioProfileFromLinkSerializer(data=request.data)
+        form = StudioProfileFromLinkSerializer(data=request.data, context={STRICT_TYPES: True})
         form.is_valid(raise_exception=True)
         profile_id = form.validated_data.get("profile_id") or link.studio_profile_id
         profile = (

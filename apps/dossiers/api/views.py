@@ -1,5 +1,6 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 
+from apps.common.api.strict import STRICT_TYPES
 from apps.dossiers import selectors, services
 from apps.dossiers.api.serializers import DossierSerializer
 from apps.dossiers.models import Dossier
@@ -20,6 +21,9 @@ class DossierViewSet(TenantScopedViewSet):
                 organization=self.request.organization, search=self.request.query_params.get("search", "")
             )
         return super().get_queryset()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), STRICT_TYPES: True}
 
     def perform_create(self, serializer):
         serializer.instance = services.dossier_create(

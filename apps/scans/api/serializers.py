@@ -354,8 +354,8 @@ class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
         if total_panels > engine_defaults.NEW_PV_MAX_PANELS_TOTAL:
             fail(
                 "new_pv",
-                f"The arrays' maxPanelCount add up to {total_panels}; "
-                f"at most {engine_defaults.NEW_PV_MAX_PANELS_TOTAL} panels in total.",
+                _("The arrays' maxPanelCount add up to %(total)d; at most %(limit)d panels in total.")
+                % {"total": total_panels, "limit": engine_defaults.NEW_PV_MAX_PANELS_TOTAL},
             )
 
         if attrs.get("tariff") is None:

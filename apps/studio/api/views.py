@@ -21,6 +21,47 @@ from apps.studio.layers.common import unpack
 from apps.studio.models import StudioProfile
 from apps.studio.templates_catalog import TEMPLATES
 
+_HOURLY_24 = {"type": "array", "items": {"type": "number"}, "minItems": 24, "maxItems": 24}
+PRESETS_SCHEMA = {
+    "type": "object",
+    "required": ["templates", "layerPresets"],
+    "properties": {
+        "templates": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "label", "description", "annualKwh", "icon"],
+                "properties": {
+                    **{key: {"type": "string"} for key in ("id", "label", "description", "icon")},
+                    "annualKwh": {"type": "number"},
+                },
+            },
+        },
+        "layerPresets": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "name", "icon", "color", "maxKw", "defaultHourlyKw"],
+                "properties": {
+                    **{
+                        key: {"type": "string"}
+                        for key in ("id", "type", "name", "description", "icon", "color")
+                    },
+                    "maxKw": {"type": "number"},
+                    "defaultHourlyKw": _HOURLY_24,
+                    "defaultSchedule": {
+                        "type": "array",
+                        "items": {"type": "array", "items": {"type": "boolean"}},
+                    },
+                    "defaultEvConfig": {"type": "object"},
+                    "defaultSolarConfig": {"type": "object"},
+                },
+            },
+        },
+    },
+}
+"""GET /v1/studio-profiles/presets, as the seed's example (type, description and the defaults are extra)."""
+
 
 def _valid(serializer_class, data, **context) -> dict:
     serializer = serializer_class(data=data, context={STRICT_TYPES: True, **context})
@@ -84,7 +125,7 @@ class StudioProfileViewSet(TenantScopedViewSet):
     def perform_destroy(self, instance):
         services.profile_delete(profile=instance)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: PRESETS_SCHEMA})
     def presets(self, request):
         return Response(
             {
