@@ -788,17 +788,21 @@ def _move_tiers(search: _Search, cap: float) -> list[tuple]:
 
 def _pattern_steps(search: _Search, before: Evaluation, move: Evaluation, key) -> Evaluation:
     """Repeat an improving move (the same change of panel counts, same capacity) while it keeps
-    improving: a start far from the optimum then walks there in few rounds."""
+    improving, with doubling steps (1, 2, 4, ... times the move, halved again after a miss): a start far
+    from the optimum then walks there in few evaluations."""
     problem = search.problem
     delta = np.subtract(move.design.panels, before.design.panels)
-    while True:
-        nxt = np.add(move.design.panels, delta)
-        if np.any(nxt < problem.min_panels) or np.any(nxt > problem.max_panels):
-            return move
-        trial = search.eval(tuple(int(x) for x in nxt), move.design.capacity_kwh)
-        if key(trial) >= key(move) - 1e-9:
-            return move
-        move = trial
+    step = 1
+    while step >= 1:
+        nxt = np.add(move.design.panels, step * delta)
+        inside = np.all(nxt >= problem.min_panels) and np.all(nxt <= problem.max_panels)
+        trial = search.eval(tuple(int(x) for x in nxt), move.design.capacity_kwh) if inside else None
+        if trial is not None and key(trial) < key(move) - 1e-9:
+            move = trial
+            step *= 2
+        else:
+            step //= 2
+    return move
 
 
 def _local_panel_search(search: _Search, start: Evaluation, key) -> Evaluation:
