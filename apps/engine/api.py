@@ -174,6 +174,7 @@ def _assumptions(
         "exportPriceYearOneMeanEurPerKwh": float(first.export_price.mean()),
         "bareSupplyPriceEurPerKwh": first.bare_supply_price,
         "feedInCostEurPerKwh": first.feed_in_cost,
+        "feedInCostIsDefault": tariff.feed_in_cost_eur_per_kwh is None,
         "fixedMonthlyEur": first.fixed_monthly,
         "netMeteringYears": [inputs.first_operating_year + i for i, t in enumerate(yearly) if t.net_metering],
         "netMeteringLastYearByLaw": d.NL_NET_METERING_LAST_YEAR,

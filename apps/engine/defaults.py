@@ -243,9 +243,17 @@ DYNAMIC_FEED_IN_FEE_EUR_PER_KWH = 0.015
 """Deducted from the day-ahead price for exported energy on dynamic contracts [EUR/kWh]. Assumption
 in the 1-2 ct range of Dutch dynamic suppliers in 2025."""
 
-DEFAULT_FEED_IN_COST_EUR_PER_KWH = 0.0
-"""Per-kWh feed-in cost (terugleverkosten) when the contract states none [EUR/kWh]. Assumption: the
-caller's feed-in price is taken as net; suppliers charging such costs must be entered explicitly."""
+DEFAULT_FEED_IN_COST_EUR_PER_KWH = 0.10
+"""Per-kWh feed-in cost (terugleverkosten) of a FIXED contract when the caller gives none [EUR/kWh
+exported, incl. VAT]. Typical published values: Vattenfall from July 2025 EUR 330 for 3,300 kWh exported
+= 0.10 (Tweakers, May 2025); Eneco 0.115 for contracts from June 2024 (Consumentenbond, May 2024);
+Greenchoice 0.11616 (1 year) and 0.12705 (2-3 years) from June 2024 (Kassa, June 2024). The lower end is
+taken; shown in the assumptions and overridable per scan (0 for a contract without such costs)."""
+
+DEFAULT_FEED_IN_COST_DYNAMIC_EUR_PER_KWH = 0.0
+"""Per-kWh feed-in cost of a DYNAMIC contract when the caller gives none [EUR/kWh]: the supplier's costs
+are in the feed-in fee deducted from the day-ahead price (``DYNAMIC_FEED_IN_FEE_EUR_PER_KWH``), so no
+second charge is assumed."""
 
 DEFAULT_FIXED_PRICE_EUR_PER_KWH = 0.28
 DEFAULT_FIXED_FEED_IN_EUR_PER_KWH = 0.05

@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -802,6 +802,25 @@ def _move_tiers(search: _Search, cap: float) -> list[tuple]:
     return tiers
 
 
+def _pattern_steps(search: _Search, before: Evaluation, move: Evaluation, key) -> Evaluation:
+    """Repeat an improving move (the same change of panel counts, same capacity) while it keeps
+    improving, with doubling steps (1, 2, 4, ... times the move, halved again after a miss): a start far
+    from the optimum then walks there in few evaluations."""
+    problem = search.problem
+    delta = np.subtract(move.design.panels, before.design.panels)
+    step = 1
+    while step >= 1:
+        nxt = np.add(move.design.panels, step * delta)
+        inside = np.all(nxt >= problem.min_panels) and np.all(nxt <= problem.max_panels)
+        trial = search.eval(tuple(int(x) for x in nxt), move.design.capacity_kwh) if inside else None
+        if trial is not None and key(trial) < key(move) - 1e-9:
+            move = trial
+            step *= 2
+        else:
+            step //= 2
+    return move
+
+
 def _local_panel_search(search: _Search, start: Evaluation, key) -> Evaluation:
     """Move panel counts to better integer neighbours (capacity re-optimised after each move): first
     +-1 panel on one array; when none is better, one panel moved from one array to another (the cost
@@ -822,7 +841,7 @@ def _local_panel_search(search: _Search, start: Evaluation, key) -> Evaluation:
                 break
         if not better:
             break
-        move = min(better, key=key)
+        move = _pattern_steps(search, best, min(better, key=key), key)
         tol = _LP_CAPACITY_TOL if search.dispatch == "lp" else None
         best = min(
             search.golden_capacity(move.design.panels, key, around=cap, width=1.0, tol=tol), move, key=key
@@ -843,12 +862,17 @@ def _cost_key(e: Evaluation) -> float:
 
 
 def _greedy_battery_search(
-    problem: SizingProblem, search: _Search, key, no_battery: list[Evaluation]
+    problem: SizingProblem,
+    search: _Search,
+    key,
+    no_battery: list[Evaluation],
+    extra_starts: list[tuple[int, ...]] = (),
 ) -> tuple[Evaluation, Evaluation]:
     """Best design with a battery under ``key`` using the self-consumption dispatch, and the best without
     (from ``no_battery``): a coarse batch over panel sets x capacities, golden section on the capacity,
-    then integer neighbour moves. ``search`` memoises evaluations, so repeated calls with other keys
-    (the Lagrangian search) reuse them."""
+    then integer neighbour moves, from the best of the batch and from each of ``extra_starts``.
+    ``search`` memoises evaluations, so repeated calls with other keys (the Lagrangian search) reuse
+    them."""
     best0 = min(no_battery, key=key)
     lo_p, hi_p = problem.min_panels.astype(int), problem.max_panels.astype(int)
     base = np.array(best0.design.panels, dtype=int)
@@ -870,8 +894,40 @@ def _greedy_battery_search(
             )
         )
     start = min((search.eval(p, c) for p, c in grid), key=key)
-    start = search.golden_capacity(start.design.panels, key)
-    return _local_panel_search(search, start, key), best0
+    starts = [start.design.panels, *(p for p in extra_starts if p != start.design.panels)]
+    found = [_local_panel_search(search, search.golden_capacity(p, key), key) for p in starts]
+    return min(found, key=key), best0
+
+
+def _stored_value_starts(problem: SizingProblem) -> list[tuple[int, ...]]:
+    """Starting panel sets for the battery search: the exact no-battery optimum when a share (half, all)
+    of the exported PV is valued as if stored and used later (round trip x import weight) — where the
+    panels go when a battery takes the surplus; on layouts of several roofs the local search alone can
+    stall between roofs. Empty for one array."""
+    if problem.n_arrays < 2:
+        return []
+    life = problem.lifecycle
+
+    def raised(base: LevelisedTariff, share: float) -> LevelisedTariff:
+        gain = np.maximum(problem.eta**2 * base.import_weights - base.export_weights, 0.0)
+        tariff = LevelisedTariff(terms=base.terms, yearly=base.yearly)
+        tariff.__dict__["export_weights"] = base.export_weights + share * gain  # cached_property slot
+        return tariff
+
+    out = []
+    for share in (0.5, 1.0):
+        surrogate = replace(problem, tariff=raised(problem.tariff, share))
+        surrogate.__dict__["lifecycle"] = replace(life, pv=raised(life.pv, share))
+        combos = _panel_combos(surrogate)
+        if combos is not None:
+            best = min(_evaluate_no_battery_batch(surrogate, combos), key=_cost_key)
+        else:
+            exact = _exact_no_battery(surrogate)
+            if exact is None:
+                continue
+            best = exact[0]
+        out.append(best.design.panels)
+    return list(dict.fromkeys(out))
 
 
 def _size_cost(problem: SizingProblem) -> SizingOutcome:
@@ -880,7 +936,9 @@ def _size_cost(problem: SizingProblem) -> SizingOutcome:
         return SizingOutcome("optimal", None, best0, best0, evaluations=1, dispatch="none")
     dispatch = "greedy" if problem.greedy_is_optimal else "lp"
     greedy = _Search(problem, "greedy")
-    best_g, _ = _greedy_battery_search(problem, greedy, _cost_key, no_battery)
+    best_g, _ = _greedy_battery_search(
+        problem, greedy, _cost_key, no_battery, extra_starts=_stored_value_starts(problem)
+    )
     evaluations = len(greedy.memo)
     notes: list[str] = []
     if dispatch == "lp":

@@ -133,6 +133,15 @@ def _taxes(country: str, year: int) -> tuple[float, float]:
     return energy_tax(country, year), d.BE_VAT if country == "BE" else d.NL_VAT
 
 
+def feed_in_cost(tariff: TariffInput) -> float:
+    """Per-kWh feed-in cost [EUR/kWh]: the caller's, else the default of the contract type."""
+    if tariff.feed_in_cost_eur_per_kwh is not None:
+        return float(tariff.feed_in_cost_eur_per_kwh)
+    if tariff.type == "dynamic":
+        return d.DEFAULT_FEED_IN_COST_DYNAMIC_EUR_PER_KWH
+    return d.DEFAULT_FEED_IN_COST_EUR_PER_KWH
+
+
 def feed_in_floor_applies(tariff: TariffInput, year: int) -> bool:
     """The Dutch minimum feed-in compensation (2027-2029, every contract type) applies in ``year``."""
     lo, hi = d.NL_FEED_IN_FLOOR_YEARS
@@ -204,7 +213,7 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
         tariff_type=tariff.type,
         import_price=import_price,
         export_price=export_price,
-        feed_in_cost=float(tariff.feed_in_cost_eur_per_kwh),
+        feed_in_cost=feed_in_cost(tariff),
         net_metering=netting,
         net_metering_value=float(net_value) if netting else 0.0,
         fixed_monthly=float(tariff.fixed_monthly_eur),

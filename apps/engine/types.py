@@ -101,7 +101,9 @@ class TariffInput:
     prices it only names their year, and price_source their origin (for the report).
     supplier_markup_eur_per_kwh, feed_in_fee_eur_per_kwh: dynamic contract terms [EUR/kWh]; None → defaults.
     net_metering: None → follow the law (Dutch salderingsregeling up to 2026 for NL); True/False forces it.
-    feed_in_cost_eur_per_kwh: terugleverkosten [EUR/kWh exported]; fixed_monthly_eur [EUR/month].
+    feed_in_cost_eur_per_kwh: terugleverkosten [EUR/kWh exported]; None → the contract type's default
+    (``DEFAULT_FEED_IN_COST_EUR_PER_KWH`` fixed, ``DEFAULT_FEED_IN_COST_DYNAMIC_EUR_PER_KWH`` dynamic);
+    fixed_monthly_eur [EUR/month].
     capacity_tariff: apply the Belgian capacity tariff (monthly peak demand charge);
     capacity_tariff_eur_per_kw_year [EUR/kW/yr excl. VAT]; None → default.
     country: "NL" or "BE" (taxes, VAT, floor rules).
@@ -117,7 +119,7 @@ class TariffInput:
     supplier_markup_eur_per_kwh: float | None = None
     feed_in_fee_eur_per_kwh: float | None = None
     net_metering: bool | None = None
-    feed_in_cost_eur_per_kwh: float = d.DEFAULT_FEED_IN_COST_EUR_PER_KWH
+    feed_in_cost_eur_per_kwh: float | None = None
     fixed_monthly_eur: float = d.DEFAULT_FIXED_MONTHLY_EUR
     capacity_tariff: bool = False
     capacity_tariff_eur_per_kw_year: float | None = None

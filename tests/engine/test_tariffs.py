@@ -120,8 +120,14 @@ def test_bill_hand_example():
 
 
 def test_net_metering_credit():
-    # Netting: 1000 kWh imported, 600 exported → 600 kWh are worth the import price 0.30 (not 0.05).
-    t = resolve_tariff(TariffInput(flat_eur_per_kwh=0.30, feed_in_eur_per_kwh=0.05, net_metering=True), 2026)
+    # Netting: 1000 kWh imported, 600 exported → 600 kWh are worth the import price 0.30 (not 0.05); a contract
+    # without feed-in costs.
+    t = resolve_tariff(
+        TariffInput(
+            flat_eur_per_kwh=0.30, feed_in_eur_per_kwh=0.05, net_metering=True, feed_in_cost_eur_per_kwh=0.0
+        ),
+        2026,
+    )
     imp = np.zeros(H)
     exp = np.zeros(H)
     imp[:1000] = 1.0
@@ -185,3 +191,14 @@ def test_energy_tax_of_each_year():
         round((0.10 + 0.09161) * 1.21, 6),
         round((0.10 + 0.09161) * 1.21, 6),
     ]
+
+
+def test_feed_in_cost_default_per_contract_type():
+    # Fixed contracts: 0.10 EUR/kWh exported (Vattenfall 2025: EUR 330 for 3,300 kWh); dynamic: none beyond the
+    # feed-in fee; a caller's value (also 0) is kept.
+    assert resolve_tariff(TariffInput(), 2030).feed_in_cost == pytest.approx(0.10)
+    assert resolve_tariff(TariffInput(type="dynamic"), 2030).feed_in_cost == 0.0
+    assert resolve_tariff(TariffInput(feed_in_cost_eur_per_kwh=0.0), 2030).feed_in_cost == 0.0
+    assert resolve_tariff(TariffInput(feed_in_cost_eur_per_kwh=0.03), 2030).feed_in_cost == pytest.approx(
+        0.03
+    )

@@ -111,8 +111,9 @@ class TariffSerializer(serializers.Serializer):
     )
     # both
     net_metering = serializers.BooleanField(required=False, allow_null=True, default=None)
+    # Omitted or null: the contract type's default (engine defaults, shown in the assumptions).
     feed_in_cost_eur_per_kwh = serializers.FloatField(
-        min_value=0, max_value=1, required=False, default=_default(TariffInput, "feed_in_cost_eur_per_kwh")
+        min_value=0, max_value=1, required=False, allow_null=True, default=None
     )
     fixed_monthly_eur = serializers.FloatField(
         min_value=0, max_value=1000, required=False, default=_default(TariffInput, "fixed_monthly_eur")
