@@ -486,7 +486,7 @@ FACTOR_LABELS = {
     ),
     ("weather", "pvgis"): gettext_lazy("Weather: a typical year measured for this location (PVGIS)."),
     ("weather", "offline"): gettext_lazy(
-        "Weather: a modelled year for the Dutch climate, not measured here."
+        "Weather: measured hour by hour by KNMI in De Bilt, carried to this location."
     ),
     ("existingPvProduction", "measured"): gettext_lazy(
         "Existing panels: the simulation was calibrated to their measured production."
