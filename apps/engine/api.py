@@ -329,6 +329,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             inputs.first_operating_year,
             measured_weather=weather.source == "offline",
             default_weather_year=weather.year,
+            own=(price_year, weather.year, case) if inputs.tariff.type == "dynamic" else None,
         )
         if battery_design is not None
         else ()
