@@ -55,6 +55,18 @@ def test_latest_complete_year_is_the_default_and_weather_pairs_with_prices():
     assert scan_weather_year(2025) == d.DEFAULT_WEATHER_YEAR and scan_weather_year(None) == 2023
 
 
+def test_the_configured_offline_provider_pairs_weather_with_the_price_year():
+    # The Django side passes get_provider("offline"); a BE dynamic scan bills on 2024 (BE's latest) and
+    # must then see 2024's weather; a provider given an explicit year keeps it.
+    from apps.engine.weather import OfflineWeather, get_provider
+
+    seed = seed_example_inputs()
+    be = replace(seed, battery=None, tariff=TariffInput(type="dynamic", country="BE"))
+    result = run_scan(be, weather_provider=get_provider("offline"))
+    assert (result.price_year, result.weather_year) == (2024, 2024)
+    assert run_scan(be, weather_provider=OfflineWeather(2022)).weather_year == 2022
+
+
 @pytest.fixture(scope="module")
 def dynamic_result():
     seed = seed_example_inputs()
