@@ -289,5 +289,8 @@ def test_report_says_how_the_figures_change_in_a_sunny_and_a_dull_year(owner_cli
     assert f"In een zonnig jaar als 2022 bespaart u {sunny} in het eerste jaar" in body
     assert "in een somber jaar als 2021" in body
     assert "gemeten door het KNMI in De Bilt" in body
+    # The assumptions name the measured weather year and the years compared.
+    assert "KNMI De Bilt uurmetingen van 2023, overgezet naar dit adres" in body
+    assert "Vergeleken weerjaren" in body and "2021, 2022, 2023, 2024" in body
     for year in spread["weather_years"]:
         assert f'<th scope="row">{year["weather_year"]}</th>' in body
