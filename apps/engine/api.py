@@ -319,7 +319,9 @@ def _site_series(
 def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
     """Size, simulate and cost one household's PV + battery (see the module docstring)."""
     price_year = scan_price_year(inputs.tariff)
-    provider = weather_provider or OfflineWeather(scan_weather_year(price_year))
+    provider = weather_provider or OfflineWeather()
+    if isinstance(provider, OfflineWeather) and provider.requested_year is None:
+        provider = OfflineWeather(scan_weather_year(price_year))  # sun and prices of the same year
     weather = provider.get(inputs.location.lat, inputs.location.lon)
     params = _cost_params(inputs)
 
@@ -417,6 +419,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             inputs.first_operating_year,
             measured_weather=weather.source == "offline",
             default_weather_year=weather.year,
+            own=(price_year, weather.year, case) if inputs.tariff.type == "dynamic" else None,
         )
         if battery_design is not None
         else ()

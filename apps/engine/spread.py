@@ -93,6 +93,7 @@ def battery_value_by_price_year(
     *,
     measured_weather: bool,
     default_weather_year: int | None,
+    own: tuple[int | None, int | None, DesignCase] | None = None,
 ) -> tuple[BatteryYearValue, ...]:
     """The battery's year-one value on a dynamic contract in each built-in price year of the country.
 
@@ -101,6 +102,7 @@ def battery_value_by_price_year(
     each price year with the weather of the same calendar year where measured, else
     ``DEFAULT_WEATHER_YEAR`` (as a scan on that price year would); without it (PVGIS) every price year
     uses ``default_problem``'s weather, whose year is ``default_weather_year`` (None for a typical year).
+    ``own``: the scan's (price year, weather year, case), reused when it is the same evaluation.
     """
     base = tariff if tariff.type == "dynamic" else replace(tariff, type="dynamic")
     out = []
@@ -111,8 +113,11 @@ def battery_value_by_price_year(
             problem = years.get(weather_year)[1]
         else:
             weather_year, problem = default_weather_year, default_problem
-        problem = problem_for_tariff(problem, contract, first_year)
-        case = build_case(problem, battery_design, contract, first_year)
+        if own is not None and own[:2] == (price_year, weather_year) and own[2].design == battery_design:
+            case = own[2]
+        else:
+            problem = problem_for_tariff(problem, contract, first_year)
+            case = build_case(problem, battery_design, contract, first_year)
         with_battery = case_finance(case)
         # PV alone is the same case without the battery: its flows are already there.
         pv_only = case_finance(replace(case, design=Design(design.panels), full=case.pv_only))

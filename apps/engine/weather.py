@@ -267,12 +267,13 @@ class OfflineWeather:
     clouds hour by hour under its own sun; temperature and wind are De Bilt's. The cloud climate is De
     Bilt's everywhere, which suits the Netherlands and Belgium but does not know the sunnier coast
     (~+5-9 % in summer, KNMI); use PVGIS for anything further afield. ``year`` None is
-    ``DEFAULT_WEATHER_YEAR``.
+    ``DEFAULT_WEATHER_YEAR``, or in ``run_scan`` the year of the scan's prices where it was measured.
     """
 
     source: WeatherSource = "offline"
 
     def __init__(self, year: int | None = None) -> None:
+        self.requested_year = year  # None: the scan may pair the weather with its price year
         self.year = d.DEFAULT_WEATHER_YEAR if year is None else int(year)
         if self.year not in weather_years():
             raise ValueError(f"no measured weather for {self.year}; available: {list(weather_years())}")

@@ -529,11 +529,10 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             (_("Dynamic: supplier markup"), _eur(take("dynamicSupplierMarkupEurPerKwh"), per=" /kWh")),
             (_("Dynamic: feed-in fee"), _eur(take("dynamicFeedInFeeEurPerKwh"), per=" /kWh")),
             (_("Dynamic: day-ahead prices"), take("dayAheadSource") or _("built-in price year")),
-            (
-                _("Dynamic: reference day-ahead average"),
-                _eur(take("referenceDayAheadMeanEurPerKwh"), per=" /kWh"),
-            ),
+            (_("Dynamic: price year"), str(take("dayAheadPriceYear") or "—")),
+            (_("Dynamic: day-ahead average"), _eur(take("dayAheadMeanEurPerKwh"), 4, per=" /kWh")),
         ]
+    tariff_rows.append((_("Measured price years"), _plain(take("builtInPriceYears"))))
     low_high = take("paybackRangeEscalationLowHigh") or []
     fade_low_high = take("paybackRangeBatteryFadeLowHigh") or []
     finance_rows = [
@@ -583,6 +582,7 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
     ]
     used.update(("pvOmEurPerKwYear", "batteryOmFractionPerYear"))  # shown only when included
     source = take("weather_source")
+    take("weatherSource")  # the same in the engine's words; shown above in the reader's language
     co2_rows = [
         (_("Grid carbon intensity"), f"{fmt(take('gridCarbonIntensityKgPerKwh') or 0, 3)} kg CO2/kWh"),
         (_("A tree absorbs"), f"{fmt(take('treeKgCo2PerYear') or 0)} kg CO2/" + _("year")),
@@ -594,10 +594,12 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             _("Weather"),
             _("PVGIS typical meteorological year (measured)")
             if source == "pvgis"
-            else _("offline model calibrated to KNMI climate normals (not measured for this address)")
+            else _("KNMI De Bilt hourly measurements of %(year)s, carried to this address")
+            % {"year": take("weatherYear")}
             if source == "offline"
             else str(source or "—"),
         ),
+        (_("Weather years compared"), _plain(take("weatherSpreadYears"))),
         (_("Sizing method"), str(take("sizing_method") or "—")),
         (_("Self-sufficiency tolerance"), _p(take("selfSufficiencyTolerance"))),
         (_("Battery size step"), f"{fmt(take('batteryCapacityStepKwh') or 0, 1)} kWh"),
@@ -643,7 +645,7 @@ FACTOR_LABELS = {
     ),
     ("weather", "pvgis"): gettext_lazy("Weather: a typical year measured for this location (PVGIS)."),
     ("weather", "offline"): gettext_lazy(
-        "Weather: a modelled year for the Dutch climate, not measured here."
+        "Weather: measured hour by hour by KNMI in De Bilt, carried to this location."
     ),
     ("existingPvProduction", "measured"): gettext_lazy(
         "Existing panels: the simulation was calibrated to their measured production."

@@ -72,8 +72,10 @@ def energyzero_year(year: int, fetcher: EnergyZeroFetcher | None = None) -> pd.S
 
 
 def entsoe_year(country: str, year: int, token: str, client: Any = None) -> pd.Series:
-    """A local calendar year from ENTSO-E through entsoe-py [EUR/MWh by UTC hour start]; quarter-hour
-    products (from October 2025) are averaged to hours. ``client``: an ``EntsoePandasClient`` (tests)."""
+    """A local calendar year from ENTSO-E through entsoe-py, fetched month by month (entsoe-py's XML
+    parsing grows faster than linearly with a document's length) [EUR/MWh by UTC hour start];
+    quarter-hour products (from October 2025) are averaged to hours. ``client``: an
+    ``EntsoePandasClient`` (tests give one with a recorded session)."""
     if client is None:
         if not token:
             raise ValueError("ENTSOE_API_TOKEN is not set")
@@ -81,11 +83,14 @@ def entsoe_year(country: str, year: int, token: str, client: Any = None) -> pd.S
 
         client = EntsoePandasClient(api_key=token)
     tz = "Europe/Amsterdam" if country == "NL" else "Europe/Brussels"
-    start = pd.Timestamp(f"{year}-01-01", tz=tz)
-    end = pd.Timestamp(f"{year + 1}-01-01", tz=tz)
-    series = client.query_day_ahead_prices(ENTSOE_AREAS[country], start=start, end=end)
-    if series.index.tz is None:
-        raise ValueError("ENTSO-E prices must carry a time zone")
-    series = series.tz_convert("UTC")
-    series = series[(series.index >= start.tz_convert("UTC")) & (series.index < end.tz_convert("UTC"))]
+    starts = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="MS", tz=tz)
+    parts = []
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        part = client.query_day_ahead_prices(ENTSOE_AREAS[country], start=a, end=b)
+        if part.index.tz is None:
+            raise ValueError("ENTSO-E prices must carry a time zone")
+        part = part.tz_convert("UTC")
+        # entsoe-py includes the end stamp; keep [a, b) so months do not overlap.
+        parts.append(part[(part.index >= a.tz_convert("UTC")) & (part.index < b.tz_convert("UTC"))])
+    series = pd.concat(parts).sort_index()
     return series.resample("h").mean().rename("entsoe")

@@ -55,6 +55,18 @@ def test_latest_complete_year_is_the_default_and_weather_pairs_with_prices():
     assert scan_weather_year(2025) == d.DEFAULT_WEATHER_YEAR and scan_weather_year(None) == 2023
 
 
+def test_the_configured_offline_provider_pairs_weather_with_the_price_year():
+    # The Django side passes get_provider("offline"); a BE dynamic scan bills on 2024 (BE's latest) and
+    # must then see 2024's weather; a provider given an explicit year keeps it.
+    from apps.engine.weather import OfflineWeather, get_provider
+
+    seed = seed_example_inputs()
+    be = replace(seed, battery=None, tariff=TariffInput(type="dynamic", country="BE"))
+    result = run_scan(be, weather_provider=get_provider("offline"))
+    assert (result.price_year, result.weather_year) == (2024, 2024)
+    assert run_scan(be, weather_provider=OfflineWeather(2022)).weather_year == 2022
+
+
 @pytest.fixture(scope="module")
 def dynamic_result():
     seed = seed_example_inputs()
@@ -99,3 +111,20 @@ def test_battery_value_on_every_price_year(dynamic_result):
     # The scan's own price year with the battery is the main result's savings.
     if dynamic_result.battery is not None:
         assert values[2024].savings_with_battery_eur == pytest.approx(dynamic_result.finance.year_one_savings)
+
+
+def test_battery_value_on_the_scans_own_price_year_is_the_main_result():
+    # A battery cheap enough to be chosen (250 EUR/kWh, as the engine benchmark's variant): on the scan's
+    # own price and weather year the battery case is the main result itself (conservation of one case).
+    seed = seed_example_inputs()
+    cheap = replace(
+        seed.battery, cost_per_kwh=250, min_capacity_kwh=2, min_power_rating_kw=2, power_rating_kw=5
+    )
+    result = run_scan(
+        replace(seed, goal="cost-savings", battery=cheap, tariff=TariffInput(type="dynamic", price_year=2023))
+    )
+    assert result.battery is not None and result.battery.capacity_kwh > 0
+    values = {b.price_year: b for b in result.battery_value_by_price_year}
+    assert values[2023].weather_year == 2023
+    assert values[2023].savings_with_battery_eur == pytest.approx(result.finance.year_one_savings)
+    assert values[2023].battery_value_eur == pytest.approx(result.battery.annual_savings_eur)

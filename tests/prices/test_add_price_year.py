@@ -121,29 +121,102 @@ def test_built_in_years_foreign_countries_and_repeats_are_refused(db):
         call_command("add_price_year", country="NL", year=2024, energyzero_fetcher=fetcher)
 
 
-class RecordedEntsoeClient:
-    """Answers like entsoe-py's ``EntsoePandasClient.query_day_ahead_prices``: EUR/MWh indexed by local time
-    (Europe/Brussels), here in quarter hours as ENTSO-E publishes since October 2025."""
-
-    def __init__(self, hourly: pd.Series) -> None:
-        self.hourly = hourly
-
-    def query_day_ahead_prices(self, country_code: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
-        assert country_code == "BE" and str(start.tz) == "Europe/Brussels"
-        quarter = (
-            self.hourly.resample("15min")
-            .ffill()
-            .reindex(pd.date_range(self.hourly.index[0], periods=4 * len(self.hourly), freq="15min"))
-            .ffill()
+def entsoe_document(prices: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """A Publication_MarketDocument (A44 day-ahead prices) as the ENTSO-E Transparency API returns it: one
+    TimeSeries per UTC day, EUR/MWh, in the resolution of ``prices`` (PT60M, or PT15M as published since
+    October 2025)."""
+    step = prices.index[1] - prices.index[0]
+    resolution = "PT15M" if step == pd.Timedelta(minutes=15) else "PT60M"
+    series = []
+    for day in pd.date_range(start.floor("D"), end, freq="D", inclusive="left"):
+        quarters = prices[(prices.index >= day) & (prices.index < day + pd.Timedelta(days=1))]
+        if quarters.empty:
+            continue
+        points = "".join(
+            f"<Point><position>{i + 1}</position><price.amount>{v:.2f}</price.amount></Point>"
+            for i, v in enumerate(quarters.to_numpy())
         )
-        return quarter.tz_convert("Europe/Brussels")
+        first, last = quarters.index[0], quarters.index[-1] + step
+        series.append(
+            "<TimeSeries><mRID>1</mRID><businessType>A62</businessType>"
+            '<in_Domain.mRID codingScheme="A01">10YBE----------2</in_Domain.mRID>'
+            '<out_Domain.mRID codingScheme="A01">10YBE----------2</out_Domain.mRID>'
+            "<currency_Unit.name>EUR</currency_Unit.name><price_Measure_Unit.name>MWH</price_Measure_Unit.name>"
+            "<curveType>A01</curveType><Period><timeInterval>"
+            f"<start>{first:%Y-%m-%dT%H:%MZ}</start><end>{last:%Y-%m-%dT%H:%MZ}</end></timeInterval>"
+            f"<resolution>{resolution}</resolution>{points}</Period></TimeSeries>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<Publication_MarketDocument xmlns="urn:iec62325.351:tc57wg16:451-3:publicationdocument:7:3">'
+        "<mRID>test</mRID><revisionNumber>1</revisionNumber><type>A44</type>"
+        + "".join(series)
+        + "</Publication_MarketDocument>"
+    )
 
 
-def test_entsoe_year_in_quarter_hours_is_averaged_to_hours(db):
-    # BE 2023 (ENTSO-E, mean 97.27 EUR/MWh, 222 hours below zero) laid on 2026.
+NO_MATCHING_DATA = (
+    '<?xml version="1.0" encoding="utf-8"?>'
+    '<Acknowledgement_MarketDocument xmlns="urn:iec62325.351:tc57wg16:451-1:acknowledgementdocument:7:0">'
+    "<mRID>ack</mRID><Reason><code>999</code><text>No matching data found for Data item Day-ahead Prices "
+    "[12.1.D] (10YBE----------2, 10YBE----------2).</text></Reason></Acknowledgement_MarketDocument>"
+)
+
+
+class RecordedEntsoeSession:
+    """A requests session that answers ENTSO-E's API from recorded quarter-hour prices (never the network)."""
+
+    def __init__(self, hourly: pd.Series, quarters: pd.Series) -> None:
+        self.hourly = hourly
+        self.quarters = quarters
+        self.requests: list[dict] = []
+        self.headers: dict[str, str] = {}
+
+    def get(self, url, params=None, proxies=None, timeout=None):
+        import requests
+
+        self.requests.append(dict(params))
+        assert params["documentType"] == "A44" and params["securityToken"] == "recorded-token"
+        start = pd.Timestamp(params["periodStart"], tz="UTC")
+        end = pd.Timestamp(params["periodEnd"], tz="UTC")
+        response = requests.Response()
+        response.encoding = "utf-8"
+        if params.get("offset", 0) > 0:
+            # The API pages by 100 TimeSeries; a month has at most 33 daily ones, so page 2 is empty and is
+            # answered, as the API does, with an acknowledgement "No matching data found".
+            response.status_code = 400
+            response._content = NO_MATCHING_DATA.encode()
+            return response
+        # Hourly documents up to September, quarter hours from October (the switch of 1 Oct 2025).
+        recorded = self.quarters if start >= self.quarters.index[0] else self.hourly
+        response.status_code = 200
+        response._content = entsoe_document(recorded, start, end).encode()
+        return response
+
+
+def test_entsoe_year_in_quarter_hours_is_averaged_to_hours(db, settings):
+    from entsoe import EntsoePandasClient
+
+    # BE 2023 (ENTSO-E, mean 97.27 EUR/MWh, 222 hours below zero) laid on 2026: hourly documents up to
+    # September, and from October each hour as four equal quarter hours, whose hourly means are the hours.
     values = reference_data.day_ahead_hourly("BE", 2023).to_numpy()
-    client = RecordedEntsoeClient(pd.Series(values, index=hours_of(YEAR)))
+    hours = pd.Series(values, index=hours_of(YEAR))
+    autumn = hours[hours.index >= pd.Timestamp(f"{YEAR}-09-30 22:00", tz="UTC")]
+    quarters = pd.Series(
+        np.repeat(autumn.to_numpy(), 4),
+        index=pd.date_range(autumn.index[0], periods=4 * len(autumn), freq="15min"),
+    )
+    session = RecordedEntsoeSession(hours, quarters)
+    client = EntsoePandasClient(api_key="recorded-token", session=session)
     call_command("add_price_year", country="BE", year=YEAR, source="entsoe", entsoe_client=client)
     row = PriceYear.objects.get(country="BE", year=YEAR)
+    # Month by month (and a second, empty page each) through entsoe-py's request and XML parser.
+    assert len(session.requests) == 24
     assert row.mean_eur_per_mwh == pytest.approx(97.27, abs=0.01) and row.negative_hours == 222
-    np.testing.assert_allclose(row.eur_per_mwh[:5], np.round(values[:5], 3))
+    np.testing.assert_allclose(row.eur_per_mwh, np.round(values, 2), atol=0.006)
+
+
+def test_entsoe_needs_a_token(db, settings):
+    settings.ENTSOE_API_TOKEN = ""
+    with pytest.raises(CommandError, match="ENTSOE_API_TOKEN is not set"):
+        call_command("add_price_year", country="BE", year=YEAR, source="entsoe")
