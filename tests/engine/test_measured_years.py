@@ -77,7 +77,9 @@ def test_year_one_mean_import_price_by_hand(dynamic_result):
     # (mean day-ahead + markup + energy tax) x (1 + VAT) with the NL 2024 file's mean on the time base:
     # 77.19 EUR/MWh (77.15 over all 8,784 h; 29 Feb left out), markup 0.02, the energy tax of year one (2027:
     # not yet published, so the 2026 rate 0.09161), VAT 21 %: (0.07719 + 0.02 + 0.09161) x 1.21 = 0.22845 EUR/kWh.
-    assert d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR[2026] == 0.09161 and d.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH == 0.02
+    assert (
+        d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR[2026] == 0.09161 and d.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH == 0.02
+    )
     assert 2027 not in d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR
     a = dynamic_result.assumptions
     assert a["importPriceYearOneMeanEurPerKwh"] == pytest.approx(0.22845, abs=5e-5)
