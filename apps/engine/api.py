@@ -67,7 +67,11 @@ def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray
         gross = validate_profile(c.hourly_kwh, "studio profile")
         if c.hourly_existing_pv_kwh is not None:
             production = validate_profile(c.hourly_existing_pv_kwh, "studio existing production")
-            notes = {"existingPvSource": "studio profile", "grossLoadMethod": "studio reconstruction"}
+            notes = {
+                "existingPvSource": "studio profile",
+                "grossLoadMethod": "studio reconstruction",
+                "existingProductionKwh": round(float(production.sum()), 1),
+            }
             if c.hourly_import_kwh is not None and c.hourly_export_kwh is not None:
                 notes["meterImportKwh"] = round(float(np.sum(c.hourly_import_kwh)), 1)
                 notes["meterExportKwh"] = round(float(np.sum(c.hourly_export_kwh)), 1)

@@ -29,14 +29,16 @@ def report_block(result) -> dict:
     """``{"existing_household": {...}}`` for the report's solar section, or {} for a home without panels."""
     a = result.assumptions or {}
     method = a.get("grossLoadMethod")
-    if method not in METHODS or not result.existing_pv:
+    if method not in METHODS:
         return {}
     if method == "bill fit":
         source, imported, exported = "bill", a.get("billImportKwh"), a.get("billExportKwh")
     else:
         imported, exported = a.get("meterImportKwh"), a.get("meterExportKwh")
         source = "meter" if imported is not None else "profile"
-    production = sum(array.yearly_output_kwh for array in result.existing_pv)
+    production = a.get("existingProductionKwh")
+    if production is None:
+        production = sum(array.yearly_output_kwh for array in result.existing_pv)
     return {
         "existing_household": {
             "source": source,
