@@ -364,6 +364,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "weather_source": result.weather_source,
             "sizing_method": result.sizing_method,
             **_measured_assumption(inputs, result),
+            **existing_household.assumption(result),
         },
     }
     return report
