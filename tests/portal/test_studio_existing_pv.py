@@ -1,0 +1,52 @@
+"""The studio editor of a meter profile with export: it asks for a solar layer, then shows what was measured
+and what was reconstructed — in the portal's language."""
+
+import numpy as np
+import pytest
+from django.urls import reverse
+
+from apps.studio import services
+
+HOURS = 8760
+
+
+@pytest.fixture
+def meter_profile(owner):
+    # A flat 0.5 kWh import every hour and 0.4 kWh export in the 12:00 hour: 4,380 kWh bought, 146 exported.
+    imp = np.full(HOURS, 0.5)
+    exp = np.zeros(HOURS)
+    exp[12::24] = 0.4
+    profile = services.profile_create(organization=owner.organization, name="Meter", year=2025)
+    return services.profile_save_state(
+        profile=profile,
+        studio_state={
+            "base_profile": {"type": "upload", "data": imp.tolist(), "export_data": exp.tolist()},
+            "layers": [],
+        },
+    )
+
+
+def _page(client, profile, language):
+    client.cookies["django_language"] = language
+    url = reverse("portal:studio_detail", args=[profile.pk])
+    return client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def test_meter_profile_with_export_asks_for_a_solar_layer(owner_client, meter_profile):
+    assert "add a solar layer describing the existing panels" in _page(owner_client, meter_profile, "en")
+    assert "voeg een zonnelaag toe" in _page(owner_client, meter_profile, "nl")
+
+
+def test_solar_layer_shows_measured_and_reconstructed_figures(owner_client, meter_profile):
+    services.layer_add(profile=meter_profile, preset_id="solar")
+    meter_profile.refresh_from_db()
+    rec = meter_profile.reconstruction
+    # Measured totals as uploaded: 0.5 × 8760 = 4,380 kWh and 0.4 × 365 = 146 kWh.
+    assert rec["measured_import_kwh"] == pytest.approx(4380.0, abs=0.1)
+    assert rec["measured_export_kwh"] == pytest.approx(146.0, abs=0.1)
+    # Gross = import + production − export (the default 4.3 kWp layer's production, reconciled).
+    assert rec["gross_kwh"] == pytest.approx(4380.0 + rec["production_kwh"] - 146.0, abs=0.5)
+    body = _page(owner_client, meter_profile, "nl")
+    assert "Gemeten afname" in body and "Gereconstrueerd verbruik" in body
+    assert "4.380" in body  # Dutch thousands separator
+    assert "voeg een zonnelaag toe" not in body
