@@ -50,3 +50,33 @@ def test_solar_layer_shows_measured_and_reconstructed_figures(owner_client, mete
     assert "Gemeten afname" in body and "Gereconstrueerd verbruik" in body
     assert "4.380" in body  # Dutch thousands separator
     assert "voeg een zonnelaag toe" not in body
+
+
+def test_report_shows_the_home_today(owner, owner_client, meter_profile):
+    import dramatiq
+
+    from apps.scans.jobs import run_scan
+    from apps.scans.models import Scan
+
+    services.layer_add(profile=meter_profile, preset_id="solar")
+    dramatiq.get_broker().flush_all()
+    response = owner.key_client().post(
+        "/v1/scans",
+        {
+            "location": {"lat": 52.09, "lon": 5.12},
+            "inputMethod": "studio",
+            "customProfileId": meter_profile.pk,
+            "newPv": [{"maxPanelCount": 4, "panelPowerWatts": 430, "tiltAngle": 35, "orientationAngle": 90}],
+        },
+        format="json",
+    )
+    dramatiq.get_broker().flush_all()
+    assert response.status_code == 201, response.content
+    run_scan.fn(response.json()["id"])
+    scan = Scan.objects.get(pk=response.json()["id"])
+    assert scan.status == "completed", scan.error_message
+    owner_client.cookies["django_language"] = "nl"
+    body = owner_client.get(reverse("portal:scan_detail", args=[scan.pk]), HTTP_ACCEPT_LANGUAGE="nl").content
+    body = body.decode()
+    assert "Uw woning nu" in body and "Afgenomen van het net" in body
+    assert "4.380 kWh" in body  # the measured import, 0.5 × 8760, in Dutch notation
