@@ -27,6 +27,7 @@ import pandas as pd
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.common.errors import AppError, NotFound
 from apps.devices import crypto, vendors
@@ -186,10 +187,11 @@ def link_create(
         try:
             pod = validate_pod(pod or "")
         except VendorInputError as exc:
-            raise DeviceLinkError(str(exc), code="invalid_pod", errors={"pod": [str(exc)]}) from None
+            message = gettext(exc.template) % exc.params if exc.params else gettext(exc.template)
+            raise DeviceLinkError(message, code="invalid_pod", errors={"pod": [message]}) from None
         if not (account_number or "").strip() or not (company_code or "").strip():
             raise DeviceLinkError(
-                "accountNumber and companyCode are required for a POD link.",
+                gettext("accountNumber and companyCode are required for a POD link."),
                 errors={
                     k: ["Required."]
                     for k, v in (("accountNumber", account_number), ("companyCode", company_code))
