@@ -8,6 +8,7 @@ south on the offline weather, per UTC hour of 2025.
 
 import datetime as dt
 
+import dramatiq
 import numpy as np
 import pandas as pd
 import pytest
@@ -54,16 +55,6 @@ def _year(link: DeviceLink, series: dict[tuple[str, str], np.ndarray]) -> None:
 
 
 @pytest.fixture
-def stub_broker():
-    import dramatiq
-
-    broker = dramatiq.get_broker()
-    broker.flush_all()
-    yield broker
-    broker.flush_all()
-
-
-@pytest.fixture
 def home():
     # Weather and load on the reference year's hours; placed on 2025 UTC the hours shift by one (UTC+1),
     # which changes nothing below: every check compares the profile with the same placed readings.
@@ -78,7 +69,7 @@ def synced_link(owner, dossier, vendor_fakes):
     return DeviceLink.objects.get(pk=link_id)
 
 
-def test_measured_inverter_production_replaces_the_simulation(owner, synced_link, home, stub_broker):
+def test_measured_inverter_production_replaces_the_simulation(owner, synced_link, home):
     _year(
         synced_link,
         {
@@ -103,7 +94,9 @@ def test_measured_inverter_production_replaces_the_simulation(owner, synced_link
     np.testing.assert_allclose(unpack(profile.gross_result), gross, atol=1e-4)
     np.testing.assert_array_equal(unpack(profile.result), imp)
     # The scan runs without asking for a solar layer and sizes for the measured 4,000 kWh.
+    dramatiq.get_broker().flush_all()
     response = owner.key_client().post("/v1/scans", {**SCAN, "customProfileId": profile.id}, format="json")
+    dramatiq.get_broker().flush_all()  # run below, in this process
     assert response.status_code == 201, response.content
     run_scan.fn(response.json()["id"])
     scan = Scan.objects.get(pk=response.json()["id"])
