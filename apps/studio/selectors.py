@@ -91,6 +91,11 @@ class StudioProfileSeries:
 def studio_profile_for_scan(organization: Organization, profile_id: str) -> StudioProfileSeries:
     """The profile's hourly result for a scan. 404 outside the organization; 400 without a base profile."""
     profile = studio_profile_get(organization=organization, profile_id=profile_id)
+    if profile.gross_result is None and profile.base_data is not None:
+        # Stored before the gross consumption existed: recombine once under today's rule (services).
+        from apps.studio.services import profile_recompute
+
+        profile = profile_recompute(profile=profile)
     consumption = unpack(profile.result)
     if consumption is None:
         raise AppError(

@@ -56,3 +56,22 @@ def test_dsmr_export_keeps_the_measured_flows_with_a_solar_layer(owner):
         sunny[day * 24 + 9 : day * 24 + 15] = True
     assert np.all(base_export[sunny] > 0.99)
     assert base[sunny].sum() == 0 and gross[sunny].sum() > 0.1 * 180
+
+
+def test_profile_stored_before_the_reconstruction_is_recombined_for_a_scan(owner):
+    from apps.studio.models import StudioProfile
+    from apps.studio.selectors import studio_profile_for_scan
+
+    content, _, _ = _dsmr_june()
+    profile = base_set_upload(
+        profile=profile_create(organization=owner.organization, name="Oud"), content=content, filename="d.csv"
+    )
+    layer_add(profile=profile, preset_id="solar")
+    # As stored by the previous rule: the layer had lowered the import; no gross consumption stored.
+    base = unpack(StudioProfile.objects.get(pk=profile.pk).base_data)
+    StudioProfile.objects.filter(pk=profile.pk).update(
+        gross_result=None, result=(base * 0.5).astype("<f4").tobytes()
+    )
+    series = studio_profile_for_scan(owner.organization, profile.pk)
+    np.testing.assert_array_equal(series.consumption_kwh, base)  # measured import restored
+    assert np.all(series.gross_kwh >= base)
