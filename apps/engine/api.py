@@ -17,6 +17,7 @@ from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
 from apps.engine.pv import kwh_per_kwp, pv_stats
+from apps.engine.reconstruction import reorder_days
 from apps.engine.scenarios import battery_finance, build_case, case_finance, contract_scenarios, payback_range
 from apps.engine.sizing import Design, SizingProblem, size_system
 from apps.engine.tariffs import bill, levelise, tariffs_by_year
@@ -247,6 +248,9 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         if inputs.new_pv
         else np.zeros((0, 8760))
     )
+    order = getattr(inputs.consumption, "day_order", None)  # a studio reconstruction's re-ranked days
+    if order is not None and new_yield.shape[0]:
+        new_yield = reorder_days(new_yield, np.asarray(order, dtype=int))
 
     lev = levelise(
         inputs.tariff,

@@ -10,7 +10,7 @@ on some days) it is below the measured export — impossible physically. ``recon
 a production series that is consistent with the meter, deterministically:
 
 0. within each month the simulated days are reordered so that the sunniest simulated day falls on the
-   day with the most measured export (rank matching, ``match_days``; month totals and each day's hourly
+   day with the most measured export (rank matching, ``day_order``; month totals and each day's hourly
    shape are kept). The export is the measurement's evidence of the real weather. Skipped for a
    measured production (``measured=True``), which already is the real weather;
 1. per day ``d`` the production total is ``D'_d = max(D_d, X_d)`` (``D_d`` simulated, ``X_d`` measured
@@ -58,6 +58,7 @@ class Reconstruction:
     raised_days: int
     year_factor: float
     warning: str | None
+    day_order: np.ndarray | None = None
 
     def summary(self) -> dict:
         """JSON-ready figures for the profile and the report (snake_case, kWh rounded to 0.1)."""
@@ -70,23 +71,29 @@ class Reconstruction:
             "raised_days": self.raised_days,
             "year_factor": round(self.year_factor, 4),
             "warning": self.warning,
+            "day_order": None if self.day_order is None else [int(i) for i in self.day_order],
         }
 
 
-def match_days(production: np.ndarray, export: np.ndarray) -> np.ndarray:
-    """Simulated production with its days reordered within each month so that the sunniest simulated
-    day falls on the day with the most measured export (stable ranks; month totals unchanged)."""
-    p_day = production.reshape(DAYS, 24)
+def day_order(production: np.ndarray, export: np.ndarray) -> np.ndarray:
+    """For each day, the simulated day whose weather it gets [365 day indices]: within each month the
+    sunniest simulated day goes to the day with the most measured export (stable ranks)."""
     day_exp = export.reshape(DAYS, 24).sum(axis=1)
-    day_sim = p_day.sum(axis=1)
+    day_sim = production.reshape(DAYS, 24).sum(axis=1)
     months = month_index().reshape(DAYS, 24)[:, 0]
-    out = np.empty_like(p_day)
+    order = np.arange(DAYS)
     for month in range(12):
         days = np.flatnonzero(months == month)
-        by_export = days[np.argsort(day_exp[days], kind="stable")]
-        by_sun = days[np.argsort(day_sim[days], kind="stable")]
-        out[by_export] = p_day[by_sun]
-    return out.reshape(-1)
+        order[days[np.argsort(day_exp[days], kind="stable")]] = days[np.argsort(day_sim[days], kind="stable")]
+    return order
+
+
+def reorder_days(hourly: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Hourly series [..., 8760] with its days taken in ``order`` (``day_order``): so new panels simulated on
+    the same reference weather see the same re-ranked days as the existing ones."""
+    values = np.asarray(hourly, dtype=float)
+    shape = values.shape
+    return values.reshape(*shape[:-1], DAYS, 24)[..., np.asarray(order), :].reshape(shape)
 
 
 def reconcile_production(
@@ -96,8 +103,10 @@ def reconcile_production(
     imp = validate_profile(import_kwh, "measured import")
     exp = validate_profile(export_kwh, "measured export")
     sim = validate_profile(production_kwh, "solar production")
+    order = None
     if not measured:
-        sim = match_days(sim, exp)
+        order = day_order(sim, exp)
+        sim = reorder_days(sim, order)
     p_day, e_day = sim.reshape(DAYS, 24), exp.reshape(DAYS, 24)
     day_sim, day_exp = p_day.sum(axis=1), e_day.sum(axis=1)
     day_own = np.maximum(day_sim, day_exp) - day_exp
@@ -125,4 +134,5 @@ def reconcile_production(
         raised_days=int(np.sum(day_exp > day_sim + 1e-9)),
         year_factor=factor,
         warning=warning,
+        day_order=order,
     )

@@ -86,6 +86,7 @@ class StudioProfileSeries:
     measured_production: bool = False
     solar_surfaces: tuple[dict, ...] = ()
     reconstruction: dict | None = None
+    day_order: tuple[int, ...] | None = None
 
 
 def studio_profile_for_scan(organization: Organization, profile_id: str) -> StudioProfileSeries:
@@ -119,6 +120,7 @@ def studio_profile_for_scan(organization: Organization, profile_id: str) -> Stud
         measured_production=profile.base_production is not None,
         solar_surfaces=_solar_surfaces(profile),
         reconstruction=profile.reconstruction or None,
+        day_order=tuple((profile.reconstruction or {}).get("day_order") or ()) or None,
     )
 
 
