@@ -28,6 +28,7 @@ from tests.devices.test_links_support import link_enphase
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 
 HOURS = pd.date_range("2025-01-01 00:00", periods=8760, freq="h", tz="UTC")
+TRUE_PANELS = {"panel_count": 10, "panel_power_watts": 430, "tilt": 35, "azimuth": 180, "losses": 14}
 SCAN = {
     "location": {"lat": 52.09, "lon": 5.12},
     "inputMethod": "studio",
@@ -127,11 +128,7 @@ def test_meter_only_link_needs_a_solar_layer_with_a_clear_400(owner, synced_link
     assert "zonnelaag" in response.json()["errors"]["customProfileId"][0]
     # With the solar layer describing the panels, the same profile scans; import/export unchanged.
     before = unpack(profile.result)
-    layer_add(
-        profile=profile,
-        preset_id="solar",
-        solar_config={"panel_count": 10, "panel_power_watts": 430, "tilt": 35, "azimuth": 180, "losses": 14},
-    )
+    layer_add(profile=profile, preset_id="solar", solar_config=TRUE_PANELS)
     profile.refresh_from_db()
     np.testing.assert_array_equal(unpack(profile.result), before)
     # Gross within 1 % of the true 4,000 kWh: the layer is the true system (yearly balance, see
