@@ -18,6 +18,7 @@ from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
 from apps.engine.pv import kwh_per_kwp, pv_stats
+from apps.engine.reconstruction import reorder_days
 from apps.engine.reference_data import latest_price_year, price_source, price_years, weather_years
 from apps.engine.scenarios import battery_finance, build_case, case_finance, contract_scenarios, payback_range
 from apps.engine.sizing import Design, SizingProblem, size_system
@@ -72,7 +73,11 @@ def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray
         gross = validate_profile(c.hourly_kwh, "studio profile")
         if c.hourly_existing_pv_kwh is not None:
             production = validate_profile(c.hourly_existing_pv_kwh, "studio existing production")
-            notes = {"existingPvSource": "studio profile", "grossLoadMethod": "studio reconstruction"}
+            notes = {
+                "existingPvSource": "studio profile",
+                "grossLoadMethod": "studio reconstruction",
+                "existingProductionKwh": round(float(production.sum()), 1),
+            }
             if c.hourly_import_kwh is not None and c.hourly_export_kwh is not None:
                 notes["meterImportKwh"] = round(float(np.sum(c.hourly_import_kwh)), 1)
                 notes["meterExportKwh"] = round(float(np.sum(c.hourly_export_kwh)), 1)
@@ -313,6 +318,9 @@ def _site_series(
         if inputs.new_pv
         else np.zeros((0, 8760))
     )
+    order = getattr(inputs.consumption, "day_order", None)  # a studio reconstruction's re-ranked days
+    if order is not None and new_yield.shape[0]:
+        new_yield = reorder_days(new_yield, np.asarray(order, dtype=int))
     return existing_series, calibration, existing_pv, new_yield, load, reconstruction_notes
 
 

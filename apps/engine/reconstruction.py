@@ -10,7 +10,7 @@ on some days) it is below the measured export — impossible physically. ``recon
 a production series that is consistent with the meter, deterministically:
 
 0. within each month the simulated days are reordered so that the sunniest simulated day falls on the
-   day with the most measured export (rank matching, ``match_days``; month totals and each day's hourly
+   day with the most measured export (rank matching, ``day_order``; month totals and each day's hourly
    shape are kept). The export is the measurement's evidence of the real weather. Skipped for a
    measured production (``measured=True``), which already is the real weather;
 1. per day ``d`` the production total is ``D'_d = max(D_d, X_d)`` (``D_d`` simulated, ``X_d`` measured
@@ -26,11 +26,14 @@ Results: ``gross_h = I_h + own_h ≥ I_h``; ``Σ gross = ΣI + ΣP − ΣE`` exa
 export untouched. Assumptions and known error: the layer's yearly yield is taken as true, so an error in
 it goes one-to-one into the yearly gross (a layer 20 % too large adds 20 % of its yield to the gross —
 ``tests/engine/test_reconstruction.py`` measures it); within the year own use is placed on the days and
-hours the simulation is sunny, not the measurement, which shifts load between days (a few percent of
-the daily gross on average) but not its total. Measured on a synthetic home (4,000 kWh household, 4 kWp
-south) whose true production is the layer's shifted by 1-10 days: yearly gross exact, daily gross off by
-7-13 % on average (30 % without step 0). With a measured inverter production there is no weather
-mismatch and steps 1-3 change nothing (up to meter/inverter timing).
+hours the simulation is sunny (after step 0), not exactly the measured ones, which shifts load between
+days but not its total. Measured on a synthetic home (4,000 kWh household, 4 kWp south) whose true
+production is the layer's shifted by 1-10 days: yearly gross exact, daily gross off by 7-13 % on average
+(30 % without step 0; 5.5 % even for the exact layer, as step 0 re-ranks days of equal sun by export).
+Within-hour import and export (both in one metered hour) are kept as measured; the engine's hourly model
+nets them and bills them back on both sides (``SizingProblem.within_hour_kwh``). With a measured inverter
+production there is no weather mismatch: step 0 is skipped and steps 1-3 change nothing when every hour's
+production covers its export.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ class Reconstruction:
     raised_days: int
     year_factor: float
     warning: str | None
+    day_order: np.ndarray | None = None
 
     def summary(self) -> dict:
         """JSON-ready figures for the profile and the report (snake_case, kWh rounded to 0.1)."""
@@ -67,23 +71,29 @@ class Reconstruction:
             "raised_days": self.raised_days,
             "year_factor": round(self.year_factor, 4),
             "warning": self.warning,
+            "day_order": None if self.day_order is None else [int(i) for i in self.day_order],
         }
 
 
-def match_days(production: np.ndarray, export: np.ndarray) -> np.ndarray:
-    """Simulated production with its days reordered within each month so that the sunniest simulated
-    day falls on the day with the most measured export (stable ranks; month totals unchanged)."""
-    p_day = production.reshape(DAYS, 24)
+def day_order(production: np.ndarray, export: np.ndarray) -> np.ndarray:
+    """For each day, the simulated day whose weather it gets [365 day indices]: within each month the
+    sunniest simulated day goes to the day with the most measured export (stable ranks)."""
     day_exp = export.reshape(DAYS, 24).sum(axis=1)
-    day_sim = p_day.sum(axis=1)
+    day_sim = production.reshape(DAYS, 24).sum(axis=1)
     months = month_index().reshape(DAYS, 24)[:, 0]
-    out = np.empty_like(p_day)
+    order = np.arange(DAYS)
     for month in range(12):
         days = np.flatnonzero(months == month)
-        by_export = days[np.argsort(day_exp[days], kind="stable")]
-        by_sun = days[np.argsort(day_sim[days], kind="stable")]
-        out[by_export] = p_day[by_sun]
-    return out.reshape(-1)
+        order[days[np.argsort(day_exp[days], kind="stable")]] = days[np.argsort(day_sim[days], kind="stable")]
+    return order
+
+
+def reorder_days(hourly: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Hourly series [..., 8760] with its days taken in ``order`` (``day_order``): so new panels simulated on
+    the same reference weather see the same re-ranked days as the existing ones."""
+    values = np.asarray(hourly, dtype=float)
+    shape = values.shape
+    return values.reshape(*shape[:-1], DAYS, 24)[..., np.asarray(order), :].reshape(shape)
 
 
 def reconcile_production(
@@ -93,8 +103,10 @@ def reconcile_production(
     imp = validate_profile(import_kwh, "measured import")
     exp = validate_profile(export_kwh, "measured export")
     sim = validate_profile(production_kwh, "solar production")
+    order = None
     if not measured:
-        sim = match_days(sim, exp)
+        order = day_order(sim, exp)
+        sim = reorder_days(sim, order)
     p_day, e_day = sim.reshape(DAYS, 24), exp.reshape(DAYS, 24)
     day_sim, day_exp = p_day.sum(axis=1), e_day.sum(axis=1)
     day_own = np.maximum(day_sim, day_exp) - day_exp
@@ -122,4 +134,5 @@ def reconcile_production(
         raised_days=int(np.sum(day_exp > day_sim + 1e-9)),
         year_factor=factor,
         warning=warning,
+        day_order=order,
     )

@@ -54,6 +54,9 @@ class StudioConsumption:
     hourly_export_kwh: np.ndarray | None = None
     hourly_import_kwh: np.ndarray | None = None
     hourly_existing_pv_kwh: np.ndarray | None = None
+    # The reference-weather days the existing production was re-ranked to (reconstruction.day_order);
+    # new panels are simulated on the same days.
+    day_order: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,7 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
             hourly_export_kwh=studio.hourly_export_kwh,
             hourly_import_kwh=studio.hourly_import_kwh,
             hourly_existing_pv_kwh=studio.hourly_existing_pv_kwh,
+            day_order=studio.day_order,
         )
     else:
         consumption = KnownConsumption(

@@ -255,7 +255,9 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "peak_output_kw": _r(result.peak_pv_output_kw, 2),
             "direct_consumption": _pct(result.self_consumption),
             "to_grid": _pct(_share(result.grid_export_kwh, pv_out)),
-            "has_solar_panels_currently": bool(inputs.get("existing_pv") or result.existing_pv),
+            "has_solar_panels_currently": bool(
+                inputs.get("existing_pv") or (result.assumptions or {}).get("existingPvSource")
+            ),
             "wants_new_solar_panels": bool(inputs.get("new_pv")),
             **_measured_vs_simulated(inputs, result),
             **existing_household.report_block(result),
@@ -372,6 +374,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "weather_source": result.weather_source,
             "sizing_method": result.sizing_method,
             **_measured_assumption(inputs, result),
+            **existing_household.assumption(result),
         },
     }
     return report

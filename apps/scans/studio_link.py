@@ -30,6 +30,7 @@ class StudioLoad:
     existing_arrays: tuple[dict, ...] = ()
     measured_base: bool = False
     reconstruction: dict | None = None
+    day_order: tuple[int, ...] | None = None
 
 
 def _bad(detail: str) -> AppError:
@@ -65,6 +66,7 @@ def studio_load(*, organization, profile_id: str) -> StudioLoad:
         existing_arrays=series.solar_surfaces if existing is not None else (),
         measured_base=series.measured_base,
         reconstruction=series.reconstruction,
+        day_order=series.day_order if existing is not None else None,
     )
 
 

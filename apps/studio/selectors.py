@@ -86,11 +86,17 @@ class StudioProfileSeries:
     measured_production: bool = False
     solar_surfaces: tuple[dict, ...] = ()
     reconstruction: dict | None = None
+    day_order: tuple[int, ...] | None = None
 
 
 def studio_profile_for_scan(organization: Organization, profile_id: str) -> StudioProfileSeries:
     """The profile's hourly result for a scan. 404 outside the organization; 400 without a base profile."""
     profile = studio_profile_get(organization=organization, profile_id=profile_id)
+    if profile.gross_result is None and profile.base_data is not None:
+        # Stored before the gross consumption existed: recombine once under today's rule (services).
+        from apps.studio.services import profile_recompute
+
+        profile = profile_recompute(profile=profile)
     consumption = unpack(profile.result)
     if consumption is None:
         raise AppError(
@@ -114,6 +120,7 @@ def studio_profile_for_scan(organization: Organization, profile_id: str) -> Stud
         measured_production=profile.base_production is not None,
         solar_surfaces=_solar_surfaces(profile),
         reconstruction=profile.reconstruction or None,
+        day_order=tuple((profile.reconstruction or {}).get("day_order") or ()) or None,
     )
 
 

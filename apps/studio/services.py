@@ -32,6 +32,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.common.errors import AppError
 from apps.common.ids import new_id
@@ -303,6 +304,10 @@ def base_set_upload(*, profile: StudioProfile, content: bytes, filename: str = "
 @transaction.atomic
 def _store_upload(*, profile: StudioProfile, parsed, filename: str) -> StudioProfile:
     report = parsed.report()
+    # The parser's notes in the uploader's language (the API answers in English unless asked otherwise).
+    report["warnings"] = [
+        note.translated(gettext) if hasattr(note, "translated") else note for note in report["warnings"]
+    ]
     profile.base_profile_type = StudioProfile.BaseType.UPLOAD
     profile.base_profile_name = (filename or f"Meterbestand ({parsed.format})")[:200]
     profile.base_template_id = ""

@@ -20,7 +20,7 @@ import pytest
 from apps.engine import defaults as d
 from apps.engine.load import household_profile, reconstruct_gross_load
 from apps.engine.pv import kwh_per_kwp
-from apps.engine.reconstruction import reconcile_production
+from apps.engine.reconstruction import reconcile_production, reorder_days
 from apps.engine.weather import OfflineWeather
 
 TRUE_HOME_KWH = 4000.0
@@ -73,6 +73,11 @@ def test_hourly_reconstruction_conserves_and_recovers(layer_pv, true_load, shift
     # Deterministic.
     again = reconcile_production(imp, exp, layer_pv)
     np.testing.assert_array_equal(again.gross, r.gross)
+    # New panels get the same re-ranked days (reorder_days with the reconstruction's day order): the same
+    # roof's simulation then follows the reconciled production day by day, and keeps its year total.
+    new = reorder_days(layer_pv, r.day_order)
+    assert new.sum() == pytest.approx(layer_pv.sum(), rel=1e-12)
+    assert np.corrcoef(daily(new), daily(r.production))[0, 1] > 0.95
 
 
 def test_hourly_reconstruction_error_with_a_layer_too_large(layer_pv, true_load):

@@ -123,6 +123,9 @@ def test_scan_starts_from_today_with_the_measured_bill(owner, profile, truth, st
     assert household["measured_export_kwh"] == pytest.approx(exp, abs=0.5)
     assert household["gross_consumption_kwh"] == pytest.approx(4000.0, rel=1e-3)
     assert household["existing_production_kwh"] == pytest.approx(truth["pv"].sum(), rel=1e-3)
+    # Method and known error are in the report's assumptions.
+    assert "measured import" in report["assumptions"]["gross_load_reconstruction"]
+    assert "20 %" in report["assumptions"]["gross_load_known_error"]
     # Summer days: the household uses electricity between 06:00 and 17:00 (it did not before).
     series = scan.series.unpack()
     july = series["consumption"].reshape(-1, 24)[181:212]

@@ -1,7 +1,8 @@
 """Layer presets and the one entry point that turns a layer's config into its hourly data.
 
 Load layers (EV, heat pump, pool, custom) add consumption [kWh per hour, ≥ 0]; the solar layer's data is
-production [kWh per hour, ≥ 0] that services.combine subtracts.
+the existing installation's production [kWh per hour, ≥ 0] (see services: it reconstructs the gross
+consumption of a measured base, and is subtracted from a template base).
 """
 
 from __future__ import annotations
@@ -73,7 +74,10 @@ LAYER_PRESETS: dict[str, dict] = {
         "id": "solar",
         "type": SOLAR,
         "name": "Zonnepanelen",
-        "description": "Opwek van een of meer dakvlakken (pvlib); vermindert afname en geeft teruglevering",
+        "description": (
+            "De bestaande zonnepanelen (een of meer dakvlakken, pvlib); bij gemeten data blijven afname en "
+            "teruglevering zoals gemeten en wordt het verbruik gereconstrueerd"
+        ),
         "icon": "Sun",
         "color": "solar",
         "max_kw": 0,
