@@ -1,11 +1,24 @@
 from rest_framework import serializers
 
 from apps.dossiers.models import Dossier
+from apps.dossiers.services import postcode_error
 
 
 class DossierSerializer(serializers.ModelSerializer):
     latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
     longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    postcode = serializers.CharField(
+        max_length=10,
+        required=False,
+        allow_blank=True,
+        help_text="NL (3511 AW or 3511) or BE (9000) postcode. Without latitude/longitude the dossier gets "
+        "the coordinates of the address (where an address service is configured) or of the postcode area.",
+    )
+    location_accuracy = serializers.CharField(
+        read_only=True,
+        help_text="address (the exact address), postcode (the postcode area's centre), manual (typed) "
+        "or empty (no coordinates)",
+    )
 
     class Meta:
         model = Dossier
@@ -14,10 +27,22 @@ class DossierSerializer(serializers.ModelSerializer):
             "reference",
             "customer_name",
             "address",
+            "country",
+            "postcode",
+            "house_number",
             "latitude",
             "longitude",
+            "location_accuracy",
             "notes",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        if attrs.get("postcode"):
+            country = attrs.get("country") or getattr(self.instance, "country", None)
+            message = postcode_error(country, attrs["postcode"])
+            if message:
+                raise serializers.ValidationError({"postcode": [message]})
+        return attrs
