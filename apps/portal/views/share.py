@@ -1,12 +1,15 @@
 """The homeowner's report at /s/<token>: no login, the organization's branding, Dutch unless asked
-otherwise (?lang=en, remembered in the language cookie). A revoked token is a 404 at once."""
+otherwise (?lang=en, remembered in the language cookie). A revoked or unknown token answers 404 at once
+with the product's own short page in the visitor's language, also with DEBUG on (never Django's debug page,
+which would list every URL of the site to a homeowner)."""
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -31,11 +34,36 @@ def _language(request) -> str:
     return remembered if remembered in codes else SHARE_DEFAULT_LANGUAGE
 
 
+class ShareGone(Exception):
+    """The token matches no shared scan (unknown, or the installer revoked it)."""
+
+
 def _shared(token: str):
     try:
         return selectors.scan_by_share_token(token=token)
     except NotFound as exc:
-        raise Http404(str(exc)) from exc
+        raise ShareGone(token) from exc
+
+
+def _gone_page(request) -> HttpResponse:
+    language = _language(request)
+    with translation.override(language):
+        response = render(request, "portal/report/share_gone.html", status=404)
+    response["Content-Language"] = language
+    return response
+
+
+def friendly_gone(view):
+    """Answer a missing share with the homeowner's page instead of an exception."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ShareGone:
+            return _gone_page(request)
+
+    return wrapper
 
 
 def _is_own_installer(request, scan) -> bool:
@@ -46,6 +74,7 @@ def _is_own_installer(request, scan) -> bool:
 
 @never_cache
 @require_GET
+@friendly_gone
 def share_page(request, token: str):
     scan = _shared(token)
     language = _language(request)
@@ -65,6 +94,7 @@ def share_page(request, token: str):
 
 
 @require_GET
+@friendly_gone
 def share_logo(request, token: str):
     """The organization's logo for the share page, through the token (media is not public in production).
     Served with a locked-down policy so an SVG logo cannot run script."""
@@ -89,6 +119,7 @@ def share_logo(request, token: str):
 
 @never_cache
 @require_GET
+@friendly_gone
 def share_pdf(request, token: str):
     scan = _shared(token)
     from apps.portal.pdf import report_pdf
