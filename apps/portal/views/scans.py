@@ -156,6 +156,7 @@ def scan_detail(request, pk: str):
     if scan.status == Scan.Status.COMPLETED:
         context.update(report_context(scan))
         context["branding"] = None
+        context["show_technical"] = True
     return render(request, "portal/scans/detail.html", context)
 
 
