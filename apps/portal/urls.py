@@ -3,7 +3,18 @@ from django.urls import path, reverse_lazy
 from django.views.i18n import set_language
 
 from apps.portal.forms import PortalPasswordResetForm
-from apps.portal.views import api_keys, dashboard, dossiers, members, scans, settings, share, studio, webhooks
+from apps.portal.views import (
+    api_keys,
+    dashboard,
+    dossiers,
+    members,
+    organizations,
+    scans,
+    settings,
+    share,
+    studio,
+    webhooks,
+)
 from apps.portal.views import devices as device_views
 
 app_name = "portal"
@@ -51,6 +62,7 @@ auth_urlpatterns = [
         name="password_reset_complete",
     ),
     path("language/", set_language, name="set_language"),
+    path("organization/", organizations.switch_organization, name="switch_organization"),
 ]
 
 dossier_urlpatterns = [

@@ -17,15 +17,33 @@ from apps.common.errors import AppError
 from apps.organizations.models import Membership
 from apps.organizations.selectors import membership_for, organization_for_request
 
+SESSION_ORGANIZATION = "portal_organization"
+
 
 def resolve_membership(request) -> Membership | None:
-    """The session user's membership (cached on the request); None when they belong to no organization."""
+    """The session user's membership (cached on the request): the organization chosen in the switcher if
+    they are still a member of it, else the first one; None when they belong to no organization."""
     if not hasattr(request, "_portal_membership"):
-        organization = organization_for_request(request)
-        request._portal_membership = (
-            membership_for(request.user, organization) if organization is not None else None
+        chosen = request.session.get(SESSION_ORGANIZATION) if hasattr(request, "session") else None
+        membership = (
+            Membership.objects.filter(user=request.user, organization_id=chosen)
+            .select_related("organization")
+            .first()
+            if chosen and getattr(request.user, "is_authenticated", False)
+            else None
         )
+        if membership is None:
+            organization = organization_for_request(request)
+            membership = membership_for(request.user, organization) if organization is not None else None
+        request._portal_membership = membership
     return request._portal_membership
+
+
+def user_memberships(request) -> list[Membership]:
+    """All the user's memberships, for the switcher (oldest first, as the default choice)."""
+    return list(
+        Membership.objects.filter(user=request.user).select_related("organization").order_by("created_at")
+    )
 
 
 def portal_view(view):
