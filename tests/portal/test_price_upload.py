@@ -40,8 +40,8 @@ def test_single_column_kwh_with_points():
     ("data", "words"),
     [
         (_csv([40.0] * 8784), "8784"),  # a leap year: 29 February must be left out
-        (_csv([40.0] * 100), "holds 100"),
-        (b"prijs\n40\nveertig\n" + b"40\n" * 8758, "Line 3"),
+        (_csv([40.0] * 100), "bevat er 100"),  # the default language is Dutch
+        (b"prijs\n40\nveertig\n" + b"40\n" * 8758, "Regel 3"),
         (b"\xff\xfe\x00", "UTF-8"),
     ],
 )
