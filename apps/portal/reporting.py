@@ -332,6 +332,16 @@ def _yesno(value) -> str:
     return _("yes") if value else _("no")
 
 
+def _sizing_method(name) -> str:
+    """The engine's battery-dispatch name in words (the API keeps the raw name)."""
+    labels = {
+        "greedy": _("rule-based battery control"),
+        "lp": _("optimised battery schedule"),
+        "none": _("no battery"),
+    }
+    return str(labels[name]) if name in labels else str(name or "—")
+
+
 TECHNICAL_DETAILS = "technical"  # key of the installer-only group; the template gives it its title
 
 
@@ -447,7 +457,7 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
     ]
     # For the installer only (the portal and the API keep them; the homeowner's page and PDF do not).
     technical_rows = [
-        (_("Sizing method"), str(take("sizing_method") or "—")),
+        (_("Sizing method"), _sizing_method(take("sizing_method"))),
         (_("Self-sufficiency tolerance"), _p(take("selfSufficiencyTolerance"))),
         (_("Battery size step"), f"{fmt(take('batteryCapacityStepKwh') or 0, 1)} kWh"),
         (_("Engine version"), str(take("engineVersion") or "—")),
