@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from apps.dossiers.models import Dossier
-from apps.dossiers.services import postcode_error
+from apps.dossiers.services import EDITABLE_FIELDS, postcode_error
 
 
 class DossierSerializer(serializers.ModelSerializer):
@@ -22,21 +22,7 @@ class DossierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dossier
-        fields = [
-            "id",
-            "reference",
-            "customer_name",
-            "address",
-            "country",
-            "postcode",
-            "house_number",
-            "latitude",
-            "longitude",
-            "location_accuracy",
-            "notes",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *EDITABLE_FIELDS, "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
     def validate(self, attrs):
