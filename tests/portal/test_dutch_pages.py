@@ -111,3 +111,21 @@ def test_the_walk_catches_english():
         "<script>var ok = 'Payback 4.2 kWp';</script>"
     )
     assert _problems(text) == ["built-in reference year", "4.2 kWp", "30 Nov", "2026-11-30", "€ 1,234"]
+
+
+DUTCH_IN_ENGLISH = ("Besparing per jaar", "Terugverdientijd", "Aannames", "Instellingen", "Zonder batterij")
+
+
+def test_english_pages_have_no_dutch_leftovers(owner_client, dossier, completed_scan):
+    owner_client.post(reverse("portal:set_language"), {"language": "en"})
+    token = services.scan_share(scan=completed_scan).share_token
+    bodies = [
+        owner_client.get(reverse("portal:scan_detail", args=[completed_scan.pk])).content.decode(),
+        owner_client.get(reverse("portal:dossier_detail", args=[dossier.pk])).content.decode(),
+        Client().get(reverse("portal:share", args=[token]), {"lang": "en"}).content.decode(),
+    ]
+    for body in bodies:
+        text = visible_text(body)
+        assert '<html lang="en">' in body
+        assert [word for word in DUTCH_IN_ENGLISH if word in text] == []
+        assert not re.search(r"€\s?[1-9]\d{0,2}\.\d{3}(?!\d)", text)  # € 1.234 is Dutch grouping
