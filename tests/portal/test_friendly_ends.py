@@ -5,6 +5,7 @@ of the portal are the product's own."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from apps.scans import services
 
@@ -43,7 +44,8 @@ def test_portal_404_and_500_pages_are_the_products(settings, owner_client):
 
     from apps.common.views import server_error
 
-    error = server_error(RequestFactory().get("/dossiers/"))
+    with translation.override("nl"):
+        error = server_error(RequestFactory().get("/dossiers/"))
     assert (
         error.status_code == 500 and "Er ging iets mis" in error.content.decode()
     )  # nl is the default language

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from apps.portal.price_upload import PriceFileError, parse_price_csv
 from apps.scans.models import Scan
@@ -40,13 +41,13 @@ def test_single_column_kwh_with_points():
     ("data", "words"),
     [
         (_csv([40.0] * 8784), "8784"),  # a leap year: 29 February must be left out
-        (_csv([40.0] * 100), "bevat er 100"),  # the default language is Dutch
+        (_csv([40.0] * 100), "bevat er 100"),
         (b"prijs\n40\nveertig\n" + b"40\n" * 8758, "Regel 3"),
         (b"\xff\xfe\x00", "UTF-8"),
     ],
 )
 def test_unreadable_files_name_the_rule(data, words):
-    with pytest.raises(PriceFileError) as caught:
+    with translation.override("nl"), pytest.raises(PriceFileError) as caught:
         parse_price_csv(data, unit="eur_per_mwh")
     assert words in str(caught.value)
 
