@@ -136,3 +136,23 @@ def test_unknown_postcode_is_400_naming_the_field_and_nothing_saved(owner, body,
     assert list(response.json()["errors"]) == ["postcode"]
     assert words in response.json()["errors"]["postcode"][0]
     assert not Dossier.objects.filter(customer_name="B").exists()
+
+
+def test_changing_only_the_country_is_checked_against_the_stored_postcode(owner):
+    client = owner.key_client()
+    created = client.post("/v1/dossiers", {"customerName": "C", "postcode": "3511 AW"}, format="json").json()
+    response = client.patch(f"/v1/dossiers/{created['id']}", {"country": "BE"}, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["postcode"]
+    assert Dossier.objects.get(pk=created["id"]).country == "NL"
+
+
+def test_a_postcode_the_lookup_refuses_is_still_a_400(owner, monkeypatch):
+    # Should the serializer's check and the lookup ever disagree, the answer stays a 400 naming the field.
+    from apps.dossiers.api import serializers
+
+    monkeypatch.setattr(serializers, "postcode_error", lambda country, postcode: None)
+    response = owner.key_client().post(
+        "/v1/dossiers", {"customerName": "D", "postcode": "1009"}, format="json"
+    )
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["postcode"]
+    assert not Dossier.objects.filter(customer_name="D").exists()

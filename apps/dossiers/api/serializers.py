@@ -26,9 +26,10 @@ class DossierSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
     def validate(self, attrs):
-        if attrs.get("postcode"):
+        if "postcode" in attrs or "country" in attrs:  # a new country must fit the stored postcode too
             country = attrs.get("country") or getattr(self.instance, "country", None)
-            message = postcode_error(country, attrs["postcode"])
+            postcode = attrs.get("postcode", getattr(self.instance, "postcode", "")) or ""
+            message = postcode_error(country, postcode)
             if message:
                 raise serializers.ValidationError({"postcode": [message]})
         return attrs
