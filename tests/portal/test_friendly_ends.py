@@ -49,3 +49,16 @@ def test_portal_404_and_500_pages_are_the_products(settings, owner_client):
     assert (
         error.status_code == 500 and "Er ging iets mis" in error.content.decode()
     )  # nl is the default language
+
+
+def test_portal_404_is_the_products_own_with_debug_on(settings, owner_client, outsider):
+    from apps.dossiers.services import dossier_create
+
+    settings.DEBUG = True
+    foreign = dossier_create(organization=outsider.organization, customer_name="Buren")
+    response = owner_client.get(
+        reverse("portal:dossier_detail", args=[foreign.pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    body = response.content.decode()
+    assert response.status_code == 404 and "Pagina niet gevonden" in body
+    assert not any(marker in body for marker in DEBUG_MARKERS) and "Buren" not in body

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from apps.common.errors import AppError
 from apps.organizations.models import Membership
@@ -55,7 +55,12 @@ def portal_view(view):
             raise Http404("You are not a member of any organization.")
         request.membership = membership
         request.organization = membership.organization
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            # The product's own page in every configuration (with DEBUG on, Django would show its
+            # technical page listing the site's URLs).
+            return render(request, "404.html", status=404)
 
     return wrapper
 
