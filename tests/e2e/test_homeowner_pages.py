@@ -102,6 +102,11 @@ def test_phone_share_page_comparison_readable(live_server, shared_scan, browser,
     assert overlaps == []
     body = page.content()
     assert "data-technical-details" not in body and "Dimensioneringsmethode" not in body
+    # What the homeowner reads in Dutch: no English leftovers, Dutch number and date formats.
+    from tests.portal.test_dutch_pages import _problems
+
+    assert _problems(page.inner_text("body")) == []
+    assert re.search(r"€\s\d{1,3}(\.\d{3})*(,\d+)?", page.inner_text(".kpi-savings .kpi-value"))
     phone.close()
 
 
