@@ -163,6 +163,12 @@ ENTSOE_API_TOKEN = env_str("ENTSOE_API_TOKEN", "")
 if WEATHER_SOURCE not in ("offline", "pvgis"):
     raise ImproperlyConfigured(f"WEATHER_SOURCE={WEATHER_SOURCE!r}: use 'offline' or 'pvgis'")
 
+# Dossier address → coordinates: "offline" (embedded GeoNames postcode table, no network) or "online"
+# (PDOK Locatieserver for NL, Flemish geolocation for BE, cached; the postcode table when they are down).
+GEOCODER = env_str("GEOCODER", "offline")
+if GEOCODER not in ("offline", "online"):
+    raise ImproperlyConfigured(f"GEOCODER={GEOCODER!r}: use 'offline' or 'online'")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Solarscan <noreply@solarscan.local>")
 

@@ -468,6 +468,19 @@ def _yesno(value) -> str:
     return _("yes") if value else _("no")
 
 
+def _sizing_method(name) -> str:
+    """The engine's battery-dispatch name in words (the API keeps the raw name)."""
+    labels = {
+        "greedy": _("rule-based battery control"),
+        "lp": _("optimised battery schedule"),
+        "none": _("no battery"),
+    }
+    return str(labels[name]) if name in labels else str(name or "—")
+
+
+TECHNICAL_DETAILS = "technical"  # key of the installer-only group; the template gives it its title
+
+
 def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every price, rate and source used, grouped. Unknown keys are listed too, so none is hidden."""
     a = dict(report.get("assumptions") or {})
@@ -600,7 +613,10 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             else str(source or "—"),
         ),
         (_("Weather years compared"), _plain(take("weatherSpreadYears"))),
-        (_("Sizing method"), str(take("sizing_method") or "—")),
+    ]
+    # For the installer only (the portal and the API keep them; the homeowner's page and PDF do not).
+    technical_rows = [
+        (_("Sizing method"), _sizing_method(take("sizing_method"))),
         (_("Self-sufficiency tolerance"), _p(take("selfSufficiencyTolerance"))),
         (_("Battery size step"), f"{fmt(take('batteryCapacityStepKwh') or 0, 1)} kWh"),
         (_("Engine version"), str(take("engineVersion") or "—")),
@@ -610,7 +626,8 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
         (_("Tariff and prices"), tariff_rows),
         (_("Finance"), finance_rows),
         (_("CO2"), co2_rows),
-        (_("Method"), method_rows + rest),
+        (_("Method"), method_rows),
+        (TECHNICAL_DETAILS, technical_rows + rest),
     ]
     return groups
 
@@ -732,6 +749,7 @@ def report_context(scan, *, with_charts: bool = True) -> dict:
     sustainability = report.get("sustainability") or {}
     co2 = sustainability.get("co2_emissions") or {}
     financial = report.get("financial") or {}
+    groups = assumption_rows(report, inputs)
     return {
         "scan": scan,
         "r": report,
@@ -755,7 +773,8 @@ def report_context(scan, *, with_charts: bool = True) -> dict:
         "recommendation": recommendation(report, inputs),
         "charts": report_charts(scan) if with_charts else {},
         "scenarios": scenario_grid(report),
-        "assumption_groups": assumption_rows(report, inputs),
+        "assumption_groups": [group for group in groups if group[0] != TECHNICAL_DETAILS],
+        "technical_details": dict(groups).get(TECHNICAL_DETAILS, []),
         "inputs_used": inputs_used(report, inputs),
         "accuracy": accuracy_view(report),
         "equivalents": sustainability.get("equivalents") or {},

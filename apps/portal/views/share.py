@@ -1,8 +1,11 @@
 """The homeowner's report at /s/<token>: no login, the organization's branding, Dutch unless asked
-otherwise (?lang=en, remembered in the language cookie). A revoked token is a 404 at once."""
+otherwise (?lang=en, remembered in the language cookie). A revoked or unknown token answers 404 at once
+with the product's own short page in the visitor's language, also with DEBUG on (never Django's debug page,
+which would list every URL of the site to a homeowner)."""
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 
 from django.conf import settings
@@ -34,11 +37,36 @@ def _language(request) -> str:
     return remembered if remembered in codes else SHARE_DEFAULT_LANGUAGE
 
 
+class ShareGone(Exception):
+    """The token matches no shared scan (unknown, or the installer revoked it)."""
+
+
 def _shared(token: str):
     try:
         return selectors.scan_by_share_token(token=token)
     except NotFound as exc:
-        raise Http404(str(exc)) from exc
+        raise ShareGone(token) from exc
+
+
+def _gone_page(request) -> HttpResponse:
+    language = _language(request)
+    with translation.override(language):
+        response = render(request, "portal/report/share_gone.html", status=404)
+    response["Content-Language"] = language
+    return response
+
+
+def friendly_gone(view):
+    """Answer a missing share with the homeowner's page instead of an exception."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ShareGone:
+            return _gone_page(request)
+
+    return wrapper
 
 
 def _is_own_installer(request, scan) -> bool:
@@ -49,6 +77,7 @@ def _is_own_installer(request, scan) -> bool:
 
 @never_cache
 @require_GET
+@friendly_gone
 def share_page(request, token: str):
     scan = _shared(token)
     language = _language(request)
@@ -68,6 +97,7 @@ def share_page(request, token: str):
 
 
 @require_GET
+@friendly_gone
 def share_logo(request, token: str):
     """The organization's logo for the share page, through the token (media is not public in production).
     Served with a locked-down policy so an SVG logo cannot run script."""
@@ -92,6 +122,7 @@ def share_logo(request, token: str):
 
 @never_cache
 @require_GET
+@friendly_gone
 def share_pdf(request, token: str):
     """Rate-limited per address, drawn once per version of the report (apps.portal.pdf_cache)."""
     wait = lockout.rate_exceeded(lockout.SHARE_PDF_PER_ADDRESS, lockout.client_address(request))
