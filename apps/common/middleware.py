@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from django.http import JsonResponse
 from django.utils import translation
 
-from apps.common.api.errors import PROBLEM_CONTENT_TYPE, problem
+from apps.common.api.errors import PROBLEM_CONTENT_TYPE, camel, problem
 
 logger = logging.getLogger("solarscan.api")
 _current_request: ContextVar = ContextVar("current_request", default=None)
@@ -31,6 +31,21 @@ def is_api_path(path: str) -> bool:
     return path.startswith(API_PREFIXES)
 
 
+NUL_DETAIL = "Query parameters must not contain the NUL character (U+0000)."
+
+
+def _nul_query_parameters(request) -> list[str]:
+    """Query parameters whose name or value holds NUL (U+0000): PostgreSQL refuses it in any lookup (a 500
+    otherwise). Bodies need no such check: DRF's text fields refuse NUL, naming the field."""
+    return sorted(
+        {
+            camel(key)
+            for key, values in request.GET.lists()
+            if "\x00" in key or any("\x00" in v for v in values)
+        }
+    )
+
+
 class ApiDefaultsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -39,6 +54,13 @@ class ApiDefaultsMiddleware:
         if is_api_path(request.path) and "HTTP_ACCEPT_LANGUAGE" not in request.META:
             translation.activate("en")
             request.LANGUAGE_CODE = "en"
+        if is_api_path(request.path):
+            refused = _nul_query_parameters(request)
+            if refused:
+                body = problem(
+                    400, "invalid", "Invalid request", NUL_DETAIL, {k: [NUL_DETAIL] for k in refused}
+                )
+                return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
         token = _current_request.set(request)
         try:
             return self.get_response(request)
