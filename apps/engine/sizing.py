@@ -159,6 +159,20 @@ class LifecycleObjective:
         b1, b2 = -_npv(params, bat_capex=1.0), -_npv(params, bat_capex=2.0)
         return (p1 - (p2 - p1), p2 - p1, k1 - p1, b1 - (b2 - b1), b2 - b1)
 
+    @property
+    def pv_fixed(self) -> float:
+        """Annuity of what installing any new PV costs at all [EUR/yr]: the ownership intercept plus the
+        fixed installation cost (``CostParams.pv_fixed_eur``, part of ``finance.pv_investment``)."""
+        pv0, pv1, _, _, _ = self.own_coef
+        return self.crf * (pv0 + pv1 * self.params.pv_fixed_eur)
+
+    @property
+    def battery_fixed(self) -> float:
+        """Annuity of what installing any battery costs at all [EUR/yr] (``CostParams.battery_fixed_eur``,
+        part of ``finance.battery_investment``, and the replacements and O&M it carries)."""
+        _, _, _, b0, b1 = self.own_coef
+        return self.crf * (b0 + b1 * self.params.battery_fixed_eur)
+
     def ownership(self, pv_capex: float, bat_capex: float, kwp: float) -> float:
         """Annuity of the ownership costs [EUR/yr]; checked against ``evaluate_finance`` in tests."""
         pv0, pv1, kw1, b0, b1 = self.own_coef
@@ -413,8 +427,10 @@ def evaluate(
     """Annual cost [EUR/yr] and self-sufficiency of one design."""
     f = design_flows(problem, design, dispatch)
     if design.capacity_kwh > 0:
-        pv_export, _ = _curtail(problem, f.pv - f.solar_used_onsite)
-        pv_import = f.grid_used_onsite + f.battery_used_onsite
+        # The PV-only flows of the same panels, without the battery's standby draw (as the report's).
+        direct0 = np.minimum(f.pv, problem.load)
+        pv_export, _ = _curtail(problem, f.pv - direct0)
+        pv_import = problem.load - direct0
         energy = float(problem.lifecycle.energy(pv_import, pv_export, f.grid_import, f.grid_export))
     else:
         energy = float(problem.lifecycle.energy(f.grid_import, f.grid_export))
@@ -727,7 +743,7 @@ def _exact_no_battery(problem: SizingProblem) -> tuple[Evaluation, list[Evaluati
         return None
     n = problem.n_arrays
     lo, hi = problem.min_panels.astype(float), problem.max_panels.astype(float)
-    pv_fixed = problem.lifecycle.crf * problem.lifecycle.own_coef[0]
+    pv_fixed = problem.lifecycle.pv_fixed
     seen: dict[tuple[int, ...], Evaluation] = {}
     rows: list[np.ndarray] = []
     rhs: list[float] = []
@@ -1130,7 +1146,7 @@ def solve_reference_lp(
     standby = standby_kwh_per_hour(problem.battery) if with_battery and problem.battery_allowed else 0.0
     bload = load + standby  # the load while a battery is installed (its own standby draw added)
     life = problem.lifecycle
-    pv0, pv1, kw1, b0, b1 = life.own_coef
+    _, pv1, kw1, _, b1 = life.own_coef
     crf = life.crf
     panels = cp.Variable(n) if n else None
     if fixed_panels is not None:
@@ -1220,8 +1236,8 @@ def solve_reference_lp(
         return ReferenceLp(prob.status, float("nan"), (), 0.0, 0.0, elapsed)
     relaxed = tuple(float(x) for x in panels.value) if n else ()
     chosen = fixed_panels if fixed_panels is not None else relaxed
-    fixed_terms = crf * (pv0 if any(x > 1e-9 for x in chosen) else 0.0) + (
-        crf * b0 if cap is not None and float(cap.value) > 1e-9 else 0.0
+    fixed_terms = (life.pv_fixed if any(x > 1e-9 for x in chosen) else 0.0) + (
+        life.battery_fixed if cap is not None and float(cap.value) > 1e-9 else 0.0
     )
     return ReferenceLp(
         prob.status,
