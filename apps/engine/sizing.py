@@ -985,12 +985,12 @@ battery; above, a Lagrangian search picks the few worth examining [count]. Assum
 def _lagrangian_panel_sets(
     problem: SizingProblem,
     search: _Search,
-    limit: float,
+    meets,
     candidates: list[Evaluation],
     no_battery: list[Evaluation],
 ) -> list[tuple[int, ...]]:
-    """Panel sets worth examining for "least cost with grid use <= limit": the best designs for
-    cost + penalty x grid energy used on site [EUR/kWh], the penalty bisected until the limit is just
+    """Panel sets worth examining for "least cost with grid use within the limit" (``meets``): the best
+    designs for cost + penalty x grid energy used on site [EUR/kWh], the penalty bisected until the limit is just
     met (a Lagrangian relaxation of the limit). Evaluations are shared across penalties (the
     self-consumption flows do not depend on prices). Designs found are added to ``candidates``."""
     found: set[tuple[int, ...]] = set()
@@ -1004,7 +1004,7 @@ def _lagrangian_panel_sets(
         for e in (with_battery, without):
             found.add(e.design.panels)
             candidates.append(e)
-            feasible = feasible or e.grid_to_load <= limit + 1e-9
+            feasible = feasible or meets(e)
         return feasible
 
     lo, hi = 0.0, 0.25
@@ -1030,11 +1030,19 @@ def _size_self_sufficiency(problem: SizingProblem) -> SizingOutcome:
     max_panels = tuple(int(x) for x in problem.max_panels)
     top = search.eval(max_panels, search.cmax) if problem.battery_allowed else search.eval(max_panels, 0.0)
     if problem.goal == "self-sufficiency":
-        limit = top.grid_to_load + d.SELF_SUFFICIENCY_TOLERANCE * total_load
+        limit = limit_b = top.grid_to_load + d.SELF_SUFFICIENCY_TOLERANCE * total_load
     else:
         fraction = float(problem.min_fraction or 0.0)
+        # The share is of the load each design has (DesignFlows.self_sufficiency, what the report shows):
+        # with a battery its standby draw is part of it.
         limit = (1.0 - fraction) * total_load
-        if top.grid_to_load > limit + 1e-9:
+        limit_b = (1.0 - fraction) * (total_load + standby_kwh_per_hour(problem.battery) * problem.hours)
+
+    def meets(e: Evaluation) -> bool:
+        return e.grid_to_load <= (limit_b if e.design.capacity_kwh > 0 else limit) + 1e-9
+
+    if problem.goal != "self-sufficiency":
+        if not meets(top):
             battery = (
                 f" and a {search.cmax:.1f} kWh battery"
                 if problem.battery_allowed
@@ -1053,7 +1061,7 @@ def _size_self_sufficiency(problem: SizingProblem) -> SizingOutcome:
                 evaluations=len(search.memo),
             )
     best0_all, evals0 = _best_no_battery(problem, _cost_key)
-    feasible0 = [e for e in evals0 if e.grid_to_load <= limit + 1e-9]
+    feasible0 = [e for e in evals0 if meets(e)]
     candidates: list[Evaluation] = list(feasible0)
     if problem.battery_allowed:
         combos = _panel_combos(problem)
@@ -1064,17 +1072,17 @@ def _size_self_sufficiency(problem: SizingProblem) -> SizingOutcome:
             arr = np.array(panel_sets, dtype=float)
             search.add(_evaluate_greedy_batch(problem, arr, np.full(len(arr), search.cmax), search.power))
         else:
-            panel_sets = _lagrangian_panel_sets(problem, search, limit, candidates, evals0)
+            panel_sets = _lagrangian_panel_sets(problem, search, meets, candidates, evals0)
         for p in panel_sets:
-            if search.eval(p, search.cmax).grid_to_load > limit + 1e-9:
+            if not meets(search.eval(p, search.cmax)):
                 continue
-            first = search.min_capacity_for(p, limit)
+            first = search.min_capacity_for(p, limit_b)
             if first is None:
                 continue
             candidates.append(first)
             if problem.goal == "renewable-minimum":
                 candidates.append(search.golden_capacity(p, _cost_key, lo=first.design.capacity_kwh))
-    candidates = [c for c in candidates if c.grid_to_load <= limit + 1e-9]
+    candidates = [c for c in candidates if meets(c)]
     if not candidates:
         return SizingOutcome(
             "infeasible", "No design within the allowed ranges reaches the goal.", None, best0_all
