@@ -152,10 +152,18 @@ def test_no_neighbouring_design_has_a_better_reported_npv(battery_cost):
 
 def test_objective_is_minus_reported_npv_as_annuity():
     # Identity: annual_cost = CRF x (-NPV) + a design-independent constant, with the NPV from the report's
-    # finance. Checked on differences between four designs (with and without battery).
-    battery = replace(BATTERY, cost_per_kwh=200.0 * SCALE)
+    # finance. Checked on differences between four designs (with and without battery), with fixed
+    # installation costs and the battery's standby draw (issue 11) in both.
+    battery = replace(BATTERY, cost_per_kwh=200.0 * SCALE, standby_w=30.0)
     problem = _multi_roof(3, 2, 8, battery)
-    problem = replace(problem, cost=replace(problem.cost, price_escalation=0.03, pv_om_eur_per_kw_year=10.0))
+    cost = replace(
+        problem.cost,
+        price_escalation=0.03,
+        pv_om_eur_per_kw_year=10.0,
+        pv_fixed_eur=1000.0 * SCALE,
+        battery_fixed_eur=800.0 * SCALE,
+    )
+    problem = replace(problem, cost=cost)
     crf = problem.lifecycle.crf
     designs = [Design((0, 0)), Design((4, 2)), Design((4, 2), 3.0, 3.0), Design((1, 7), 6.5, 3.0)]
     costs = [sizing.evaluate(problem, x).annual_cost for x in designs]
