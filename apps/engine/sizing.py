@@ -159,6 +159,20 @@ class LifecycleObjective:
         b1, b2 = -_npv(params, bat_capex=1.0), -_npv(params, bat_capex=2.0)
         return (p1 - (p2 - p1), p2 - p1, k1 - p1, b1 - (b2 - b1), b2 - b1)
 
+    @property
+    def pv_fixed(self) -> float:
+        """Annuity of what installing any new PV costs at all [EUR/yr]: the ownership intercept plus the
+        fixed installation cost (``CostParams.pv_fixed_eur``, part of ``finance.pv_investment``)."""
+        pv0, pv1, _, _, _ = self.own_coef
+        return self.crf * (pv0 + pv1 * self.params.pv_fixed_eur)
+
+    @property
+    def battery_fixed(self) -> float:
+        """Annuity of what installing any battery costs at all [EUR/yr] (``CostParams.battery_fixed_eur``,
+        part of ``finance.battery_investment``, and the replacements and O&M it carries)."""
+        _, _, _, b0, b1 = self.own_coef
+        return self.crf * (b0 + b1 * self.params.battery_fixed_eur)
+
     def ownership(self, pv_capex: float, bat_capex: float, kwp: float) -> float:
         """Annuity of the ownership costs [EUR/yr]; checked against ``evaluate_finance`` in tests."""
         pv0, pv1, kw1, b0, b1 = self.own_coef
@@ -413,8 +427,10 @@ def evaluate(
     """Annual cost [EUR/yr] and self-sufficiency of one design."""
     f = design_flows(problem, design, dispatch)
     if design.capacity_kwh > 0:
-        pv_export, _ = _curtail(problem, f.pv - f.solar_used_onsite)
-        pv_import = f.grid_used_onsite + f.battery_used_onsite
+        # The PV-only flows of the same panels, without the battery's standby draw (as the report's).
+        direct0 = np.minimum(f.pv, problem.load)
+        pv_export, _ = _curtail(problem, f.pv - direct0)
+        pv_import = problem.load - direct0
         energy = float(problem.lifecycle.energy(pv_import, pv_export, f.grid_import, f.grid_export))
     else:
         energy = float(problem.lifecycle.energy(f.grid_import, f.grid_export))
@@ -727,7 +743,7 @@ def _exact_no_battery(problem: SizingProblem) -> tuple[Evaluation, list[Evaluati
         return None
     n = problem.n_arrays
     lo, hi = problem.min_panels.astype(float), problem.max_panels.astype(float)
-    pv_fixed = problem.lifecycle.crf * problem.lifecycle.own_coef[0]
+    pv_fixed = problem.lifecycle.pv_fixed
     seen: dict[tuple[int, ...], Evaluation] = {}
     rows: list[np.ndarray] = []
     rhs: list[float] = []
@@ -969,12 +985,12 @@ battery; above, a Lagrangian search picks the few worth examining [count]. Assum
 def _lagrangian_panel_sets(
     problem: SizingProblem,
     search: _Search,
-    limit: float,
+    meets,
     candidates: list[Evaluation],
     no_battery: list[Evaluation],
 ) -> list[tuple[int, ...]]:
-    """Panel sets worth examining for "least cost with grid use <= limit": the best designs for
-    cost + penalty x grid energy used on site [EUR/kWh], the penalty bisected until the limit is just
+    """Panel sets worth examining for "least cost with grid use within the limit" (``meets``): the best
+    designs for cost + penalty x grid energy used on site [EUR/kWh], the penalty bisected until the limit is just
     met (a Lagrangian relaxation of the limit). Evaluations are shared across penalties (the
     self-consumption flows do not depend on prices). Designs found are added to ``candidates``."""
     found: set[tuple[int, ...]] = set()
@@ -988,7 +1004,7 @@ def _lagrangian_panel_sets(
         for e in (with_battery, without):
             found.add(e.design.panels)
             candidates.append(e)
-            feasible = feasible or e.grid_to_load <= limit + 1e-9
+            feasible = feasible or meets(e)
         return feasible
 
     lo, hi = 0.0, 0.25
@@ -1014,11 +1030,19 @@ def _size_self_sufficiency(problem: SizingProblem) -> SizingOutcome:
     max_panels = tuple(int(x) for x in problem.max_panels)
     top = search.eval(max_panels, search.cmax) if problem.battery_allowed else search.eval(max_panels, 0.0)
     if problem.goal == "self-sufficiency":
-        limit = top.grid_to_load + d.SELF_SUFFICIENCY_TOLERANCE * total_load
+        limit = limit_b = top.grid_to_load + d.SELF_SUFFICIENCY_TOLERANCE * total_load
     else:
         fraction = float(problem.min_fraction or 0.0)
+        # The share is of the load each design has (DesignFlows.self_sufficiency, what the report shows):
+        # with a battery its standby draw is part of it.
         limit = (1.0 - fraction) * total_load
-        if top.grid_to_load > limit + 1e-9:
+        limit_b = (1.0 - fraction) * (total_load + standby_kwh_per_hour(problem.battery) * problem.hours)
+
+    def meets(e: Evaluation) -> bool:
+        return e.grid_to_load <= (limit_b if e.design.capacity_kwh > 0 else limit) + 1e-9
+
+    if problem.goal != "self-sufficiency":
+        if not meets(top):
             battery = (
                 f" and a {search.cmax:.1f} kWh battery"
                 if problem.battery_allowed
@@ -1037,7 +1061,7 @@ def _size_self_sufficiency(problem: SizingProblem) -> SizingOutcome:
                 evaluations=len(search.memo),
             )
     best0_all, evals0 = _best_no_battery(problem, _cost_key)
-    feasible0 = [e for e in evals0 if e.grid_to_load <= limit + 1e-9]
+    feasible0 = [e for e in evals0 if meets(e)]
     candidates: list[Evaluation] = list(feasible0)
     if problem.battery_allowed:
         combos = _panel_combos(problem)
@@ -1048,17 +1072,17 @@ def _size_self_sufficiency(problem: SizingProblem) -> SizingOutcome:
             arr = np.array(panel_sets, dtype=float)
             search.add(_evaluate_greedy_batch(problem, arr, np.full(len(arr), search.cmax), search.power))
         else:
-            panel_sets = _lagrangian_panel_sets(problem, search, limit, candidates, evals0)
+            panel_sets = _lagrangian_panel_sets(problem, search, meets, candidates, evals0)
         for p in panel_sets:
-            if search.eval(p, search.cmax).grid_to_load > limit + 1e-9:
+            if not meets(search.eval(p, search.cmax)):
                 continue
-            first = search.min_capacity_for(p, limit)
+            first = search.min_capacity_for(p, limit_b)
             if first is None:
                 continue
             candidates.append(first)
             if problem.goal == "renewable-minimum":
                 candidates.append(search.golden_capacity(p, _cost_key, lo=first.design.capacity_kwh))
-    candidates = [c for c in candidates if c.grid_to_load <= limit + 1e-9]
+    candidates = [c for c in candidates if meets(c)]
     if not candidates:
         return SizingOutcome(
             "infeasible", "No design within the allowed ranges reaches the goal.", None, best0_all
@@ -1130,7 +1154,7 @@ def solve_reference_lp(
     standby = standby_kwh_per_hour(problem.battery) if with_battery and problem.battery_allowed else 0.0
     bload = load + standby  # the load while a battery is installed (its own standby draw added)
     life = problem.lifecycle
-    pv0, pv1, kw1, b0, b1 = life.own_coef
+    _, pv1, kw1, _, b1 = life.own_coef
     crf = life.crf
     panels = cp.Variable(n) if n else None
     if fixed_panels is not None:
@@ -1220,8 +1244,8 @@ def solve_reference_lp(
         return ReferenceLp(prob.status, float("nan"), (), 0.0, 0.0, elapsed)
     relaxed = tuple(float(x) for x in panels.value) if n else ()
     chosen = fixed_panels if fixed_panels is not None else relaxed
-    fixed_terms = crf * (pv0 if any(x > 1e-9 for x in chosen) else 0.0) + (
-        crf * b0 if cap is not None and float(cap.value) > 1e-9 else 0.0
+    fixed_terms = (life.pv_fixed if any(x > 1e-9 for x in chosen) else 0.0) + (
+        life.battery_fixed if cap is not None and float(cap.value) > 1e-9 else 0.0
     )
     return ReferenceLp(
         prob.status,

@@ -4,7 +4,7 @@ The case (``hand_inputs``): a studio load of 0.5 kWh every hour except 1.0 kWh a
 (2.4 kWp and 1.6 kWp, fixed panel counts) whose yield is 0.25 kWh/kWp at 10, 11, 12 and 13 h and zero
 otherwise (so 1.0 kWh of PV in each of those hours); a 2 kWh / 1 kW battery (fixed size) with a 50 %
 reserve (1 kWh usable), 100 % round trip, 5-year life; a flat Belgian contract (no net metering, no
-feed-in floor) at 0.40 EUR/kWh import and 0.05 EUR/kWh feed-in; 10 analysis years, 5 % discount, 2 %/yr
+feed-in floor) at 0.40 EUR/kWh import and 0.05 EUR/kWh feed-in, no feed-in cost; 10 analysis years, 5 % discount, 2 %/yr
 price escalation. The goal self-sufficiency runs the self-consumption (greedy) dispatch.
 
 Per day, by hand: load 12.5 kWh; PV 4 kWh; used directly 0.5+0.5+1.0+0.5 = 2.5 kWh; surplus 0.5 at 10,
@@ -79,7 +79,15 @@ def hand_inputs(**overrides) -> ScanInputs:
             NewPvArray("south", 6, 6, 400.0, 35.0, 180.0, cost_per_kwp=PV_COST_PER_KWP),
             NewPvArray("west", 4, 4, 400.0, 35.0, 270.0, cost_per_kwp=PV_COST_PER_KWP),
         ),
-        tariff=TariffInput(type="flat", flat_eur_per_kwh=IMPORT, feed_in_eur_per_kwh=FEED_IN, country="BE"),
+        # No feed-in cost (set: the fixed-contract default of EUR 0.10/kWh would make every exported kWh
+        # cost 0.05 net, so the surplus would be curtailed rather than exported).
+        tariff=TariffInput(
+            type="flat",
+            flat_eur_per_kwh=IMPORT,
+            feed_in_eur_per_kwh=FEED_IN,
+            feed_in_cost_eur_per_kwh=0.0,
+            country="BE",
+        ),
         battery=BatteryInput(
             capacity_kwh=2.0,
             power_rating_kw=1.0,

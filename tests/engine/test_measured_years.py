@@ -116,11 +116,18 @@ def test_battery_value_on_every_price_year(dynamic_result):
 
 
 def test_battery_value_on_the_scans_own_price_year_is_the_main_result():
-    # A battery cheap enough to be chosen (250 EUR/kWh, as the engine benchmark's variant): on the scan's
-    # own price and weather year the battery case is the main result itself (conservation of one case).
+    # A battery cheap enough to be chosen (150 EUR/kWh, no fixed installation cost; at the benchmark's
+    # 250 EUR/kWh with the EUR 1,000 installation and its 30 W standby draw nothing is bought and the
+    # case would not be exercised): on the scan's own price and weather year the battery case is the
+    # main result itself (conservation of one case).
     seed = seed_example_inputs()
     cheap = replace(
-        seed.battery, cost_per_kwh=250, min_capacity_kwh=2, min_power_rating_kw=2, power_rating_kw=5
+        seed.battery,
+        cost_per_kwh=150,
+        fixed_cost_eur=0.0,
+        min_capacity_kwh=2,
+        min_power_rating_kw=2,
+        power_rating_kw=5,
     )
     result = run_scan(
         replace(seed, goal="cost-savings", battery=cheap, tariff=TariffInput(type="dynamic", price_year=2023))

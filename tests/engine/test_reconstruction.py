@@ -130,16 +130,20 @@ def test_bill_reconstruction_reproduces_the_bill(layer_pv, true_load):
 
 
 def test_bill_reconstruction_of_the_seed_example_says_how_close_it_gets():
-    # Seed request: 3,500 kWh bought, 800 exported, 10 × 400 Wp south 35° in Amsterdam (~3,750 kWh
-    # simulated). Exporting only 800 kWh means 79 % self-consumption without a battery: no household
-    # shape does that at the simulated yield; the fit clips at the lower bound and says so.
+    # Seed request: 3,500 kWh bought, 800 exported, 10 × 400 Wp south 35° in Amsterdam (3,941 kWh
+    # simulated on the measured KNMI 2023 year). Exporting only 800 kWh means 80 % self-consumption
+    # without a battery: no household shape does that at the simulated yield; the fit clips at the
+    # lower bound and says so.
     pv = kwh_per_kwp(OfflineWeather().get(52.3676, 4.9041), 35, 180, 14) * 4.0
     fit = reconstruct_gross_load(3500.0, 800.0, pv)
     assert fit.pv_factor == d.EXISTING_PV_SCALE_RANGE[0]
     assert fit.warning and "cannot be reproduced" in fit.warning
-    # How close: import within 2 %, export within 10 % (measured 3,551 / 851 kWh).
-    assert fit.import_kwh == pytest.approx(3500.0, rel=0.02)
-    assert fit.export_kwh == pytest.approx(800.0, rel=0.10)
+    # How close: import within 5 %, export within 20 % (measured 3,645 / 945 kWh on KNMI 2023; it was
+    # 3,551 / 851 on the synthetic year, whose ~3,750 kWh yield left less surplus at the 0.5x floor), and
+    # the warning states exactly those figures.
+    assert fit.import_kwh == pytest.approx(3500.0, rel=0.05)
+    assert fit.export_kwh == pytest.approx(800.0, rel=0.20)
+    assert f"buys {fit.import_kwh:.0f} and exports {fit.export_kwh:.0f} kWh" in fit.warning
     # Balance: the model's import − export equals the bill's (gross = I + kΣP − E).
     assert fit.import_kwh - fit.export_kwh == pytest.approx(2700.0, abs=0.5)
 

@@ -98,13 +98,16 @@ def test_run_scan_battery_only():
 def test_dynamic_scan_fixed_column_equals_a_real_fixed_scan():
     # The case: 10 new panels (fixed count), no battery. The fixed-contract column of a dynamic scan
     # must be the very figures of a fixed-contract scan of the same panels at the stated default prices.
+    # Without the seed's existing panels: next to them the new ones mostly export at the default feed-in
+    # cost (EUR 0.10/kWh) and never pay back, so the payback figure (null on both) would not be compared.
     panels = (NewPvArray("new_pv_1", 10, 10, 400, 35, 180, cost_per_kwp=1000, system_losses=14),)
-    base = replace(SEED, new_pv=panels, battery=None, goal="cost-savings")
+    base = replace(SEED, new_pv=panels, existing_pv=(), battery=None, goal="cost-savings")
     dynamic = run_scan(replace(base, tariff=TariffInput(type="dynamic")))
     fixed = run_scan(replace(base, tariff=TariffInput(type="flat")))  # default 0.28 / 0.05, taxes included
     column = next(s for s in dynamic.scenarios if s.tariff_type == "flat" and not s.with_battery)
     assert column.yearly_savings_eur == pytest.approx(fixed.finance.year_one_savings, rel=1e-9)
     assert column.npv_eur == pytest.approx(fixed.finance.npv, rel=1e-9)
+    assert fixed.finance.payback_years is not None
     assert column.payback_years == pytest.approx(fixed.finance.payback_years, rel=1e-9)
     a = dynamic.assumptions
     assert a["comparisonFixedPriceSource"] == "default"
