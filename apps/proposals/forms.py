@@ -1,0 +1,42 @@
+"""The homeowner's answer on the share page: accept (name, e-mail, terms tick, optional remark) or decline
+(optional reason). Both carry the version hash the page showed."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+NAME_MAX = 200
+REMARK_MAX = 2000
+
+
+class _Answer(forms.Form):
+    content_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class AcceptForm(_Answer):
+    name = forms.CharField(label=_("Your full name"), max_length=NAME_MAX)
+    email = forms.EmailField(label=_("Your e-mail address"))
+    terms = forms.BooleanField(
+        label=_("I have read the proposal and accept its price and terms."),
+        error_messages={"required": _("Tick the box to accept the terms.")},
+    )
+    remark = forms.CharField(
+        label=_("Remark (optional)"),
+        required=False,
+        max_length=REMARK_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter your name."))
+        return name
+
+
+class DeclineForm(_Answer):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=REMARK_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

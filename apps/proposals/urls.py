@@ -1,0 +1,11 @@
+from django.urls import path
+
+from apps.proposals import views
+
+app_name = "proposals"
+
+urlpatterns = [
+    path("s/<str:token>/proposal/accept", views.proposal_accept, name="accept"),
+    path("s/<str:token>/proposal/decline", views.proposal_decline, name="decline"),
+    path("s/<str:token>/proposal.pdf", views.proposal_pdf, name="pdf"),
+]
