@@ -2,6 +2,7 @@
 or declines on the share page. The snapshot and its content hash never change once written."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.fields import IdField
@@ -61,6 +62,17 @@ class Proposal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.SENT, self.Status.VIEWED)
+
+    @property
+    def current_status(self) -> str:
+        """The status as of today: an open proposal past its validity date reads as expired (the row
+        follows the next time it is opened or answered)."""
+        if self.is_open and self.valid_until < timezone.localdate():
+            return self.Status.EXPIRED
+        return self.status
+
+    def get_current_status_display(self) -> str:
+        return self.Status(self.current_status).label
 
 
 class ProposalResponse(models.Model):
