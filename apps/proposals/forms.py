@@ -40,3 +40,40 @@ class DeclineForm(_Answer):
         max_length=REMARK_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ProposalNewForm(forms.Form):
+    """The installer's price for a proposal (portal). Money in euros; Dutch decimal commas accepted."""
+
+    total_incl_vat = forms.DecimalField(
+        label=_("Total price incl. VAT (€)"), max_digits=12, decimal_places=2, min_value=0, localize=True
+    )
+    panels_price = forms.DecimalField(
+        label=_("Of which solar panels (€, optional)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        localize=True,
+    )
+    battery_price = forms.DecimalField(
+        label=_("Of which home battery (€, optional)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        localize=True,
+    )
+    installation_price = forms.DecimalField(
+        label=_("Of which installation (€, optional)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        localize=True,
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until (optional, default 30 days)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
