@@ -38,7 +38,9 @@ def test_share_page_shows_the_proposal_and_counts_the_view(proposal):
     page = Client().get(reverse("portal:share", args=[_token(proposal)]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'data-proposal-status="viewed"' in html and "€ 9850.00" in html
+    assert (
+        'data-proposal-status="viewed"' in html and "€ 9.850,00" in html
+    )  # total from the fixture, Dutch format
     assert proposal.content_hash in html  # the hidden field names the exact version shown
     proposal.refresh_from_db()
     assert proposal.status == "viewed"
