@@ -60,3 +60,22 @@ def test_owner_withdraws_from_the_portal(owner, proposal):
     assert _client(owner).post(reverse("proposals:withdraw", args=[proposal.pk])).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "withdrawn"
+
+
+def test_terms_come_from_branding_settings_and_stay_with_the_version(owner, scan):
+    from .conftest import make_proposal
+
+    client = _client(owner)
+    saved = client.post(
+        reverse("portal:branding"),
+        {"display_name": "Zon & Co", "color": "#0f766e", "proposal_terms": "Aanbetaling 30%."},
+    )
+    assert saved.status_code == 302
+    owner.organization.refresh_from_db()
+    first = make_proposal(owner.organization, scan)
+    client.post(reverse("portal:branding"), {"color": "#0f766e", "proposal_terms": "Aanbetaling 40%."})
+    owner.organization.refresh_from_db()
+    second = make_proposal(owner.organization, scan)
+    first.refresh_from_db()
+    assert (first.terms, second.terms) == ("Aanbetaling 30%.", "Aanbetaling 40%.")
+    assert first.snapshot["terms"] == "Aanbetaling 30%."
