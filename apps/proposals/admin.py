@@ -1,19 +1,8 @@
 from django.contrib import admin
 
-from apps.proposals.models import Proposal, ProposalResponse
+from apps.proposals.models import RESPONSE_RECORD_FIELDS, Proposal, ProposalResponse
 
-RESPONSE_FIELDS = (
-    "decision",
-    "name",
-    "email",
-    "terms_accepted",
-    "remark",
-    "content_hash",
-    "ip_address",
-    "user_agent",
-    "language",
-    "created_at",
-)
+RESPONSE_FIELDS = (*RESPONSE_RECORD_FIELDS, "language")
 
 
 class ProposalResponseInline(admin.StackedInline):

@@ -42,36 +42,19 @@ class DeclineForm(_Answer):
     )
 
 
+def _euros(label, *, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, max_digits=12, decimal_places=2, min_value=0, required=required, localize=True
+    )
+
+
 class ProposalNewForm(forms.Form):
     """The installer's price for a proposal (portal). Money in euros; Dutch decimal commas accepted."""
 
-    total_incl_vat = forms.DecimalField(
-        label=_("Total price incl. VAT (€)"), max_digits=12, decimal_places=2, min_value=0, localize=True
-    )
-    panels_price = forms.DecimalField(
-        label=_("Of which solar panels (€, optional)"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        localize=True,
-    )
-    battery_price = forms.DecimalField(
-        label=_("Of which home battery (€, optional)"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        localize=True,
-    )
-    installation_price = forms.DecimalField(
-        label=_("Of which installation (€, optional)"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        localize=True,
-    )
+    total_incl_vat = _euros(_("Total price incl. VAT (€)"), required=True)
+    panels_price = _euros(_("Of which solar panels (€, optional)"))
+    battery_price = _euros(_("Of which home battery (€, optional)"))
+    installation_price = _euros(_("Of which installation (€, optional)"))
     valid_until = forms.DateField(
         label=_("Valid until (optional, default 30 days)"),
         required=False,

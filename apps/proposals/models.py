@@ -96,3 +96,17 @@ class ProposalResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} by {self.name or '—'} ({self.proposal_id})"
+
+
+# What an answer records (admin and API show these, read-only).
+RESPONSE_RECORD_FIELDS = (
+    "decision",
+    "name",
+    "email",
+    "terms_accepted",
+    "remark",
+    "content_hash",
+    "ip_address",
+    "user_agent",
+    "created_at",
+)

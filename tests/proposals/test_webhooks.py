@@ -7,23 +7,11 @@ from apps.organizations.models import WebhookDelivery
 from apps.organizations.webhooks import webhook_deliver
 from apps.proposals.services import proposal_answer
 from tests.scans.conftest import make_endpoint
-from tests.scans.test_webhooks import Receiver
-
-
-@pytest.fixture(autouse=True)
-def local_receivers_allowed(settings):
-    settings.WEBHOOK_ALLOW_HTTP = settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
+from tests.scans.test_webhooks import local_receivers_allowed, receiver  # noqa: F401  (fixtures)
 
 
 @pytest.mark.parametrize("decision", ["accepted", "declined"])
-def test_answer_webhook_is_signed_and_delivered(owner, proposal, receiver, decision):
+def test_answer_webhook_is_signed_and_delivered(owner, proposal, receiver, decision):  # noqa: F811
     endpoint = make_endpoint(owner.organization, receiver.url, [f"proposal.{decision}"])
     proposal_answer(
         proposal=proposal,

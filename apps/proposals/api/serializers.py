@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from apps.common.api.fields import UTC_DATETIME_MAPPING, UtcDateTimeField
 from apps.common.api.strict import StrictTypesMixin
-from apps.proposals.models import Proposal, ProposalResponse
+from apps.proposals.models import RESPONSE_RECORD_FIELDS, Proposal, ProposalResponse
 from apps.proposals.services import MAX_VALIDITY_DAYS
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": False}
@@ -26,17 +26,7 @@ class ProposalResponseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProposalResponse
-        fields = [
-            "decision",
-            "name",
-            "email",
-            "terms_accepted",
-            "remark",
-            "content_hash",
-            "ip_address",
-            "user_agent",
-            "created_at",
-        ]
+        fields = list(RESPONSE_RECORD_FIELDS)
 
 
 class ProposalSerializer(serializers.ModelSerializer):
