@@ -67,10 +67,9 @@ def _language(request) -> str:
 
 
 def _client(request) -> dict:
+    address = lockout.client_address(request)
     return {
-        "ip_address": lockout.client_address(request)
-        if lockout.client_address(request) != "unknown"
-        else None,
+        "ip_address": None if address == "unknown" else address,
         "user_agent": request.META.get("HTTP_USER_AGENT", ""),
     }
 
