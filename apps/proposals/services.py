@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from apps.common.errors import AppError, Conflict
@@ -129,11 +128,13 @@ def proposal_create(
     valid_until = _check_valid_until(valid_until)
     scan_share(scan=scan)
     lineage = scan.copied_from_id or scan.id
-    siblings = Proposal.objects.select_for_update().filter(lineage=lineage)
-    version = (siblings.aggregate(top=Max("version"))["top"] or 0) + 1
+    Scan.objects.select_for_update().filter(pk=lineage).first()  # one new version of a lineage at a time
+    siblings = list(Proposal.objects.select_for_update().filter(lineage=lineage))
+    version = max((sibling.version for sibling in siblings), default=0) + 1
     now = timezone.now()
-    for older in siblings.filter(status__in=OPEN):
-        _move(older, Proposal.Status.WITHDRAWN, withdrawn_at=now)
+    for older in siblings:
+        if older.status in OPEN:
+            _move(older, Proposal.Status.WITHDRAWN, withdrawn_at=now)
     terms = organization.proposal_terms
     snapshot = build_snapshot(scan=scan, price=price, valid_until=valid_until, terms=terms, version=version)
     return Proposal.objects.create(
@@ -150,7 +151,7 @@ def proposal_create(
 
 
 def _locked(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("organization").get(pk=proposal.pk)
+    return Proposal.objects.select_for_update(of=("self",)).select_related("organization").get(pk=proposal.pk)
 
 
 def _expire_if_due(proposal: Proposal) -> None:
