@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.prices",
     "apps.studio",
     "apps.devices",
+    "apps.proposals",
     "apps.portal",
 ]
 

@@ -133,6 +133,15 @@ class BrandingForm(forms.Form):
         ),
     )
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    proposal_terms = forms.CharField(
+        label=_("Terms on proposals"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Printed on every proposal your customer accepts; a proposal keeps the terms it was sent with."
+        ),
+    )
 
     def clean_color(self):
         color = self.cleaned_data["color"].strip()

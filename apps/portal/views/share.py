@@ -23,6 +23,7 @@ from apps.organizations.selectors import membership_for
 from apps.portal.pdf_cache import PdfBusy, cached_report_pdf
 from apps.portal.reporting import branding_for, report_context
 from apps.portal.views.scans import _pdf_response
+from apps.proposals.views import share_proposal_context
 from apps.scans import selectors, services
 
 SHARE_DEFAULT_LANGUAGE = "nl"
@@ -82,13 +83,15 @@ def share_page(request, token: str):
     scan = _shared(token)
     language = _language(request)
     with translation.override(language):
-        if not _is_own_installer(request, scan):
+        own_installer = _is_own_installer(request, scan)
+        if not own_installer:
             services.scan_share_viewed(scan=scan)
         context = report_context(scan)
         branding = branding_for(scan.organization)
         if branding["logo_url"]:
             branding["logo_url"] = reverse("portal:share_logo", args=[token])
         context.update({"branding": branding, "token": token, "share_lang": language})
+        context.update(share_proposal_context(request, scan, count_view=not own_installer))
         response = render(request, "portal/report/share.html", context)
     if request.GET.get("lang") == language:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
