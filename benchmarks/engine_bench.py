@@ -4,7 +4,8 @@ Run: ``.venv/bin/python benchmarks/engine_bench.py [--repeats N] [--no-reference
 
 Cases: the seed's example POST /v1/scans body (flat tariff, goal self-sufficiency), the same body with
 goal cost-savings, dynamic-tariff variants of both (built-in day-ahead year), and cost-savings variants
-with a cheaper battery (250 EUR/kWh, 2-10 kWh, 2-5 kW) so that a battery is chosen. Weather is cached (one warm-up run per case, not
+with a cheaper battery (250 EUR/kWh, 2-10 kWh, 2-5 kW) so that a battery is chosen, and those on four
+roofs (north/east/south/west, 0-20 panels each). Weather is cached (one warm-up run per case, not
 timed), as in production where the weather of a location is stored. For each case it prints the median
 and max wall time over the repeats, the peak traced Python memory (tracemalloc) and the process's max RSS,
 then, for the cost-savings cases, the full-LP reference (``sizing.reference_sizing``: one relaxed
@@ -39,6 +40,10 @@ def cases() -> dict[str, ScanInputs]:
     cheap = replace(
         seed.battery, cost_per_kwh=250, min_capacity_kwh=2, min_power_rating_kw=2, power_rating_kw=5
     )
+    four = tuple(
+        replace(seed.new_pv[0], name=name, max_panel_count=20, tilt_angle=tilt, orientation_angle=azimuth)
+        for name, tilt, azimuth in (("north", 15, 0), ("east", 30, 90), ("south", 35, 180), ("west", 30, 270))
+    )
     return {
         "seed flat (self-sufficiency)": seed,
         "seed flat (cost-savings)": replace(seed, goal="cost-savings"),
@@ -47,6 +52,9 @@ def cases() -> dict[str, ScanInputs]:
         # Variants where a battery pays off, so the reference exercises the battery sizing too.
         "flat cheap battery (cost)": replace(seed, goal="cost-savings", battery=cheap),
         "dynamic cheap battery (cost)": replace(dynamic, goal="cost-savings", battery=cheap),
+        # Four roofs (north, east, south, west; 0-20 panels each: 194,481 panel sets, the exact search).
+        "4 roofs flat cheap battery": replace(seed, goal="cost-savings", battery=cheap, new_pv=four),
+        "4 roofs dynamic cheap battery": replace(dynamic, goal="cost-savings", battery=cheap, new_pv=four),
     }
 
 

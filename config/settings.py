@@ -49,8 +49,10 @@ INSTALLED_APPS = [
     "apps.organizations",
     "apps.dossiers",
     "apps.scans",
+    "apps.prices",
     "apps.studio",
     "apps.devices",
+    "apps.proposals",
     "apps.portal",
 ]
 
@@ -157,8 +159,16 @@ CACHES = {
 
 # Weather for new scans: "offline" (deterministic model, no network) or "pvgis" (PVGIS TMY, cached in the DB).
 WEATHER_SOURCE = env_str("WEATHER_SOURCE", "offline")
+# ENTSO-E Transparency Platform token for `manage.py add_price_year --source entsoe` (empty: not used).
+ENTSOE_API_TOKEN = env_str("ENTSOE_API_TOKEN", "")
 if WEATHER_SOURCE not in ("offline", "pvgis"):
     raise ImproperlyConfigured(f"WEATHER_SOURCE={WEATHER_SOURCE!r}: use 'offline' or 'pvgis'")
+
+# Dossier address → coordinates: "offline" (embedded GeoNames postcode table, no network) or "online"
+# (PDOK Locatieserver for NL, Flemish geolocation for BE, cached; the postcode table when they are down).
+GEOCODER = env_str("GEOCODER", "offline")
+if GEOCODER not in ("offline", "online"):
+    raise ImproperlyConfigured(f"GEOCODER={GEOCODER!r}: use 'offline' or 'online'")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Solarscan <noreply@solarscan.local>")

@@ -25,8 +25,10 @@ urlpatterns = [
     path("v1/", include("apps.scans.api.urls")),
     path("v1/", include("apps.studio.api.urls")),
     path("v1/", include("apps.devices.api.urls")),
+    path("v1/", include("apps.proposals.api.urls")),
     re_path(r"^v1/(?P<rest>.*)$", common_views.api_not_found),
     path("hooks/", hooks_api.urls),
+    path("", include("apps.proposals.urls")),
     path("", include("apps.portal.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

@@ -29,6 +29,7 @@ import pandas as pd
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.common.errors import AppError, NotFound
 from apps.common.outbox import outbox_enqueue
@@ -189,10 +190,11 @@ def link_create(
         try:
             pod = validate_pod(pod or "")
         except VendorInputError as exc:
-            raise DeviceLinkError(str(exc), code="invalid_pod", errors={"pod": [str(exc)]}) from None
+            message = gettext(exc.template) % exc.params if exc.params else gettext(exc.template)
+            raise DeviceLinkError(message, code="invalid_pod", errors={"pod": [message]}) from None
         if not (account_number or "").strip() or not (company_code or "").strip():
             raise DeviceLinkError(
-                "accountNumber and companyCode are required for a POD link.",
+                gettext("accountNumber and companyCode are required for a POD link."),
                 errors={
                     k: ["Required."]
                     for k, v in (("accountNumber", account_number), ("companyCode", company_code))
@@ -866,8 +868,23 @@ def to_reference_year(grid_import: pd.Series, grid_export: pd.Series | None):
         raise DeviceLinkError(exc.message, code="not_enough_measured_data") from exc
 
 
+def production_on_year(link: DeviceLink, grid_import: pd.Series) -> np.ndarray | None:
+    """The link's measured production [kWh per hour] on the same reference-year window as its grid import,
+    or None: no inverter production, or not a complete year of it (a seasonal completion of PV from a few
+    weeks would be a guess; the profile's solar layer then describes the panels)."""
+    production = _hourly(link, Reading.Kind.PRODUCTION, (Asset.Kind.INVERTER, Asset.Kind.HEM_SYSTEM))
+    if production is None:
+        return None
+    parsed = to_reference_year(production.reindex(grid_import.index), None)
+    if parsed.completed_hours > 0:
+        return None
+    return parsed.consumption_kwh
+
+
 def studio_profile_from_link(*, link: DeviceLink, profile=None, user=None):
-    """Make (or update) a studio profile whose base is this link's measured grid import and export.
+    """Make (or update) a studio profile whose base is this link's measured grid import and export, and
+    its inverter's measured production when it covers the whole year (it then replaces the solar layer's
+    simulation in the gross-consumption reconstruction).
 
     The profile's layers are kept. Returns the profile; the link remembers it so later syncs update it.
     """
@@ -876,6 +893,7 @@ def studio_profile_from_link(*, link: DeviceLink, profile=None, user=None):
 
     grid_import, grid_export = link_measured_flows(link)
     parsed = to_reference_year(grid_import, grid_export)
+    production = production_on_year(link, grid_import) if grid_export is not None else None
     dossier = link.dossier
     with transaction.atomic():
         if profile is None:
@@ -909,6 +927,7 @@ def studio_profile_from_link(*, link: DeviceLink, profile=None, user=None):
             "annual_kwh": round(parsed.total_consumption_kwh, 3),
             "data": parsed.consumption_kwh,
             "export_data": parsed.export_kwh,
+            "production_data": production,
         }
         profile = studio.profile_save_state(
             profile=profile, studio_state={"base_profile": base, "layers": layers}

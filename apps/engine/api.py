@@ -8,19 +8,24 @@ reason; bad inputs raise ``ValueError`` (the API layer validates them first).
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 
 from apps.engine import defaults as d
+from apps.engine.battery import deliverable_power_kw, effective_roundtrip_pct, standby_kwh_per_hour
 from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
 from apps.engine.pv import kwh_per_kwp, pv_stats
+from apps.engine.reconstruction import reorder_days
+from apps.engine.reference_data import latest_price_year, price_source, price_years, weather_years
 from apps.engine.scenarios import battery_finance, build_case, case_finance, contract_scenarios, payback_range
 from apps.engine.sizing import Design, SizingProblem, size_system
-from apps.engine.tariffs import bill, levelise, tariffs_by_year
+from apps.engine.spread import MeasuredYears, battery_value_by_price_year, weather_year_figures
+from apps.engine.tariffs import bill, energy_tax, levelise, reference_day_ahead, tariffs_by_year
 from apps.engine.types import (
+    BatteryInput,
     BatteryResult,
     HourlySeries,
     KnownConsumption,
@@ -28,31 +33,82 @@ from apps.engine.types import (
     ScanInputs,
     ScanResult,
     StudioConsumption,
+    TariffInput,
 )
-from apps.engine.weather import OfflineWeather, WeatherProvider
+from apps.engine.weather import OfflineWeather, Weather, WeatherProvider
 
 
-def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> np.ndarray:
-    """Hourly gross consumption [kWh per hour].
+def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+    """(hourly gross consumption, hourly existing PV production, what was reconstructed) [kWh per hour].
 
     known: the household profile scaled to ``yearly_kwh``; with existing PV and a yearly export, the
-    bill's import and export are combined with the simulated PV (``load.reconstruct_gross_load``).
-    With existing PV but no export figure, ``yearly_kwh`` is taken as the gross consumption.
-    studio: the profile as given; with an export series (net meter) the gross load is
-    import + PV - export, hour by hour, never below the import.
+    bill's import and export are reproduced by a household-shaped load and the existing PV's yield fitted
+    to the bill (``load.reconstruct_gross_load``). With existing PV but no export figure, ``yearly_kwh``
+    is taken as the gross consumption.
+    studio: the profile's gross consumption as given; its solar layer (the existing installation) is the
+    existing production (``apps.engine.reconstruction`` made them consistent with the measured meter).
     """
     c = inputs.consumption
     if isinstance(c, KnownConsumption):
         if inputs.existing_pv and c.yearly_export_kwh is not None:
-            return reconstruct_gross_load(c.yearly_kwh, c.yearly_export_kwh, existing_pv)
-        return load_profile(c.yearly_kwh, c.load_profile)
+            fit = reconstruct_gross_load(
+                c.yearly_kwh,
+                c.yearly_export_kwh,
+                existing_pv,
+                fit_pv=inputs.existing_pv_measured_yearly_kwh is None,
+            )
+            notes = {
+                "grossLoadMethod": "bill fit",
+                "billImportKwh": c.yearly_kwh,
+                "billExportKwh": c.yearly_export_kwh,
+                "baselineImportKwh": round(fit.import_kwh, 1),
+                "baselineExportKwh": round(fit.export_kwh, 1),
+                "existingPvBillFactor": round(fit.pv_factor, 4),
+                "existingPvBillFactorRange": list(d.EXISTING_PV_SCALE_RANGE),
+                "billReconstructionWarning": fit.warning,
+            }
+            return fit.gross, existing_pv * fit.pv_factor, notes
+        return load_profile(c.yearly_kwh, c.load_profile), existing_pv, {}
     if isinstance(c, StudioConsumption):
-        imported = validate_profile(c.hourly_kwh, "studio profile")
-        if c.hourly_export_kwh is None:
-            return imported
-        exported = validate_profile(c.hourly_export_kwh, "studio export")
-        return imported + np.maximum(existing_pv - exported, 0.0)
+        gross = validate_profile(c.hourly_kwh, "studio profile")
+        if c.hourly_existing_pv_kwh is not None:
+            production = validate_profile(c.hourly_existing_pv_kwh, "studio existing production")
+            notes = {
+                "existingPvSource": "studio profile",
+                "grossLoadMethod": "studio reconstruction",
+                "existingProductionKwh": round(float(production.sum()), 1),
+            }
+            if c.hourly_import_kwh is not None and c.hourly_export_kwh is not None:
+                notes["meterImportKwh"] = round(float(np.sum(c.hourly_import_kwh)), 1)
+                notes["meterExportKwh"] = round(float(np.sum(c.hourly_export_kwh)), 1)
+            return gross, production, notes
+        if c.hourly_export_kwh is not None:
+            raise ValueError("a studio profile with grid export needs its existing production (solar layer)")
+        return gross, existing_pv, {}
     raise ValueError("consumption must be KnownConsumption or StudioConsumption")
+
+
+def _measured_flows(inputs: ScanInputs) -> tuple[np.ndarray, np.ndarray] | None:
+    """A studio profile's measured (import, export) [kWh per hour], when it has them."""
+    c = inputs.consumption
+    if (
+        isinstance(c, StudioConsumption)
+        and c.hourly_import_kwh is not None
+        and c.hourly_export_kwh is not None
+    ):
+        return validate_profile(c.hourly_import_kwh, "studio import"), validate_profile(
+            c.hourly_export_kwh, "studio export"
+        )
+    return None
+
+
+def _buyable_battery(battery: BatteryInput | None) -> BatteryInput | None:
+    """The battery range the sizing may choose from: only capacities that can deliver the minimum power
+    asked for at the highest realistic C-rate (``BATTERY_MAX_C_RATE``), so min capacity >= min power / C."""
+    if battery is None or battery.min_power_rating_kw <= 0:
+        return battery
+    needed = battery.min_power_rating_kw / d.BATTERY_MAX_C_RATE
+    return replace(battery, min_capacity_kwh=min(max(battery.min_capacity_kwh, needed), battery.capacity_kwh))
 
 
 def _cost_params(inputs: ScanInputs) -> CostParams:
@@ -66,10 +122,30 @@ def _cost_params(inputs: ScanInputs) -> CostParams:
         if inputs.include_battery_maintenance_costs
         else 0.0,
         battery_life_years=b.life_years if b is not None else d.DEFAULT_BATTERY_LIFE_YEARS,
+        pv_fixed_eur=inputs.pv_fixed_cost_eur,
+        battery_fixed_eur=b.fixed_cost_eur if b is not None else d.BATTERY_INSTALLATION_FIXED_EUR,
     )
 
 
-def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
+def _day_ahead_source(tariff: TariffInput, price_year: int | None) -> str | None:
+    """Where a dynamic contract's day-ahead prices come from, for the report's assumptions."""
+    if tariff.type != "dynamic":
+        return None
+    if tariff.day_ahead_eur_per_kwh is not None:
+        return tariff.price_source or "supplied"
+    return price_source(tariff.country, price_year)
+
+
+def weather_source(weather: Weather) -> str:
+    """Where a scan's weather comes from, for the report's assumptions."""
+    if weather.source == "offline":
+        return f"KNMI De Bilt (station 260) hourly measurements {weather.year}, carried to the location"
+    return "PVGIS typical meteorological year (JRC) at the location"
+
+
+def _assumptions(
+    inputs: ScanInputs, params: CostParams, yearly, weather: Weather, price_year: int | None
+) -> dict:
     """Every rate, price and factor the result depends on (for the report and reproduction)."""
     first = yearly[0]
     tariff = inputs.tariff
@@ -87,17 +163,23 @@ def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
         "batteryCapacityFadePerYear": params.battery_fade_per_year,
         "batteryReplacementCostFraction": params.battery_replacement_fraction,
         "batteryCostEurPerKw": d.BATTERY_COST_EUR_PER_KW,
+        "pvFixedCostEur": params.pv_fixed_eur,
+        "batteryFixedCostEur": params.battery_fixed_eur,
+        "batteryMaxCRate": d.BATTERY_MAX_C_RATE,
+        "batteryStandbyW": inputs.battery.standby_w if inputs.battery is not None else None,
         "tariffType": tariff.type,
         "country": tariff.country,
         "taxesIncluded": tariff.taxes_included,
-        "energyTaxEurPerKwh": d.NL_ENERGY_TAX_EUR_PER_KWH
+        "energyTaxEurPerKwh": energy_tax(tariff.country, inputs.first_operating_year),
+        "energyTaxEurPerKwhByYear": {str(y): v for y, v in d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR.items()}
         if tariff.country == "NL"
-        else d.BE_EXCISE_EUR_PER_KWH,
+        else None,
         "vat": d.NL_VAT if tariff.country == "NL" else d.BE_VAT,
         "importPriceYearOneMeanEurPerKwh": float(first.import_price.mean()),
         "exportPriceYearOneMeanEurPerKwh": float(first.export_price.mean()),
         "bareSupplyPriceEurPerKwh": first.bare_supply_price,
         "feedInCostEurPerKwh": first.feed_in_cost,
+        "feedInCostIsDefault": tariff.feed_in_cost_eur_per_kwh is None,
         "fixedMonthlyEur": first.fixed_monthly,
         "netMeteringYears": [inputs.first_operating_year + i for i, t in enumerate(yearly) if t.net_metering],
         "netMeteringLastYearByLaw": d.NL_NET_METERING_LAST_YEAR,
@@ -115,16 +197,27 @@ def _assumptions(inputs: ScanInputs, params: CostParams, yearly) -> dict:
             if tariff.feed_in_fee_eur_per_kwh is not None
             else d.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH
         ),
-        "dayAheadSource": (
-            "supplied" if tariff.day_ahead_eur_per_kwh is not None else "built-in reference year"
-        )
-        if tariff.type == "dynamic"
-        else None,
-        "referenceDayAheadMeanEurPerKwh": (
-            d.REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH
-            if tariff.type == "dynamic" and tariff.day_ahead_eur_per_kwh is None
+        "dayAheadSource": _day_ahead_source(tariff, price_year),
+        "dayAheadPriceYear": price_year,
+        "dayAheadMeanEurPerKwh": (
+            float(np.mean(tariff.day_ahead_eur_per_kwh))
+            if tariff.day_ahead_eur_per_kwh is not None
+            else float(reference_day_ahead(tariff.country, price_year).mean())
+            if price_year is not None
             else None
         ),
+        "builtInPriceYears": list(price_years(tariff.country)),
+        "weatherSource": weather_source(weather),
+        "weatherYear": weather.year,
+        "weatherSpreadYears": list(weather_years()),
+        # The comparison's fixed-price column: the scan's own fixed contract, else the stated default.
+        "comparisonFixedPriceSource": "scan" if tariff.type == "flat" else "default",
+        "comparisonFixedPriceEurPerKwh": tariff.flat_eur_per_kwh
+        if tariff.type == "flat"
+        else d.DEFAULT_FIXED_PRICE_EUR_PER_KWH,
+        "comparisonFixedFeedInEurPerKwh": tariff.feed_in_eur_per_kwh
+        if tariff.type == "flat"
+        else d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH,
         "pvLifetimeYears": d.PV_LIFETIME_YEARS,
         "paybackRangeEscalationLowHigh": list(d.PRICE_ESCALATION_LOW_HIGH),
         "paybackRangeBatteryFadeLowHigh": list(d.BATTERY_CAPACITY_FADE_LOW_HIGH),
@@ -171,21 +264,53 @@ def calibrate_existing_pv(
     return [s * factor for s in series], info
 
 
-def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
-    """Size, simulate and cost one household's PV + battery (see the module docstring)."""
-    provider = weather_provider or OfflineWeather()
-    weather = provider.get(inputs.location.lat, inputs.location.lon)
-    params = _cost_params(inputs)
+def _rescaled(series: list[np.ndarray], simulated: np.ndarray, used: np.ndarray) -> list[np.ndarray]:
+    """The existing arrays' series scaled by one factor so that they add up to the production the scan
+    uses (fitted to a bill, or a studio solar layer's) — for the per-array figures of the report."""
+    total = float(simulated.sum())
+    if not series or total <= 0:
+        return series
+    factor = float(used.sum()) / total
+    return [s * factor for s in series]
 
-    # PV per array [kWh per hour].
+
+def scan_price_year(tariff: TariffInput) -> int | None:
+    """The day-ahead year a contract is billed on: its ``price_year`` (built-in, or the label of supplied
+    prices of a stored year) or the country's latest built-in one; None for a flat contract or supplied
+    prices without a year."""
+    if tariff.type != "dynamic":
+        return None
+    if tariff.day_ahead_eur_per_kwh is not None or tariff.price_year is not None:
+        return tariff.price_year
+    return latest_price_year(tariff.country)
+
+
+def scan_weather_year(price_year: int | None) -> int:
+    """The measured weather year of an offline scan: the price year's own where measured, so that sun and
+    prices keep their hour-by-hour correlation, else ``DEFAULT_WEATHER_YEAR``."""
+    return price_year if price_year in weather_years() else d.DEFAULT_WEATHER_YEAR
+
+
+def _site_series(
+    inputs: ScanInputs, weather: Weather, factor: float | None = None
+) -> tuple[list[np.ndarray], dict | None, np.ndarray, np.ndarray, np.ndarray, dict]:
+    """PV and load of the household under one weather year: (existing PV per array, calibration, existing PV
+    total, new-PV yield per array [kWh/kWp per hour], gross load [kWh per hour], reconstruction notes). ``factor``: apply this
+    existing-PV calibration factor instead of deriving it (the other measured years reuse the scan's)."""
     existing_series = [
         kwh_per_kwp(weather, a.tilt_angle, a.orientation_angle, a.system_losses) * a.kwp
         for a in inputs.existing_pv
     ]
-    existing_series, calibration = calibrate_existing_pv(
-        existing_series, inputs.existing_pv_measured_yearly_kwh
-    )
+    if factor is None:
+        existing_series, calibration = calibrate_existing_pv(
+            existing_series, inputs.existing_pv_measured_yearly_kwh
+        )
+    else:
+        existing_series, calibration = [s * factor for s in existing_series], None
     existing_pv = np.sum(existing_series, axis=0) if existing_series else np.zeros(8760)
+    load, gross_existing_pv, reconstruction_notes = _gross_load(inputs, existing_pv)
+    existing_series = _rescaled(existing_series, existing_pv, gross_existing_pv)
+    existing_pv = gross_existing_pv
     new_yield = (
         np.array(
             [kwh_per_kwp(weather, a.tilt_angle, a.orientation_angle, a.system_losses) for a in inputs.new_pv]
@@ -193,7 +318,25 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         if inputs.new_pv
         else np.zeros((0, 8760))
     )
-    load = _gross_load(inputs, existing_pv)
+    order = getattr(inputs.consumption, "day_order", None)  # a studio reconstruction's re-ranked days
+    if order is not None and new_yield.shape[0]:
+        new_yield = reorder_days(new_yield, np.asarray(order, dtype=int))
+    return existing_series, calibration, existing_pv, new_yield, load, reconstruction_notes
+
+
+def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
+    """Size, simulate and cost one household's PV + battery (see the module docstring)."""
+    price_year = scan_price_year(inputs.tariff)
+    provider = weather_provider or OfflineWeather()
+    if isinstance(provider, OfflineWeather) and provider.requested_year is None:
+        provider = OfflineWeather(scan_weather_year(price_year))  # sun and prices of the same year
+    weather = provider.get(inputs.location.lat, inputs.location.lon)
+    params = _cost_params(inputs)
+
+    # PV per array and gross load [kWh per hour].
+    existing_series, calibration, existing_pv, new_yield, load, reconstruction_notes = _site_series(
+        inputs, weather
+    )
 
     lev = levelise(
         inputs.tariff,
@@ -202,6 +345,11 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         params.discount_rate,
         params.price_escalation,
     )
+    # Within-hour import and export of a measured meter (both in one hour) are netted by the hourly model;
+    # they are added back on both sides of every bill, so the baseline bills the measured flows and the
+    # savings are those of the model (conservative for a battery, which could shift part of them).
+    measured = _measured_flows(inputs)
+    within_hour = np.minimum(*measured) if measured is not None else np.zeros(load.shape[0])
     problem = SizingProblem(
         load=load,
         existing_pv=existing_pv,
@@ -210,14 +358,17 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         min_panels=np.array([a.min_panel_count for a in inputs.new_pv], dtype=float),
         max_panels=np.array([a.max_panel_count for a in inputs.new_pv], dtype=float),
         pv_cost_per_kwp=np.array([a.cost_per_kwp for a in inputs.new_pv], dtype=float),
-        battery=inputs.battery,
+        battery=_buyable_battery(inputs.battery),
         tariff=lev,
         cost=params,
         goal=inputs.goal,
         min_fraction=inputs.renewable_electricity_min_fraction,
+        within_hour_kwh=within_hour if measured is not None else None,
     )
     yearly = tariffs_by_year(inputs.tariff, inputs.first_operating_year, params.years)
-    assumptions = _assumptions(inputs, params, yearly)
+    assumptions = {**_assumptions(inputs, params, yearly, weather, price_year), **reconstruction_notes}
+    if measured is not None:
+        assumptions["meterWithinHourImportExportKwh"] = round(float(within_hour.sum()), 1)
     outcome = size_system(problem)
     if outcome.status != "optimal" or outcome.best is None:
         return ScanResult(
@@ -232,6 +383,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             assumptions=assumptions,
             sizing_method=outcome.dispatch,
             existing_pv_calibration=calibration,
+            weather_year=weather.year,
+            price_year=price_year,
         )
 
     design = outcome.best.design
@@ -239,20 +392,46 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
     fin = case_finance(case)
     flows, bau = case.full, case.bau
     year_one = yearly[0]
-    design_bill = bill(flows.grid_import, flows.grid_export, year_one)
-    bau_bill = bill(bau.grid_import, bau.grid_export, year_one)
+    design_bill = bill(flows.grid_import + within_hour, flows.grid_export + within_hour, year_one)
+    bau_bill = bill(bau.grid_import + within_hour, bau.grid_export + within_hour, year_one)
+    within_hour_kwh = float(within_hour.sum())
 
     # Scenarios: the "with battery" option is the chosen battery, or the smallest allowed one.
     battery_design = None
     if design.capacity_kwh > 0:
         battery_design = design
     elif problem.battery_allowed and inputs.battery is not None:
-        cap = max(inputs.battery.min_capacity_kwh, d.BATTERY_CAPACITY_STEP_KWH)
+        cap = max(problem.battery.min_capacity_kwh, d.BATTERY_CAPACITY_STEP_KWH)
         battery_design = Design(design.panels, cap, inputs.battery.power_rating_kw)
     scenarios = contract_scenarios(
         problem, design, inputs.tariff, inputs.first_operating_year, battery_design, main_case=case
     )
     prange = payback_range(case)
+
+    # The same design on every measured weather year, and the battery on every measured price year.
+    factor = calibration["factor"] if calibration else None
+    measured_years = MeasuredYears(
+        problem, lambda w: _site_series(inputs, w, factor)[2:5], inputs.location.lat, inputs.location.lon
+    )
+    own = (weather.year, case) if weather.source == "offline" else None
+    year_figures = weather_year_figures(
+        measured_years, design, inputs.tariff, inputs.first_operating_year, price_year, own
+    )
+    battery_by_price_year = (
+        battery_value_by_price_year(
+            measured_years,
+            problem,
+            design,
+            battery_design,
+            inputs.tariff,
+            inputs.first_operating_year,
+            measured_weather=weather.source == "offline",
+            default_weather_year=weather.year,
+            own=(price_year, weather.year, case) if inputs.tariff.type == "dynamic" else None,
+        )
+        if battery_design is not None
+        else ()
+    )
 
     # CO2 and the arrays.
     co2 = co2_summary(
@@ -289,6 +468,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             )
         )
     new_results = []
+    # The fixed PV installation cost is shared over the new arrays by kWp, so the arrays add up to the total.
+    new_kwp = float(np.asarray(design.panels, dtype=float) @ problem.panel_kwp) if inputs.new_pv else 0.0
     for i, a in enumerate(inputs.new_pv):
         count = design.panels[i]
         kwp = count * a.panel_power_watts / 1000.0
@@ -309,7 +490,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
                 specific_yield_kwh_per_kwp=st.specific_yield_kwh_per_kwp,
                 capacity_factor_pct=st.capacity_factor_pct,
                 co2_saved_kg=co2.co2_saved_kg * st.yearly_kwh / new_total if new_total > 0 else 0.0,
-                investment_eur=kwp * a.cost_per_kwp,
+                investment_eur=kwp * a.cost_per_kwp
+                + (params.pv_fixed_eur * kwp / new_kwp if new_kwp > 0 else 0.0),
             )
         )
 
@@ -318,10 +500,10 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         b = inputs.battery
         bfin = battery_finance(case)
         usable = design.capacity_kwh * (1 - b.minimum_charge_level / 100.0)
-        purchase = design.capacity_kwh * b.cost_per_kwh + design.power_kw * d.BATTERY_COST_EUR_PER_KW
+        purchase = fin.battery_investment_eur
         battery_result = BatteryResult(
             capacity_kwh=design.capacity_kwh,
-            power_kw=design.power_kw,
+            power_kw=float(deliverable_power_kw(design.power_kw, design.capacity_kwh)),
             roundtrip_efficiency_pct=b.roundtrip_efficiency,
             min_charge_level_pct=b.minimum_charge_level,
             purchase_cost_eur=purchase,
@@ -338,6 +520,12 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
             return_period_years=bfin.payback_years if bfin else None,
             brand_name=b.brand_name,
             model_name=b.model_name,
+            standby_kwh_per_year=standby_kwh_per_hour(b) * float(load.shape[0]),
+            effective_roundtrip_efficiency_pct=effective_roundtrip_pct(
+                float(flows.battery_used_onsite.sum()),
+                float(flows.solar_stored.sum() + flows.grid_stored.sum()),
+                standby_kwh_per_hour(b) * float(load.shape[0]),
+            ),
         )
 
     total_load = float(load.sum())
@@ -375,15 +563,15 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         ),
         total_pv_output_kwh=pv_total,
         peak_pv_output_kw=float(flows.pv.max()),
-        grid_import_kwh=float(flows.grid_import.sum()),
-        grid_import_kwh_bau=float(bau.grid_import.sum()),
-        grid_export_kwh=float(flows.grid_export.sum()),
-        grid_export_kwh_bau=float(bau.grid_export.sum()),
+        grid_import_kwh=float(flows.grid_import.sum()) + within_hour_kwh,
+        grid_import_kwh_bau=float(bau.grid_import.sum()) + within_hour_kwh,
+        grid_export_kwh=float(flows.grid_export.sum()) + within_hour_kwh,
+        grid_export_kwh_bau=float(bau.grid_export.sum()) + within_hour_kwh,
         peak_grid_demand_kw=float(flows.grid_import.max()),
         peak_grid_demand_kw_bau=float(bau.grid_import.max()),
         solar_used_onsite_kwh=float(flows.solar_used_onsite.sum()),
-        self_sufficiency=flows.self_sufficiency,
-        self_sufficiency_bau=bau.self_sufficiency,
+        self_sufficiency=flows.self_sufficiency - within_hour_kwh / total_load if total_load > 0 else 0.0,
+        self_sufficiency_bau=bau.self_sufficiency - within_hour_kwh / total_load if total_load > 0 else 0.0,
         self_consumption=used / pv_total if pv_total > 0 else 0.0,
         bill=design_bill,
         bill_bau=bau_bill,
@@ -399,4 +587,8 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         assumptions=assumptions,
         sizing_method=outcome.dispatch,
         existing_pv_calibration=calibration,
+        weather_year=weather.year,
+        price_year=price_year,
+        weather_year_figures=year_figures,
+        battery_value_by_price_year=battery_by_price_year,
     )

@@ -32,7 +32,31 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from apps.engine import defaults as d
 from apps.engine.tariffs import month_of_hour
+
+
+def deliverable_power_kw(power_kw, capacity_kwh):
+    """Charge/discharge power a battery of ``capacity_kwh`` [kWh] really has [kW]: its rating, at most
+    ``BATTERY_MAX_C_RATE`` x capacity (home batteries deliver 0.3-1 C; a 2 kWh battery has no 5 kW)."""
+    return np.minimum(power_kw, d.BATTERY_MAX_C_RATE * np.asarray(capacity_kwh, dtype=float))
+
+
+def standby_kwh_per_hour(battery) -> float:
+    """A battery's own draw [kWh per hour] (``BatteryInput.standby_w`` / 1000); 0 without a battery."""
+    return float(battery.standby_w) / 1000.0 if battery is not None else 0.0
+
+
+def effective_roundtrip_pct(out_kwh: float, in_kwh: float, standby_kwh: float) -> float | None:
+    """The battery's round trip over a year including its own use [%]: out / (in + standby).
+
+    Conversion efficiency depends on power: with a constant no-load loss P0 (the standby draw, the p0 term
+    of the Schmidt-Sauer inverter model) and the rated round trip eta, a battery cycled at power P returns
+    eta x P / (P + P0): little at low power. Over the year this is out / (in + standby), which is what the
+    report shows; None when nothing goes in."""
+    if in_kwh + standby_kwh <= 0:
+        return None
+    return 100.0 * out_kwh / (in_kwh + standby_kwh)
 
 
 def one_way_efficiency(roundtrip_pct: float) -> float:

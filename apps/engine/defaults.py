@@ -35,67 +35,27 @@ PVGIS_URL = "https://re.jrc.ec.europa.eu/api/v5_3/"
 PVGIS_TIMEOUT_S = 30.0
 """Timeout of one PVGIS request [s]. Same as pvlib.iotools.get_pvgis_tmy's default."""
 
-# Weather: offline climatology (KNMI De Bilt) ---------------------------------------------------------
+# Weather: measured years (KNMI De Bilt) -------------------------------------------------------------
 REFERENCE_STATION_LAT = 52.10
 REFERENCE_STATION_LON = 5.18
-"""KNMI station 260 De Bilt [degrees], where the monthly climatology below was measured."""
+REFERENCE_STATION_ALTITUDE_M = 2.0
+"""KNMI station 260 De Bilt [degrees, degrees, m above sea level], where the built-in weather was measured.
+Source: KNMI station list (260 De Bilt, 52.100 N 5.180 E, 1.9 m)."""
 
-MONTHLY_GHI_KWH_M2 = (20.0, 38.0, 75.0, 120.0, 155.0, 160.0, 160.0, 135.0, 90.0, 52.0, 24.0, 15.0)
-"""Global horizontal irradiation per month, Jan..Dec [kWh/m2]; 1044 kWh/m2/yr.
-Source: KNMI climate normals 1991-2020 for De Bilt (station 260), global radiation, as rounded monthly
-sums (KNMI publishes daily means in J/cm2: kWh/m2 per month = J/cm2 x 0.002778 x days). The yearly sum
-matches KNMI's De Bilt/national normal of about 1040-1080 kWh/m2 (KNMI: 1991-2020 national mean
-irradiance rising ~3 %/decade; the coast receives ~9 % more in summer than the east). Re-check against
-the KNMI normals table when updating."""
+DEFAULT_WEATHER_YEAR = 2023
+"""Measured weather year of a scan when its price year has no weather of its own [year]. 2023's De Bilt
+irradiation (1,096 kWh/m2) is the nearest of 2021-2024 to their mean (1,091 kWh/m2), and a real year keeps
+the hour-by-hour joint behaviour of sun and prices that a month-by-month typical year (ISO 15927-4) spliced
+from only four candidate years would break at every month boundary. Choice; the spread over all four
+years is reported next to it."""
 
-MONTHLY_TEMP_C = (3.6, 3.9, 6.5, 9.8, 13.4, 16.2, 18.3, 17.9, 14.7, 10.9, 7.0, 4.2)
-"""Mean air temperature per month, Jan..Dec [°C]. Source: KNMI climate normals 1991-2020, De Bilt
-(annual mean ~10.5 °C), rounded to 0.1 K (approximate; only used for PV cell temperature)."""
+CLEAR_SKY_INDEX_MIN_CLEAR_W_M2 = 20.0
+"""Below this clear-sky GHI [W/m2] (the sun within a few degrees of the horizon) an hour takes its day's
+clear-sky index instead of its own ratio, which is dominated by noise there. Assumption."""
 
-MONTHLY_DIURNAL_RANGE_K = (5.0, 6.0, 8.0, 10.5, 11.0, 11.0, 11.0, 10.5, 9.0, 7.5, 5.5, 4.5)
-"""Mean daily temperature range (Tmax - Tmin) per month [K]. Source: KNMI De Bilt normals 1991-2020
-(monthly mean max minus mean min), rounded to 0.5 K."""
-
-TEMP_PEAK_HOUR = 15.0
-"""Local standard hour of the daily temperature maximum [h]. Assumption (typical mid-latitude cycle)."""
-
-TEMP_DAY_ANOMALY_SD_K = 2.5
-TEMP_DAY_ANOMALY_CORRELATION = 0.75
-"""Day-to-day temperature anomaly: standard deviation [K] and lag-1 correlation [-] (synoptic
-variability of daily means in De Bilt is ~2-3 K). Assumption."""
-
-TEMP_HOURLY_NOISE_SD_K = 0.6
-"""Hourly temperature noise [K]. Assumption."""
-
-WIND_MEAN_M_S = 3.5
-WIND_LOG_SD = 0.5
-"""Wind speed at 10 m: mean [m/s] and log standard deviation [-]. Source: KNMI De Bilt normals (yearly
-mean ~3.3-3.6 m/s); spread an assumption (wind only enters the PV cell temperature model)."""
-
-OFFLINE_WEATHER_SEED = 20250101
-"""Salt of the location-derived random seed of the offline weather [-]. Changing it changes every
-synthetic year. Assumption."""
-
-CLOUD_DAILY_INDEX_MIN = 0.08
-CLOUD_DAILY_INDEX_MAX = 1.0
-"""Range of the daily clear-sky index [-]: a dark overcast winter day lets through ~8 % of the clear-sky
-irradiation, a cloudless day 100 %. Assumption consistent with KNMI daily radiation records."""
-
-CLOUD_DAILY_BETA_PRECISION = 3.0
-"""Precision a+b of the Beta law of daily clear-sky index [-]: low, so days range from overcast to
-clear as in the Dutch climate (broad, nearly flat distribution of daily clearness). Calibration choice."""
-
-CLOUD_DAY_TO_DAY_CORRELATION = 0.35
-"""Lag-1 correlation of the daily clearness (Gaussian copula) [-]: weather regimes last a few days.
-Assumption within the 0.2-0.5 range reported for daily clearness indices in NW Europe."""
-
-CLOUD_HOURLY_SIGMA = 0.45
-CLOUD_HOURLY_CORRELATION = 0.7
-"""Hourly lognormal cloud noise: log standard deviation on a half-cloudy day [-] (scaled by
-4·k·(1-k) of the day's relative clearness) and lag-1 hour-to-hour correlation [-]. Assumption."""
-
-CLOUD_HOURLY_INDEX_MAX = 1.1
-"""Upper bound of the hourly clear-sky index [-] (cloud enhancement). Assumption."""
+CLEAR_SKY_INDEX_MAX = 1.4
+"""Upper bound of the hourly clear-sky index carried to other locations [-]: cloud enhancement lets an
+hour exceed the clear sky by up to ~30-40 % (e.g. Gueymard 2017, Renew. Sust. Energy Rev. 74). Assumption."""
 
 DNI_CLEAR_SKY_MARGIN = 1.05
 """Decomposed DNI is capped at this multiple of the clear-sky DNI [-]. Assumption."""
@@ -220,7 +180,7 @@ flights. Source: energievergelijk.nl 'CO2-uitstoot' (citing PBL/EEA per-passenge
 # (end of physical section)
 
 # --- Economic: tariffs, battery, sizing, finance, scenarios --------------------------------------------
-ENGINE_VERSION = "0.1.0"
+ENGINE_VERSION = "0.2.0"
 """Version of the engine's sizing and finance model, stored with every result so a scan can be
 reproduced [semver]. Bump when a default or a formula below changes."""
 
@@ -235,17 +195,25 @@ afschaffing salderingsregeling, adopted by the Eerste Kamer on 18 Feb 2025; nett
 
 NL_FEED_IN_FLOOR_FRACTION = 0.5
 """Minimum feed-in compensation as a fraction of the bare supply price after net metering ends [-].
-Source: Wet afschaffing salderingsregeling (2025), 'redelijke vergoeding' of at least 50 % of the
-supply price excluding taxes for the first years after 2027."""
+Source: Kamerstuk 36611 (Wet beëindiging salderingsregeling), nr. D, Nota naar aanleiding van het verslag
+(Eerste Kamer, 6 Dec 2024), §1: the amendment Grinwis c.s. fixes the 'redelijke vergoeding' until
+1 January 2030 at at least 50 % of the agreed supply price excluding taxes ('kale leveringstarief'), and
+'deze minimumvergoeding zal gelden voor elk type contract'. On a dynamic contract the agreed supply price
+is the hourly one (day-ahead + supplier markup), so the floor is applied hour by hour (our reading)."""
 
 NL_FEED_IN_FLOOR_YEARS = (2027, 2029)
-"""First and last calendar year the feed-in floor applies [year]. Source: as above (brief for this
-engine: 2027-2029)."""
+"""First and last calendar year the feed-in floor applies [year]. Source: as above ('tot 1 januari
+2030', the years 2027, 2028 and 2029)."""
 
 # Taxes and tariff components ---------------------------------------------------------------------------
-NL_ENERGY_TAX_EUR_PER_KWH = 0.09157
-"""Dutch energy tax on electricity, first bracket (0-10,000 kWh), 2026 [EUR/kWh, excl. VAT]. Source:
-Belastingdienst 'Tabellen tarieven milieubelastingen' 2026 (Belastingplan 2026). Check yearly."""
+NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR = {2025: 0.10154, 2026: 0.09161}
+"""Dutch energy tax on electricity, first bracket, per calendar year [EUR/kWh, excl. VAT]. Sources:
+Belastingdienst 'Tabellen tarieven milieubelastingen' 2025 (0.10154) and 2026 (0.09161, Belastingplan
+2026). The 2027 rate was not published when this table was made (Nov 2026): years after the last known
+one use it, and the finance escalates every bill with the price escalation. Check yearly."""
+
+NL_ENERGY_TAX_EUR_PER_KWH = NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR[max(NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR)]
+"""The latest known Dutch energy tax [EUR/kWh, excl. VAT] (the rate of years after the table)."""
 
 NL_VAT = 0.21
 """Dutch VAT on electricity [-]. Source: Wet OB 1968, general rate."""
@@ -258,10 +226,11 @@ BE_EXCISE_EUR_PER_KWH = 0.0503
 """Belgian federal excise (bijzondere accijns) on residential electricity, first 3 MWh [EUR/kWh, excl.
 VAT]. Source: FOD Financiën excise tariffs 2025 (approximate; check yearly)."""
 
-BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = 40.0
+BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = 40.4
 """Flemish capacity tariff (capaciteitstarief) [EUR/kW/yr, excl. VAT] on the rolling 12-month average
-of monthly peaks. Source: VREG/Fluvius distribution tariffs 2025 (range ~38-53 EUR/kW/yr per DSO zone;
-a round middle value)."""
+of monthly peaks. Source: Fluvius FAQ 'capaciteitstarief gezinnen en kleine ondernemingen': in 2023 about
+40.4 EUR per kW per year excl. VAT on average over Flanders (it differs per DSO zone). This is the 2023
+figure, not a 2026-2027 one: no later Flemish average was verified; override per scan when known."""
 
 BE_CAPACITY_TARIFF_FLOOR_KW = 2.5
 """Minimum monthly peak billed by the capacity tariff [kW]. Source: VREG tariff methodology 2023."""
@@ -274,25 +243,28 @@ DYNAMIC_FEED_IN_FEE_EUR_PER_KWH = 0.015
 """Deducted from the day-ahead price for exported energy on dynamic contracts [EUR/kWh]. Assumption
 in the 1-2 ct range of Dutch dynamic suppliers in 2025."""
 
-DEFAULT_FEED_IN_COST_EUR_PER_KWH = 0.0
-"""Per-kWh feed-in cost (terugleverkosten) when the contract states none [EUR/kWh]. Assumption: the
-caller's feed-in price is taken as net; suppliers charging such costs must be entered explicitly."""
+DEFAULT_FEED_IN_COST_EUR_PER_KWH = 0.10
+"""Per-kWh feed-in cost (terugleverkosten) of a FIXED contract when the caller gives none [EUR/kWh
+exported, incl. VAT]. Typical published values: Vattenfall from July 2025 EUR 330 for 3,300 kWh exported
+= 0.10 (Tweakers, May 2025); Eneco 0.115 for contracts from June 2024 (Consumentenbond, May 2024);
+Greenchoice 0.11616 (1 year) and 0.12705 (2-3 years) from June 2024 (Kassa, June 2024). The lower end is
+taken; shown in the assumptions and overridable per scan (0 for a contract without such costs)."""
+
+DEFAULT_FEED_IN_COST_DYNAMIC_EUR_PER_KWH = 0.0
+"""Per-kWh feed-in cost of a DYNAMIC contract when the caller gives none [EUR/kWh]: the supplier's costs
+are in the feed-in fee deducted from the day-ahead price (``DYNAMIC_FEED_IN_FEE_EUR_PER_KWH``), so no
+second charge is assumed."""
+
+DEFAULT_FIXED_PRICE_EUR_PER_KWH = 0.28
+DEFAULT_FIXED_FEED_IN_EUR_PER_KWH = 0.05
+"""A fixed-price contract when the caller gives none, and the fixed-contract column of a dynamic scan's
+comparison [EUR/kWh, incl. energy tax and VAT]: import 0.28, feed-in 0.05. Assumption (2025): Dutch
+fixed/variable offers incl. taxes were about 0.25-0.30 EUR/kWh and feed-in compensations after net metering
+a few cents; the report states these figures whenever they are used."""
 
 DEFAULT_FIXED_MONTHLY_EUR = 0.0
 """Fixed monthly costs (standing charge, grid connection) when none are given [EUR/month]. They are
 the same with and without the new system, so they change bills but never savings. Assumption."""
-
-# Built-in reference day-ahead price year (NL EPEX-like, generated deterministically) -------------------
-REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH = 0.09
-"""Annual mean of the built-in day-ahead price year [EUR/kWh, excl. taxes]. Source: NL EPEX day-ahead
-annual averages ~0.077 (2024) and ~0.09 (2025) EUR/kWh (ENTSO-E transparency platform)."""
-
-REFERENCE_DAY_AHEAD_SEED = 2025
-"""Seed of the built-in day-ahead price year [-]: fixed, so prices are reproducible. Assumption."""
-
-REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH = -0.06
-"""Lowest price of the built-in price year [EUR/kWh]. Source: NL day-ahead 2024-2025 spring/summer noon
-hours frequently between 0 and -0.05, rarely below -0.1 EUR/kWh (ENTSO-E)."""
 
 # Battery ---------------------------------------------------------------------------------------------------
 DEFAULT_BATTERY_ROUNDTRIP_EFFICIENCY_PCT = 90.0
@@ -321,13 +293,42 @@ BATTERY_COST_EUR_PER_KW = 0.0
 """Cost per kW of battery power [EUR/kW]. The seed prices batteries per kWh only, so power is free within
 its range and the sizing takes the largest allowed power. Assumption."""
 
-DEFAULT_BATTERY_COST_EUR_PER_KWH = 600.0
-"""Installed cost of a home battery when none is given [EUR/kWh]. Source: 2025 Dutch installer prices
-for 5-10 kWh LFP systems (roughly 500-800 EUR/kWh incl. installation)."""
+DEFAULT_BATTERY_COST_EUR_PER_KWH = 450.0
+"""Cost of a home battery per kWh of capacity when none is given [EUR/kWh], on top of the fixed
+installation cost below. Source: 2025 Dutch installer prices for 5-10 kWh LFP systems, roughly
+500-800 EUR/kWh all-in; split as 450 EUR/kWh + 1,000 EUR fixed this gives 650 EUR/kWh at 5 kWh and
+550 EUR/kWh at 10 kWh (year 2025; re-check against quotes yearly)."""
 
-DEFAULT_PV_COST_EUR_PER_KWP = 1100.0
-"""Installed cost of residential PV when none is given [EUR/kWp, incl. VAT]. Source: Milieu Centraal
-2025 (about 1,000-1,300 EUR/kWp for 3-5 kWp systems)."""
+BATTERY_INSTALLATION_FIXED_EUR = 1000.0
+"""Fixed cost of installing a home battery, whatever its size [EUR, incl. VAT]: electrician's labour,
+(hybrid) inverter or AC coupling, cabling, energy-management set-up. Year 2025. Assumption: the fixed
+share of Dutch installer quotes (see DEFAULT_BATTERY_COST_EUR_PER_KWH); small batteries cost far more per
+kWh than large ones because of it. Overridable per scan (``electricBattery.fixedCostEur``)."""
+
+BATTERY_STANDBY_W = 30.0
+"""Own consumption of a home battery system, all year, for its battery management, inverter standby and
+control [W] (30 W = 263 kWh/yr). Source: HTW Berlin 'Stromspeicher-Inspektion' (2023-2025), which measures
+the standby draw of home storage systems: typically about 20-50 W (175-440 kWh/yr); the middle is used.
+Modelled as an extra household load while a battery is installed, served like any load (solar, battery,
+grid). Overridable per scan (``electricBattery.standbyW``)."""
+
+BATTERY_MAX_C_RATE = 1.0
+"""Highest battery power per kWh of capacity [kW/kWh] a home battery delivers: the power used is
+min(powerRatingKw, this x capacity). Source: datasheets of current home batteries range from about
+0.3 C (HomeWizard Plug-In Battery 2.7 kWh / 0.8 kW; Sessy 5 kWh / 2.2 kW) to about 1 C (BYD Battery-Box
+HVS, ~1 C; Tesla Powerwall 3 13.5 kWh / 11.5 kW = 0.85 C); the upper end is used so no real product is
+excluded, while a 2 kWh battery is never credited with 5 kW."""
+
+DEFAULT_PV_COST_EUR_PER_KWP = 850.0
+"""Cost of residential PV per kWp when none is given [EUR/kWp, incl. VAT], on top of the fixed cost
+below. Source: Milieu Centraal 2025 (about 1,000-1,300 EUR/kWp all-in for 3-5 kWp systems); split as
+850 EUR/kWp + 1,000 EUR fixed this gives 1,183 EUR/kWp at 3 kWp, 1,100 at 4 kWp and 1,050 at 5 kWp."""
+
+PV_INSTALLATION_FIXED_EUR = 1000.0
+"""Fixed cost of a new PV installation, whatever the panel count [EUR, incl. VAT]: inverter,
+scaffolding or roof access, a new group in the meter cupboard and the grid registration. Year 2025.
+Assumption: the fixed share of Dutch installer quotes (see DEFAULT_PV_COST_EUR_PER_KWP). Charged once
+when any new panel is installed. Overridable per scan (``pvFixedCostEur``)."""
 
 PV_LIFETIME_YEARS = 25
 """Technical life of PV panels reported to the homeowner [years]. Source: standard 25-year performance
@@ -382,9 +383,26 @@ NEW_PV_MAX_PANELS_TOTAL = 180
 sum of maxPanelCount over the arrays [panels]. The sizing is exact within them; the request validation
 rejects anything larger. Assumption (a large detached house has up to ~60 panels on one roof face)."""
 
+SIZING_PROOF_TOLERANCE = 1e-5
+"""The exact panel search stops when the best design found is within this fraction of the proven lower
+bound on the cost [-]: 0.001 % (about 1 ct/yr on a 1,000 EUR/yr cost). Assumption (run time)."""
+
+SIZING_PROOF_MAX_ROUNDS = 200
+"""Most cutting-plane rounds of the exact panel search before it falls back to coordinate search
+[count]. Assumption (run time; realistic layouts close in far fewer)."""
+
+LOCAL_SEARCH_CAPACITY_SHIFT_KWH = 0.5
+"""Capacity shift tried with each panel move in the battery search's last neighbourhood [kWh].
+Assumption (checked against exhaustive grids in tests/engine/test_sizing_exact.py)."""
+
 # (end of economic section)
 
 EXISTING_PV_SCALE_RANGE = (0.5, 1.5)
 """Bounds of the factor that calibrates the existing PV's simulated yearly production to a measured one
 (measured / simulated) [-]. A factor outside them points at a wrong array description or a bad meter
 rather than at weather or shading, so it is clipped and a warning is reported. Assumption."""
+
+MAX_EXPORT_KWH_PER_KWP = 1500.0
+"""Upper bound of a yearly export per installed kWp of existing PV [kWh/kWp/yr], checked on the request
+before any simulation: Dutch/Belgian yields are 850-1,000 kWh/kWp (KNMI/PVGIS), times the upper bound of
+EXISTING_PV_SCALE_RANGE (1.5). A bill above it cannot come from the described panels. Assumption."""

@@ -11,7 +11,9 @@ with S_pv,y = bill_BAU,y - bill_PV-only,y and S_bat,y = bill_PV-only,y - bill_de
 of the new PV and of the battery under year y's contract, and soh_y the battery's usable capacity relative
 to new at the start of year y (linear fade, reset at replacement). Scaling the battery's savings with its
 capacity is a linear approximation (savings grow less than linearly with capacity, so it is slightly
-pessimistic). Cashflow_y = savings_y - O&M_y - replacement_y; NPV discounts at the discount rate.
+pessimistic). Cashflow_y = savings_y - O&M_y - replacement_y; NPV discounts at the discount rate. A battery
+replacement that would outlive the period is credited its residual value (straight-line over its life) in
+the last year.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from apps.engine.types import FinanceResult
 @dataclass(frozen=True)
 class CostParams:
     """Ownership-cost assumptions: rates [-/yr], O&M [EUR/kW/yr] and [fraction of capex/yr], battery
-    life [years] and fade [fraction of new capacity/yr], replacement cost [fraction of capex]."""
+    life [years] and fade [fraction of new capacity/yr], replacement cost [fraction of capex], fixed
+    installation costs of new PV and of a battery [EUR] (0 here; ``api`` fills the named defaults)."""
 
     years: int = d.DEFAULT_ANALYSIS_YEARS
     discount_rate: float = d.DEFAULT_DISCOUNT_RATE
@@ -37,6 +40,25 @@ class CostParams:
     battery_life_years: int = d.DEFAULT_BATTERY_LIFE_YEARS
     battery_fade_per_year: float = d.BATTERY_CAPACITY_FADE_PER_YEAR
     battery_replacement_fraction: float = d.BATTERY_REPLACEMENT_COST_FRACTION
+    pv_fixed_eur: float = 0.0
+    battery_fixed_eur: float = 0.0
+
+
+def pv_investment(per_kwp_eur: float, new_kwp: float, params: CostParams) -> float:
+    """Investment in new PV [EUR]: the per-kWp part plus the fixed installation cost, charged once when
+    any new panel is installed (inverter, scaffolding, connection: see ``PV_INSTALLATION_FIXED_EUR``)."""
+    return per_kwp_eur + (params.pv_fixed_eur if new_kwp > 0 else 0.0)
+
+
+def battery_investment(
+    capacity_kwh: float, power_kw: float, cost_per_kwh: float, params: CostParams
+) -> float:
+    """Investment in a battery [EUR]: per kWh and per kW plus the fixed installation cost (see
+    ``BATTERY_INSTALLATION_FIXED_EUR``); 0 without a battery."""
+    if capacity_kwh <= 0:
+        return 0.0
+    power = min(power_kw, d.BATTERY_MAX_C_RATE * capacity_kwh)  # the power it really has (battery.py)
+    return capacity_kwh * cost_per_kwh + power * d.BATTERY_COST_EUR_PER_KW + params.battery_fixed_eur
 
 
 def discount_factor(rate: float, year: int) -> float:
@@ -49,6 +71,17 @@ def replacement_years(life_years: int, years: int) -> tuple[int, ...]:
     if life_years <= 0:
         return ()
     return tuple(range(life_years + 1, years + 1, life_years))
+
+
+def replacement_residual_fraction(params: CostParams) -> float:
+    """Residual value at the end of the period of the last battery replacement [fraction of its cost]:
+    straight-line over its life, a replacement bought at the start of year r serving years r .. r+life-1,
+    so (r + life - 1 - years) / life when that runs past the period; 0 without replacement."""
+    repl = replacement_years(params.battery_life_years, params.years)
+    if not repl:
+        return 0.0
+    unused = repl[-1] + params.battery_life_years - 1 - params.years
+    return max(0.0, unused / params.battery_life_years)
 
 
 def battery_soh(year: int, params: CostParams) -> float:
@@ -75,6 +108,12 @@ def ownership_cost_npv(
         battery_capex * params.battery_replacement_fraction * discount_factor(params.discount_rate, y)
         for y in replacement_years(params.battery_life_years, params.years)
     )
+    repl -= (
+        battery_capex
+        * params.battery_replacement_fraction
+        * replacement_residual_fraction(params)
+        * discount_factor(params.discount_rate, params.years)
+    )
     om_annuity = sum(
         (1 + params.om_escalation) ** (y - 1) * discount_factor(params.discount_rate, y)
         for y in range(1, params.years + 1)
@@ -92,10 +131,11 @@ def ownership_cost_npv(
 
 def payback_period(cashflows: list[float]) -> float | None:
     """Simple payback [years]: when the undiscounted cumulative cashflow (cashflows[0] = -investment)
-    first reaches zero, interpolated linearly within the year; 0 without investment; None if never."""
+    first reaches zero, interpolated linearly within the year; None if never, and None without
+    investment (nothing is bought, so a payback period does not apply; 0 would read as "instant")."""
     cumulative = cashflows[0]
     if cumulative >= 0:
-        return 0.0
+        return None
     for y in range(1, len(cashflows)):
         previous = cumulative
         cumulative += cashflows[y]
@@ -147,6 +187,11 @@ def evaluate_finance(
         pv_om = new_pv_kw * params.pv_om_eur_per_kw_year * om_factor
         bat_om = battery_capex * params.battery_om_fraction * om_factor
         repl = battery_capex * params.battery_replacement_fraction if y in repl_years else 0.0
+        if y == n and repl_years:
+            # Residual value of a late replacement, credited at the end (straight-line).
+            repl -= (
+                battery_capex * params.battery_replacement_fraction * replacement_residual_fraction(params)
+            )
         cf = savings - pv_om - bat_om - repl
         df = discount_factor(r, y)
         cashflows.append(cf)

@@ -107,8 +107,17 @@ def kwh_per_kwp(
     tilt [°], azimuth [°, 180 = south], system_losses_pct [%] (PVWatts DC losses).
     """
     PvArray(tilt, azimuth, system_losses_pct)  # validates
+    return _memo_kwh_per_kwp(weather, float(tilt), float(azimuth), float(system_losses_pct))
+
+
+@lru_cache(maxsize=256)
+def _memo_kwh_per_kwp(weather: Weather, tilt: float, azimuth: float, system_losses_pct: float) -> np.ndarray:
+    """Memo per weather object (identity: weather years are themselves memoised) and roof (read-only):
+    a scan evaluates its roofs on every measured weather year, and repeated scans reuse them."""
     with quiet():
-        return _kwh_per_kwp(weather, float(tilt), float(azimuth), float(system_losses_pct))
+        series = _kwh_per_kwp(weather, tilt, azimuth, system_losses_pct)
+    series.flags.writeable = False
+    return series
 
 
 def _kwh_per_kwp(weather: Weather, tilt: float, azimuth: float, system_losses_pct: float) -> np.ndarray:

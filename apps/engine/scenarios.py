@@ -20,7 +20,7 @@ import numpy as np
 from apps.engine import defaults as d
 from apps.engine.finance import CostParams, evaluate_finance
 from apps.engine.sizing import Design, DesignFlows, SizingProblem, design_flows
-from apps.engine.tariffs import ResolvedTariff, energy_cost, levelise, resolve_tariff, tariffs_by_year
+from apps.engine.tariffs import ResolvedTariff, energy_cost, levelise, tariffs_by_year
 from apps.engine.types import FinanceResult, PaybackRange, ScenarioResult, TariffInput
 
 
@@ -56,28 +56,33 @@ def build_case(problem: SizingProblem, design: Design, tariff: TariffInput, firs
     return DesignCase(problem, design, years, bau, pv_only, full, dispatch)
 
 
-def _bills(flows: DesignFlows, yearly: list[ResolvedTariff]) -> list[float]:
+def _bills(
+    flows: DesignFlows, yearly: list[ResolvedTariff], within_hour: np.ndarray | None = None
+) -> list[float]:
+    """Yearly bills [EUR]; ``within_hour`` [kWh/h] (``SizingProblem.within_hour_kwh``) is metered import and
+    export inside one hour that the hourly model nets: billed on both sides, as the meter does."""
+    imp, exp = flows.grid_import, flows.grid_export
+    if within_hour is not None:
+        imp, exp = imp + within_hour, exp + within_hour
     cache: dict[int, float] = {}
     out = []
     for t in yearly:
         if id(t) not in cache:
-            cache[id(t)] = float(energy_cost(flows.grid_import, flows.grid_export, t)) + 12 * t.fixed_monthly
+            cache[id(t)] = float(energy_cost(imp, exp, t)) + 12 * t.fixed_monthly
         out.append(cache[id(t)])
     return out
 
 
-def _revenue(flows: DesignFlows, yearly: list[ResolvedTariff]) -> list[float]:
-    return [float(flows.grid_export @ t.export_price) for t in yearly]
+def _revenue(
+    flows: DesignFlows, yearly: list[ResolvedTariff], within_hour: np.ndarray | None = None
+) -> list[float]:
+    exp = flows.grid_export if within_hour is None else flows.grid_export + within_hour
+    return [float(exp @ t.export_price) for t in yearly]
 
 
 def capex(problem: SizingProblem, design: Design) -> tuple[float, float, float]:
-    """(PV investment [EUR], battery investment [EUR], new PV [kWp]) of a design."""
-    kwp = np.asarray(design.panels, dtype=float) * problem.panel_kwp
-    pv_capex = float(kwp @ problem.pv_cost_per_kwp)
-    bat = 0.0
-    if problem.battery is not None and design.capacity_kwh > 0:
-        bat = design.capacity_kwh * problem.battery.cost_per_kwh + design.power_kw * d.BATTERY_COST_EUR_PER_KW
-    return pv_capex, bat, float(kwp.sum())
+    """(PV investment [EUR], battery investment [EUR], new PV [kWp]) of a design (the sizing's figures)."""
+    return problem.capex(design.panels, design.capacity_kwh, design.power_kw)
 
 
 def case_finance(case: DesignCase, params: CostParams | None = None) -> FinanceResult:
@@ -87,10 +92,10 @@ def case_finance(case: DesignCase, params: CostParams | None = None) -> FinanceR
         pv_capex=pv_capex,
         battery_capex=bat_capex,
         new_pv_kw=kwp,
-        bau_bills=_bills(case.bau, case.yearly_tariffs),
-        pv_only_bills=_bills(case.pv_only, case.yearly_tariffs),
-        design_bills=_bills(case.full, case.yearly_tariffs),
-        design_feed_in_revenue=_revenue(case.full, case.yearly_tariffs),
+        bau_bills=_bills(case.bau, case.yearly_tariffs, case.problem.within_hour_kwh),
+        pv_only_bills=_bills(case.pv_only, case.yearly_tariffs, case.problem.within_hour_kwh),
+        design_bills=_bills(case.full, case.yearly_tariffs, case.problem.within_hour_kwh),
+        design_feed_in_revenue=_revenue(case.full, case.yearly_tariffs, case.problem.within_hour_kwh),
         params=params or case.problem.cost,
     )
 
@@ -100,15 +105,15 @@ def battery_finance(case: DesignCase) -> FinanceResult | None:
     _, bat_capex, _ = capex(case.problem, case.design)
     if bat_capex <= 0:
         return None
-    pv_only = _bills(case.pv_only, case.yearly_tariffs)
+    pv_only = _bills(case.pv_only, case.yearly_tariffs, case.problem.within_hour_kwh)
     return evaluate_finance(
         pv_capex=0.0,
         battery_capex=bat_capex,
         new_pv_kw=0.0,
         bau_bills=pv_only,
         pv_only_bills=pv_only,
-        design_bills=_bills(case.full, case.yearly_tariffs),
-        design_feed_in_revenue=_revenue(case.full, case.yearly_tariffs),
+        design_bills=_bills(case.full, case.yearly_tariffs, case.problem.within_hour_kwh),
+        design_feed_in_revenue=_revenue(case.full, case.yearly_tariffs, case.problem.within_hour_kwh),
         params=replace(case.problem.cost, pv_om_eur_per_kw_year=0.0),
     )
 
@@ -117,19 +122,18 @@ def alternative_tariff(tariff: TariffInput, load: np.ndarray, first_year: int) -
     """The contract of the other type, for comparison.
 
     flat → dynamic: the built-in day-ahead year with default markup and feed-in fee, same country,
-    feed-in costs, fixed costs and capacity tariff. dynamic → flat: a fixed price equal to the
-    load-weighted mean all-in import price of the dynamic contract and a feed-in price equal to its
-    mean feed-in price (taxes included; no saving from timing).
+    feed-in costs, fixed costs and capacity tariff. dynamic → flat: the stated default fixed contract
+    (``DEFAULT_FIXED_PRICE_EUR_PER_KWH`` / ``DEFAULT_FIXED_FEED_IN_EUR_PER_KWH``, taxes included), so the
+    column equals a real fixed-contract scan with the default prices; the report's assumptions show it.
+    ``load`` and ``first_year`` are kept for callers that derive it from the scan.
     """
     if tariff.type == "flat":
         return replace(tariff, type="dynamic", day_ahead_eur_per_kwh=None)
-    resolved = resolve_tariff(replace(tariff, net_metering=False), first_year, load.shape[0])
-    weights = load / load.sum() if load.sum() > 0 else np.full(load.shape[0], 1.0 / load.shape[0])
     return replace(
         tariff,
         type="flat",
-        flat_eur_per_kwh=float(resolved.import_price @ weights),
-        feed_in_eur_per_kwh=float(resolved.export_price.mean()),
+        flat_eur_per_kwh=d.DEFAULT_FIXED_PRICE_EUR_PER_KWH,
+        feed_in_eur_per_kwh=d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH,
         taxes_included=True,
         day_ahead_eur_per_kwh=None,
     )
@@ -174,6 +178,7 @@ def contract_scenarios(
                     yearly_savings_eur=fin.year_one_savings,
                     payback_years=fin.payback_years,
                     npv_eur=fin.npv,
+                    investment_eur=fin.investment_eur,
                 )
             )
     return tuple(out)

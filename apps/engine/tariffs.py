@@ -1,11 +1,13 @@
 """Electricity contracts: resolve a ``TariffInput`` for one calendar year into hourly prices, and bill
 hourly grid import/export.
 
-* flat: one import price (taxes included, or energy tax + VAT added from ``defaults``) and one feed-in
-  price; from 2027 to 2029 Dutch feed-in is at least half the bare supply price (the floor that follows
-  the end of net metering).
+* flat: one import price (taxes included, or energy tax of the year + VAT added from ``defaults``) and
+  one feed-in price.
+* from 2027 to 2029 Dutch feed-in is at least half the bare supply price on every contract type (the
+  floor that follows the end of net metering, Kamerstuk 36611); on a dynamic contract hour by hour.
 * dynamic: (day-ahead + supplier markup + energy tax) x (1 + VAT) for import; day-ahead minus a fee for
-  export. Without supplied prices a built-in reference day-ahead year is used (``reference_day_ahead``).
+  export. Without supplied prices a built-in measured day-ahead year is used (``reference_day_ahead``):
+  the tariff's ``price_year`` or the country's latest.
 * net metering (Dutch salderingsregeling): exported kWh up to the imported kWh are netted over the year;
   it applies to calendar years up to 2026 unless forced on/off by the caller.
 * per-kWh feed-in costs (terugleverkosten), fixed monthly costs, and the Belgian capacity tariff: a demand
@@ -23,6 +25,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from apps.engine import defaults as d
+from apps.engine.reference_data import day_ahead_year, latest_price_year
 from apps.engine.types import BillBreakdown, TariffInput
 
 HOURS = 8760
@@ -41,6 +44,12 @@ def _month_of_hour() -> np.ndarray:
 def _month_starts() -> np.ndarray:
     """First hour of each month [h] (12 values)."""
     return np.concatenate([[0], np.cumsum(np.array(_MONTH_DAYS) * 24)[:-1]])
+
+
+def month_starts_of(hours: int = HOURS) -> np.ndarray:
+    """First hour of each month within ``hours`` steps [h] (as ``monthly_peaks`` splits them)."""
+    starts = _month_starts()
+    return starts[starts < hours]
 
 
 def month_of_hour(hours: int = HOURS) -> np.ndarray:
@@ -96,66 +105,47 @@ class ResolvedTariff:
 # --- Built-in day-ahead price year ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def reference_day_ahead() -> np.ndarray:
-    """Built-in reference day-ahead price year [EUR/kWh excl. taxes, 8760, read-only].
-
-    Deterministic synthetic NL EPEX-like year (seed ``REFERENCE_DAY_AHEAD_SEED``): a seasonal level (winter
-    ~30 % above summer), a daily shape with morning and evening peaks and a night trough, a midday dip
-    that deepens with the solar season (so sunny spring/summer weekends go below zero), multi-day
-    weather regimes (lognormal AR(1) day factor), hourly noise, a floor at
-    ``REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH``, and an affine rescale to the annual mean
-    ``REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH``. It is a plausible shape, not a forecast.
-    """
-    rng = np.random.default_rng(d.REFERENCE_DAY_AHEAD_SEED)
-    days = HOURS // 24
-    doy = np.arange(days)
-    hour = np.arange(24)
-    # Seasonal level: maximum mid-January, minimum mid-July.
-    season = 1.0 + 0.15 * np.cos(2 * np.pi * (doy - 15) / 365.0)
-    # Daily shape: night trough, morning peak around 8h, evening peak around 19h.
-    shape = (
-        0.85
-        + 0.25 * np.exp(-0.5 * ((hour - 8) / 1.5) ** 2)
-        + 0.45 * np.exp(-0.5 * ((hour - 19) / 2.0) ** 2)
-        - 0.12 * np.exp(-0.5 * ((hour - 3.5) / 2.0) ** 2)
-    )
-    # Solar dip: bell around 13h, strongest in May-July.
-    solar_season = np.clip(np.cos(2 * np.pi * (doy - 172) / 365.0), 0, None) ** 1.5
-    solar_bell = np.exp(-0.5 * ((hour - 13) / 2.2) ** 2)
-    # Weather regimes: AR(1) over days on the log of a day factor, and daily sunniness.
-    z = np.empty(days)
-    z[0] = 0.0
-    eps = rng.standard_normal(days)
-    for i in range(1, days):
-        z[i] = 0.7 * z[i - 1] + np.sqrt(1 - 0.7**2) * eps[i]
-    day_factor = np.exp(0.25 * z)
-    sunny = rng.uniform(0.2, 1.0, days)
-    weekend = ((doy + 2) % 7) >= 5  # 1 Jan of the reference year is a Wednesday
-    level = 0.095 * season * day_factor * np.where(weekend, 0.9, 1.0)
-    prices = level[:, None] * shape[None, :]
-    dip = 0.16 * (solar_season * sunny * np.where(weekend, 1.3, 1.0))[:, None] * solar_bell[None, :]
-    prices = prices - dip
-    prices = prices + 0.008 * rng.standard_normal((days, 24))
-    prices = prices.ravel()
-    prices = np.maximum(prices, d.REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH)
-    # Affine rescale around the floor so the mean hits the target and the floor stays the floor.
-    floor = d.REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH
-    prices = floor + (prices - floor) * (d.REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH - floor) / (
-        prices.mean() - floor
-    )
-    prices.flags.writeable = False
-    return prices
+def reference_day_ahead(country: str = "NL", year: int | None = None) -> np.ndarray:
+    """A built-in measured day-ahead year [EUR/kWh excl. taxes, 8760, read-only]: ``year``, or the
+    country's latest complete one (NL 2023-2025, BE 2023-2024; see ``reference_data``)."""
+    return day_ahead_year(country, latest_price_year(country) if year is None else year)
 
 
 # --- Resolution per calendar year --------------------------------------------------------------------------
 
 
-def _taxes(country: str) -> tuple[float, float]:
-    """(energy tax [EUR/kWh excl. VAT], VAT [-]) for a country."""
+def tax_year(year: int) -> int:
+    """The year of the Dutch energy-tax table used for calendar ``year``: the year itself when known,
+    else the nearest known one."""
+    known = d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR
+    return min(max(year, min(known)), max(known))
+
+
+def energy_tax(country: str, year: int) -> float:
+    """Energy tax of calendar ``year`` [EUR/kWh, excl. VAT] (``NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR``)."""
     if country == "BE":
-        return d.BE_EXCISE_EUR_PER_KWH, d.BE_VAT
-    return d.NL_ENERGY_TAX_EUR_PER_KWH, d.NL_VAT
+        return d.BE_EXCISE_EUR_PER_KWH
+    return d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR[tax_year(year)]
+
+
+def _taxes(country: str, year: int) -> tuple[float, float]:
+    """(energy tax [EUR/kWh excl. VAT], VAT [-]) for a country and calendar year."""
+    return energy_tax(country, year), d.BE_VAT if country == "BE" else d.NL_VAT
+
+
+def feed_in_cost(tariff: TariffInput) -> float:
+    """Per-kWh feed-in cost [EUR/kWh]: the caller's, else the default of the contract type."""
+    if tariff.feed_in_cost_eur_per_kwh is not None:
+        return float(tariff.feed_in_cost_eur_per_kwh)
+    if tariff.type == "dynamic":
+        return d.DEFAULT_FEED_IN_COST_DYNAMIC_EUR_PER_KWH
+    return d.DEFAULT_FEED_IN_COST_EUR_PER_KWH
+
+
+def feed_in_floor_applies(tariff: TariffInput, year: int) -> bool:
+    """The Dutch minimum feed-in compensation (2027-2029, every contract type) applies in ``year``."""
+    lo, hi = d.NL_FEED_IN_FLOOR_YEARS
+    return tariff.country == "NL" and not net_metering_applies(tariff, year) and lo <= year <= hi
 
 
 def net_metering_applies(tariff: TariffInput, year: int) -> bool:
@@ -168,7 +158,7 @@ def net_metering_applies(tariff: TariffInput, year: int) -> bool:
 
 def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> ResolvedTariff:
     """Hourly prices of ``tariff`` in calendar ``year`` (before price escalation) [EUR/kWh]."""
-    tax, vat = _taxes(tariff.country)
+    tax, vat = _taxes(tariff.country, year)
     netting = net_metering_applies(tariff, year)
     if tariff.type == "flat":
         if tariff.taxes_included:
@@ -178,8 +168,7 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
             bare = float(tariff.flat_eur_per_kwh)
             imp = (bare + tax) * (1 + vat)
         exp = float(tariff.feed_in_eur_per_kwh)
-        lo, hi = d.NL_FEED_IN_FLOOR_YEARS
-        if tariff.country == "NL" and not netting and lo <= year <= hi:
+        if feed_in_floor_applies(tariff, year):
             exp = max(exp, d.NL_FEED_IN_FLOOR_FRACTION * max(bare, 0.0))
         import_price = np.full(hours, imp)
         export_price = np.full(hours, exp)
@@ -190,7 +179,7 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
             if da.shape != (hours,):
                 raise ValueError(f"day_ahead_eur_per_kwh needs {hours} values, got {da.shape}")
         else:
-            da = reference_day_ahead()[:hours]
+            da = reference_day_ahead(tariff.country, tariff.price_year)[:hours]
         markup = (
             d.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH
             if tariff.supplier_markup_eur_per_kwh is None
@@ -203,6 +192,9 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
         )
         import_price = (da + markup + tax) * (1 + vat)
         export_price = da - fee
+        if feed_in_floor_applies(tariff, year):
+            # Hour by hour: at least half of that hour's bare supply price (day-ahead + markup).
+            export_price = np.maximum(export_price, d.NL_FEED_IN_FLOOR_FRACTION * (da + markup))
         bare = float(np.mean(da + markup))
         # Netting on a dynamic contract returns the energy tax (with its VAT) on netted kWh.
         net_value = tax * (1 + vat)
@@ -221,7 +213,7 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
         tariff_type=tariff.type,
         import_price=import_price,
         export_price=export_price,
-        feed_in_cost=float(tariff.feed_in_cost_eur_per_kwh),
+        feed_in_cost=feed_in_cost(tariff),
         net_metering=netting,
         net_metering_value=float(net_value) if netting else 0.0,
         fixed_monthly=float(tariff.fixed_monthly_eur),
@@ -238,9 +230,7 @@ def monthly_peaks(grid_import: np.ndarray) -> np.ndarray:
     """Monthly peak of hourly grid import [kW] (12 values; mean power of the peak hour). Works on a 1-D
     series or a (k, hours) batch (returns (k, 12))."""
     x = np.asarray(grid_import, dtype=float)
-    hours = x.shape[-1]
-    starts = _month_starts()
-    starts = starts[starts < hours]
+    starts = month_starts_of(x.shape[-1])
     peaks = np.maximum.reduceat(x, starts, axis=-1)
     if peaks.shape[-1] < 12:
         pad = np.zeros(x.shape[:-1] + (12 - peaks.shape[-1],))
@@ -314,6 +304,9 @@ class LevelisedTariff:
     weighted yearly cost is the annuity of the discounted lifecycle energy cost [EUR/yr]."""
 
     terms: tuple[tuple[float, ResolvedTariff], ...]
+    yearly: tuple[ResolvedTariff, ...] = ()
+    """The contract of each analysis year 1..N (empty when built by hand), so that other yearly weights
+    (the lifecycle weights of ``sizing``) can be folded over the same contracts."""
 
     def energy_cost(self, grid_import: np.ndarray, grid_export: np.ndarray) -> np.ndarray | float:
         """Levelised yearly energy cost [EUR/yr] (vectorised like ``energy_cost``): the linear part with
@@ -380,8 +373,7 @@ def tariffs_by_year(
     out = []
     for i in range(years):
         year = first_year + i
-        lo, hi = d.NL_FEED_IN_FLOOR_YEARS
-        key = (net_metering_applies(tariff, year), lo <= year <= hi)
+        key = (net_metering_applies(tariff, year), feed_in_floor_applies(tariff, year), tax_year(year))
         if key not in cache:
             cache[key] = resolve_tariff(tariff, year, hours)
         out.append(cache[key])
@@ -398,11 +390,17 @@ def levelise(
 ) -> LevelisedTariff:
     """Fold the yearly contracts of the analysis period into a ``LevelisedTariff``."""
     crf = capital_recovery_factor(discount_rate, years)
-    weights: dict[int, float] = {}
+    yearly = tariffs_by_year(tariff, first_year, years, hours)
+    weights = [crf * (1 + escalation) ** (y - 1) / (1 + discount_rate) ** y for y in range(1, years + 1)]
+    return fold_years(yearly, weights)
+
+
+def fold_years(yearly: list[ResolvedTariff], weights: list[float]) -> LevelisedTariff:
+    """``LevelisedTariff`` with one weight per analysis year [-]: years sharing a contract object are
+    summed into one term."""
+    summed: dict[int, float] = {}
     objs: dict[int, ResolvedTariff] = {}
-    for y, t in enumerate(tariffs_by_year(tariff, first_year, years, hours), start=1):
-        weights[id(t)] = (
-            weights.get(id(t), 0.0) + crf * (1 + escalation) ** (y - 1) / (1 + discount_rate) ** y
-        )
+    for w, t in zip(weights, yearly, strict=True):
+        summed[id(t)] = summed.get(id(t), 0.0) + w
         objs[id(t)] = t
-    return LevelisedTariff(terms=tuple((weights[k], objs[k]) for k in weights))
+    return LevelisedTariff(terms=tuple((summed[k], objs[k]) for k in summed), yearly=tuple(yearly))

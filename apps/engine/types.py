@@ -44,11 +44,19 @@ class KnownConsumption:
 
 @dataclass(frozen=True, eq=False)
 class StudioConsumption:
-    """``inputMethod: studio``: the studio profile's hourly load [kWh, 8760] and, when the profile came from
-    a net meter with feed-in, its hourly export [kWh, 8760]."""
+    """``inputMethod: studio``: the studio profile's hourly gross consumption [kWh, 8760].
+
+    With a solar layer (the existing installation): ``hourly_existing_pv_kwh`` its production, and for a
+    meter base the measured grid flows ``hourly_import_kwh``/``hourly_export_kwh`` (after load layers), so
+    the baseline's bill is the measured one (``apps.engine.reconstruction``)."""
 
     hourly_kwh: np.ndarray
     hourly_export_kwh: np.ndarray | None = None
+    hourly_import_kwh: np.ndarray | None = None
+    hourly_existing_pv_kwh: np.ndarray | None = None
+    # The reference-weather days the existing production was re-ranked to (reconstruction.day_order);
+    # new panels are simulated on the same days.
+    day_order: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -91,24 +99,30 @@ class TariffInput:
     type: "flat" (one import and one feed-in price) or "dynamic" (hourly day-ahead based).
     flat_eur_per_kwh, feed_in_eur_per_kwh: flat prices [EUR/kWh]; taxes_included False → energy tax and
     VAT are added to the import price from ``defaults``.
-    day_ahead_eur_per_kwh: 8760 day-ahead prices [EUR/kWh excl. tax]; None → built-in reference year.
+    day_ahead_eur_per_kwh: 8760 day-ahead prices [EUR/kWh excl. tax]; None → a built-in measured year:
+    price_year [calendar year], None → the country's latest (``reference_data.price_years``); with supplied
+    prices it only names their year, and price_source their origin (for the report).
     supplier_markup_eur_per_kwh, feed_in_fee_eur_per_kwh: dynamic contract terms [EUR/kWh]; None → defaults.
     net_metering: None → follow the law (Dutch salderingsregeling up to 2026 for NL); True/False forces it.
-    feed_in_cost_eur_per_kwh: terugleverkosten [EUR/kWh exported]; fixed_monthly_eur [EUR/month].
+    feed_in_cost_eur_per_kwh: terugleverkosten [EUR/kWh exported]; None → the contract type's default
+    (``DEFAULT_FEED_IN_COST_EUR_PER_KWH`` fixed, ``DEFAULT_FEED_IN_COST_DYNAMIC_EUR_PER_KWH`` dynamic);
+    fixed_monthly_eur [EUR/month].
     capacity_tariff: apply the Belgian capacity tariff (monthly peak demand charge);
     capacity_tariff_eur_per_kw_year [EUR/kW/yr excl. VAT]; None → default.
     country: "NL" or "BE" (taxes, VAT, floor rules).
     """
 
     type: TariffType = "flat"
-    flat_eur_per_kwh: float = 0.28
-    feed_in_eur_per_kwh: float = 0.05
+    flat_eur_per_kwh: float = d.DEFAULT_FIXED_PRICE_EUR_PER_KWH
+    feed_in_eur_per_kwh: float = d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH
     taxes_included: bool = True
     day_ahead_eur_per_kwh: np.ndarray | None = None
+    price_year: int | None = None
+    price_source: str | None = None
     supplier_markup_eur_per_kwh: float | None = None
     feed_in_fee_eur_per_kwh: float | None = None
     net_metering: bool | None = None
-    feed_in_cost_eur_per_kwh: float = d.DEFAULT_FEED_IN_COST_EUR_PER_KWH
+    feed_in_cost_eur_per_kwh: float | None = None
     fixed_monthly_eur: float = d.DEFAULT_FIXED_MONTHLY_EUR
     capacity_tariff: bool = False
     capacity_tariff_eur_per_kw_year: float | None = None
@@ -119,7 +133,7 @@ class TariffInput:
 class BatteryInput:
     """Battery range: capacity [kWh] and power [kW] between min and max (a battery of size zero is always
     also considered), minimum charge level [% of capacity], round-trip efficiency [%], cost [EUR/kWh],
-    grid charging allowed, calendar life [years]."""
+    grid charging allowed, calendar life [years], fixed installation cost [EUR], own standby draw [W]."""
 
     capacity_kwh: float
     power_rating_kw: float
@@ -132,6 +146,8 @@ class BatteryInput:
     life_years: int = d.DEFAULT_BATTERY_LIFE_YEARS
     brand_name: str | None = None
     model_name: str | None = None
+    fixed_cost_eur: float = d.BATTERY_INSTALLATION_FIXED_EUR
+    standby_w: float = d.BATTERY_STANDBY_W
 
 
 @dataclass(frozen=True)
@@ -156,6 +172,8 @@ class ScanInputs:
     # Measured yearly production of the existing PV [kWh/yr] (e.g. a linked inverter); when given, the
     # existing arrays' simulated hourly production is scaled by one factor to match it (within bounds).
     existing_pv_measured_yearly_kwh: float | None = None
+    # Fixed cost of a new PV installation [EUR], charged once when any new panel is installed.
+    pv_fixed_cost_eur: float = d.PV_INSTALLATION_FIXED_EUR
 
     def __post_init__(self) -> None:
         lo, hi = d.ANALYSIS_YEARS_RANGE
@@ -212,7 +230,8 @@ class PvArrayResult:
 class BatteryResult:
     """The chosen battery: capacity [kWh], power [kW], efficiency/min charge [%], cost [EUR], equivalent
     full cycles [1/yr], state of health at the end of the analysis [%], replacements, annual savings
-    over the PV-only design [EUR/yr, year 1]."""
+    over the PV-only design [EUR/yr, year 1], its own standby consumption [kWh/yr] and the round trip
+    including it (energy out / (energy in + own use)) over the year [%]."""
 
     capacity_kwh: float
     power_kw: float
@@ -230,6 +249,8 @@ class BatteryResult:
     return_period_years: float | None
     brand_name: str | None = None
     model_name: str | None = None
+    standby_kwh_per_year: float = 0.0
+    effective_roundtrip_efficiency_pct: float | None = None
 
 
 @dataclass(frozen=True)
@@ -291,7 +312,8 @@ class FinanceResult:
 @dataclass(frozen=True)
 class ScenarioResult:
     """A contract x battery combination for the chosen PV: year-one bill [EUR/yr], savings vs BAU on the
-    same contract [EUR/yr], payback [years or None], NPV [EUR]."""
+    same contract [EUR/yr], payback [years or None], NPV [EUR], investment [EUR] (0: nothing bought, so
+    no payback applies)."""
 
     tariff_type: TariffType
     with_battery: bool
@@ -299,6 +321,7 @@ class ScenarioResult:
     yearly_savings_eur: float
     payback_years: float | None
     npv_eur: float
+    investment_eur: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -309,6 +332,36 @@ class PaybackRange:
     base: float | None
     high: float | None
     assumptions: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """The chosen design's key figures on one measured year (the design is not re-sized; only the flows
+    and bills are re-evaluated): weather_year and price_year [calendar years; price_year None when the
+    contract's prices do not come from a built-in year], ghi_kwh_m2 [kWh/m2/yr at the location],
+    pv_output_kwh [kWh/yr], yearly_savings_eur [EUR/yr, year one], payback_years [years or None],
+    self_sufficiency [-]."""
+
+    weather_year: int
+    price_year: int | None
+    ghi_kwh_m2: float
+    pv_output_kwh: float
+    yearly_savings_eur: float
+    payback_years: float | None
+    self_sufficiency: float
+
+
+@dataclass(frozen=True)
+class BatteryYearValue:
+    """What the battery adds on a dynamic contract in one measured price year [EUR/yr, year one]:
+    savings of PV + battery and of PV alone against the household as it is, and their difference;
+    weather_year is the weather used with it (the same calendar year where measured)."""
+
+    price_year: int
+    weather_year: int | None
+    savings_pv_only_eur: float
+    savings_with_battery_eur: float
+    battery_value_eur: float
 
 
 @dataclass(frozen=True, eq=False)
@@ -373,3 +426,9 @@ class ScanResult:
     # When a measured yearly production was given: measured_kwh, simulated_kwh, raw_factor, factor
     # (applied, within EXISTING_PV_SCALE_RANGE), warning (None or why the factor was clipped / not applied)
     existing_pv_calibration: dict[str, Any] | None = None
+    # Measured years: the scan's own weather and price year, the key figures on each measured weather
+    # year, and the battery's value on a dynamic contract in each measured price year.
+    weather_year: int | None = None
+    price_year: int | None = None
+    weather_year_figures: tuple[YearFigures, ...] = ()
+    battery_value_by_price_year: tuple[BatteryYearValue, ...] = ()

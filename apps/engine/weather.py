@@ -2,13 +2,12 @@
 
 Two providers share one interface (``WeatherProvider.get(lat, lon) -> Weather``):
 
-* ``OfflineWeather`` (the default): deterministic and without network. pvlib's Ineichen clear sky with
-  its bundled Linke turbidity, dimmed by a seeded stochastic cloud model whose monthly irradiation is
-  calibrated to the KNMI De Bilt climate normals (see ``defaults.py``), split into DNI/DHI with Erbs;
-  air temperature from a monthly climatology with a diurnal cycle and noise. The cloud climate is De
-  Bilt's everywhere (the sun's geometry and turbidity are the location's own), which suits the
-  Netherlands and Belgium; it does not know the sunnier coast (~+5-9 % in summer, KNMI). Use PVGIS
-  for anything further afield.
+* ``OfflineWeather`` (the default): measured, deterministic and without network. KNMI De Bilt hourly
+  global irradiance, temperature and wind of one calendar year 2021-2024 (``reference_data``); the
+  measured clear-sky index is carried onto the location's own sun position and Ineichen clear sky, and
+  the GHI is split into DNI/DHI with DIRINT (see ``decompose``). De Bilt's clouds everywhere suit the
+  Netherlands and Belgium; they do not know the sunnier coast (~+5-9 % in summer, KNMI). Use PVGIS for
+  anything further afield.
 * ``PvgisWeather``: PVGIS typical meteorological year (TMY) fetched from the JRC API, stored through a
   small cache hook (so the Django side can keep it in the database), and mapped onto the time base.
 
@@ -18,7 +17,6 @@ like pvlib's ``iotools``, so the conversion is tested on a recorded body.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import threading
@@ -33,10 +31,10 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 import pvlib
-from scipy import signal, stats
 
 from apps.engine import defaults as d
-from apps.engine.timebase import DAYS, HOURS, day_of_year, hour_centres, month_index
+from apps.engine.reference_data import de_bilt_year, weather_years
+from apps.engine.timebase import DAYS, HOURS, hour_centres
 
 WeatherSource = Literal["offline", "pvgis"]
 
@@ -48,7 +46,8 @@ class Weather:
     ghi, dni, dhi: global horizontal, direct normal, diffuse horizontal irradiance, hour mean [W/m2]
     temp_air: air temperature at 2 m [°C]; wind_speed: wind speed at 10 m [m/s]
     latitude, longitude: the location the data belongs to [degrees]; altitude [m]
-    source: "offline" or "pvgis"
+    source: "offline" (measured KNMI De Bilt year) or "pvgis" (typical year at the location)
+    year: the measured calendar year, or None for a typical meteorological year
     """
 
     ghi: np.ndarray
@@ -60,6 +59,7 @@ class Weather:
     longitude: float
     source: WeatherSource
     altitude: float = 0.0
+    year: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("ghi", "dni", "dhi", "temp_air", "wind_speed"):
@@ -193,139 +193,95 @@ def _clear_sky(latitude: float, longitude: float, altitude: float) -> pd.DataFra
     return frame
 
 
-@lru_cache(maxsize=1)
-def reference_clear_sky_index() -> np.ndarray:
-    """Monthly mean clear-sky index at De Bilt [-]: KNMI normal irradiation / Ineichen clear-sky irradiation.
+def carry_over(station_ghi: np.ndarray, station_clear: np.ndarray, clear_here: np.ndarray) -> np.ndarray:
+    """GHI at a location [W/m2] from the GHI measured at the station: the station's hourly clear-sky
+    index (measured over clear-sky GHI, capped at ``CLEAR_SKY_INDEX_MAX``) times the location's clear sky.
 
-    Applied to any other location's own clear sky, it carries the Dutch cloud climate there while the
-    sun's geometry and the turbidity remain the location's.
+    Where the station's clear sky is below ``CLEAR_SKY_INDEX_MIN_CLEAR_W_M2`` (sun near the horizon, where
+    the ratio of two small numbers is noise) the measured value is scaled by the ratio of the two places'
+    clear-sky irradiation that day instead. At the station itself both give back the measurement.
     """
-    sky = clear_sky(d.REFERENCE_STATION_LAT, d.REFERENCE_STATION_LON, 0.0)
-    clear_monthly = np.bincount(month_index(), weights=sky["ghi"].to_numpy(), minlength=12) / 1000.0
-    return np.asarray(d.MONTHLY_GHI_KWH_M2, dtype=float) / clear_monthly
+    daily_station = station_clear.reshape(DAYS, 24).sum(axis=1)
+    daily_here = clear_here.reshape(DAYS, 24).sum(axis=1)
+    daily_ratio = np.repeat(daily_here / np.where(daily_station > 0, daily_station, 1.0), 24)
+    bright = station_clear >= d.CLEAR_SKY_INDEX_MIN_CLEAR_W_M2
+    index = np.clip(station_ghi / np.where(bright, station_clear, 1.0), 0.0, d.CLEAR_SKY_INDEX_MAX)
+    return np.where(bright, index * clear_here, station_ghi * daily_ratio)
 
 
-def location_seed(latitude: float, longitude: float, salt: str = "weather") -> int:
-    """A stable 63-bit seed from a rounded location (the same everywhere, unlike ``hash()``)."""
-    lat, lon = rounded_location(latitude, longitude)
-    digest = hashlib.sha256(f"{salt}:{d.OFFLINE_WEATHER_SEED}:{lat:.1f}:{lon:.1f}".encode()).digest()
-    return int.from_bytes(digest[:8], "little") >> 1
+def decompose(
+    ghi: np.ndarray, geometry: SolarGeometry, clear_dni: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split hourly GHI into DNI and DHI [W/m2] with pvlib's DIRINT (Perez et al. 1992).
 
-
-def _ar1(rng: np.random.Generator, shape: tuple[int, ...], rho: float) -> np.ndarray:
-    """Standard-normal AR(1) along the last axis (unit variance, lag-1 correlation ``rho``)."""
-    eps = rng.standard_normal(shape)
-    drive = np.sqrt(1.0 - rho * rho) * eps
-    drive[..., 0] = eps[..., 0]  # stationary start
-    return signal.lfilter([1.0], [1.0, -rho], drive, axis=-1)
-
-
-def synthetic_clear_sky_index(
-    monthly_index: np.ndarray, clear_ghi: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """Hourly clear-sky index [-] whose monthly irradiation equals ``monthly_index`` × clear-sky.
-
-    Days draw a clearness from a Beta law around the month's mean (day-to-day autocorrelation through
-    a Gaussian copula on an AR(1) series); hours add lognormal AR(1) noise that is largest on broken-
-    cloud days and vanishes on fully clear or overcast days. Each month is then rescaled so its
-    irradiation matches the climatology exactly.
+    Why DIRINT: it is made for hourly measured series and uses the change of clearness between adjacent
+    hours (``use_delta_kt_prime``), which tells broken cloud from an even haze at the same hourly
+    clearness; in the validations of Perez et al. (1992) and Gueymard & Ruiz-Arias (2016, Solar Energy
+    128) it has a lower DNI error than one-variable models such as Erbs. DNI is capped at the clear-sky
+    DNI x ``DNI_CLEAR_SKY_MARGIN``; DHI closes GHI = DHI + DNI cos(zenith), so no energy is lost.
     """
-    lo, hi = d.CLOUD_DAILY_INDEX_MIN, d.CLOUD_DAILY_INDEX_MAX
-    day_month = month_index()[::24]
-    mean = np.clip((monthly_index[day_month] - lo) / (hi - lo), 0.05, 0.95)
-    precision = d.CLOUD_DAILY_BETA_PRECISION
-    z = _ar1(rng, (DAYS,), d.CLOUD_DAY_TO_DAY_CORRELATION)
-    u = np.clip(stats.norm.cdf(z), 1e-9, 1 - 1e-9)
-    daily = lo + (hi - lo) * stats.beta.ppf(u, mean * precision, (1.0 - mean) * precision)
-
-    relative = (daily - lo) / (hi - lo)
-    sigma = d.CLOUD_HOURLY_SIGMA * 4.0 * relative * (1.0 - relative)
-    x = _ar1(rng, (DAYS, 24), d.CLOUD_HOURLY_CORRELATION)
-    hourly = daily[:, None] * np.exp(sigma[:, None] * x - 0.5 * sigma[:, None] ** 2)
-    kt = hourly.reshape(HOURS)
-
-    months = month_index()
-    target = monthly_index * np.bincount(months, weights=clear_ghi, minlength=12)
-    for _ in range(4):
-        kt = np.clip(kt, 0.0, d.CLOUD_HOURLY_INDEX_MAX)
-        actual = np.bincount(months, weights=kt * clear_ghi, minlength=12)
-        kt = kt * (target / np.where(actual > 0, actual, 1.0))[months]
-    return kt
-
-
-def synthetic_temperature(daily_index: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Hourly air temperature [°C]: monthly normals interpolated over the year, a diurnal cycle whose
-    amplitude grows with the day's sunshine, and autocorrelated day-to-day and hourly anomalies."""
-    doy = np.arange(1, DAYS + 1, dtype=float)
-    mid_month = (
-        np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30])
-        + np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]) / 2.0
-    )
-    normals = np.asarray(d.MONTHLY_TEMP_C, dtype=float)
-    ranges = np.asarray(d.MONTHLY_DIURNAL_RANGE_K, dtype=float)
-    xp = np.concatenate([mid_month - 365.0, mid_month, mid_month + 365.0])
-    daily_mean = np.interp(doy, xp, np.tile(normals, 3))
-    daily_range = np.interp(doy, xp, np.tile(ranges, 3))
-    sunshine = np.clip(daily_index / max(float(np.mean(daily_index)), 1e-6), 0.3, 1.7)
-    anomaly = d.TEMP_DAY_ANOMALY_SD_K * _ar1(rng, (DAYS,), d.TEMP_DAY_ANOMALY_CORRELATION)
-    hours = np.arange(24, dtype=float)
-    cycle = np.cos(2.0 * np.pi * (hours - d.TEMP_PEAK_HOUR) / 24.0)
-    temp = (daily_mean + anomaly)[:, None] + 0.5 * (daily_range * sunshine)[:, None] * cycle[None, :]
-    noise = d.TEMP_HOURLY_NOISE_SD_K * _ar1(rng, (DAYS, 24), 0.8)
-    return (temp + noise).reshape(HOURS)
-
-
-def synthetic_wind(rng: np.random.Generator) -> np.ndarray:
-    """Hourly wind speed at 10 m [m/s]: lognormal around the climatological mean, autocorrelated."""
-    sigma = d.WIND_LOG_SD
-    x = _ar1(rng, (1, HOURS), 0.95)[0]
-    return d.WIND_MEAN_M_S * np.exp(sigma * x - 0.5 * sigma**2)
+    times = hour_centres()
+    dni = pvlib.irradiance.dirint(ghi, geometry.zenith, times, use_delta_kt_prime=True)
+    dni = np.nan_to_num(np.asarray(dni, dtype=float))
+    dni = np.clip(dni, 0.0, np.maximum(clear_dni * d.DNI_CLEAR_SKY_MARGIN, 0.0))
+    cos_zenith = np.clip(np.cos(np.radians(geometry.zenith)), 0.0, None)
+    dni = np.where(cos_zenith > 0, np.minimum(dni, ghi / np.where(cos_zenith > 0, cos_zenith, 1.0)), 0.0)
+    dhi = np.maximum(ghi - dni * cos_zenith, 0.0)
+    return dni, dhi
 
 
 @lru_cache(maxsize=32)
-def _offline_weather(latitude: float, longitude: float) -> Weather:
+def _offline_weather(latitude: float, longitude: float, year: int) -> Weather:
     with quiet():
-        return _synthesise(latitude, longitude)
+        return _measured(latitude, longitude, year)
 
 
-def _synthesise(latitude: float, longitude: float) -> Weather:
+def _measured(latitude: float, longitude: float, year: int) -> Weather:
+    """De Bilt's measured year carried onto a location (see ``OfflineWeather``)."""
+    station = de_bilt_year(year)
+    station_sky = clear_sky(d.REFERENCE_STATION_LAT, d.REFERENCE_STATION_LON, d.REFERENCE_STATION_ALTITUDE_M)
     altitude = max(float(pvlib.location.lookup_altitude(latitude, longitude)), 0.0)
-    rng = np.random.default_rng(location_seed(latitude, longitude))
     geometry = solar_geometry(latitude, longitude, altitude)
     sky = clear_sky(latitude, longitude, altitude)
-    clear_ghi = sky["ghi"].to_numpy()
-    kt = synthetic_clear_sky_index(reference_clear_sky_index(), clear_ghi, rng)
-    ghi = kt * clear_ghi
-    split = pvlib.irradiance.erbs(ghi, geometry.zenith, day_of_year().astype(float))
-    dni = np.nan_to_num(np.asarray(split["dni"], dtype=float))
-    dni = np.minimum(dni, np.maximum(sky["dni"].to_numpy() * d.DNI_CLEAR_SKY_MARGIN, 0.0))
-    cos_zenith = np.cos(np.radians(geometry.zenith))
-    dhi = np.maximum(ghi - dni * np.clip(cos_zenith, 0.0, None), 0.0)
-    daily_index = kt.reshape(DAYS, 24)[:, 10:15].mean(axis=1)
-    temp_air = synthetic_temperature(daily_index, rng)
-    wind = synthetic_wind(rng)
+    ghi = carry_over(station["ghi"], station_sky["ghi"].to_numpy(), sky["ghi"].to_numpy())
+    dni, dhi = decompose(ghi, geometry, sky["dni"].to_numpy())
     return Weather(
         ghi=ghi,
         dni=dni,
         dhi=dhi,
-        temp_air=temp_air,
-        wind_speed=wind,
+        temp_air=station["temp_air"],
+        wind_speed=station["wind_speed"],
         latitude=latitude,
         longitude=longitude,
         source="offline",
         altitude=altitude,
+        year=year,
     )
 
 
 class OfflineWeather:
-    """Deterministic synthetic weather: the same rounded location always yields the same year."""
+    """Measured weather without network: KNMI De Bilt hourly data of one calendar year (2021-2024).
+
+    The hourly clear-sky index measured at De Bilt (GHI over pvlib's Ineichen clear sky there) is applied
+    to the location's own clear sky and sun position, so a scan in Maastricht or Gent sees De Bilt's
+    clouds hour by hour under its own sun; temperature and wind are De Bilt's. The cloud climate is De
+    Bilt's everywhere, which suits the Netherlands and Belgium but does not know the sunnier coast
+    (~+5-9 % in summer, KNMI); use PVGIS for anything further afield. ``year`` None is
+    ``DEFAULT_WEATHER_YEAR``, or in ``run_scan`` the year of the scan's prices where it was measured.
+    """
 
     source: WeatherSource = "offline"
+
+    def __init__(self, year: int | None = None) -> None:
+        self.requested_year = year  # None: the scan may pair the weather with its price year
+        self.year = d.DEFAULT_WEATHER_YEAR if year is None else int(year)
+        if self.year not in weather_years():
+            raise ValueError(f"no measured weather for {self.year}; available: {list(weather_years())}")
 
     def get(self, latitude: float, longitude: float) -> Weather:
         """Weather for the location snapped to the weather grid (memoised in-process)."""
         lat, lon = rounded_location(latitude, longitude)
-        return _offline_weather(lat, lon)
+        return _offline_weather(lat, lon, self.year)
 
 
 # --- PVGIS provider -----------------------------------------------------------------------------------

@@ -30,6 +30,9 @@ class Organization(models.Model):
     branding_display_name = models.CharField(max_length=200, blank=True)
     branding_logo = models.FileField(upload_to="branding/", blank=True)
     branding_color = models.CharField(max_length=7, blank=True, help_text="Hex colour, e.g. #0f766e")
+    proposal_terms = models.TextField(
+        blank=True, help_text="Terms and conditions printed on every proposal the homeowner accepts."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -158,8 +158,10 @@ def organization_branding_update(
     color: str,
     logo=None,
     remove_logo: bool = False,
+    proposal_terms: str | None = None,
 ) -> Organization:
-    """Set the share-page branding. `logo` is an already validated uploaded file (or None to keep)."""
+    """Set the share-page branding. `logo` is an already validated uploaded file (or None to keep);
+    `proposal_terms` None keeps the current terms."""
     organization.branding_enabled = enabled
     organization.branding_display_name = display_name
     organization.branding_color = color
@@ -168,8 +170,16 @@ def organization_branding_update(
         organization.branding_logo.save(logo.name, logo, save=False)
     elif remove_logo:
         organization.branding_logo = ""
+    if proposal_terms is not None:
+        organization.proposal_terms = proposal_terms
     organization.save(
-        update_fields=["branding_enabled", "branding_display_name", "branding_color", "branding_logo"]
+        update_fields=[
+            "branding_enabled",
+            "branding_display_name",
+            "branding_color",
+            "branding_logo",
+            "proposal_terms",
+        ]
     )
     new_logo = organization.branding_logo.name if organization.branding_logo else ""
     if old_logo and old_logo != new_logo:

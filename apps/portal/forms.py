@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from apps.dossiers.models import Dossier
-from apps.dossiers.services import EDITABLE_FIELDS
+from apps.dossiers.services import EDITABLE_FIELDS, postcode_error
 from apps.organizations.logos import UnsafeLogo, sanitised_svg
 from apps.organizations.models import Membership
 from apps.organizations.services import WEBHOOK_EVENTS
@@ -36,24 +36,39 @@ HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 class DossierForm(forms.ModelForm):
     class Meta:
         model = Dossier
-        fields = list(EDITABLE_FIELDS)
+        fields = [name for name in EDITABLE_FIELDS if name != "location_accuracy"]
         labels = {
             "reference": _("Your reference"),
             "customer_name": _("Customer name"),
-            "address": _("Address"),
+            "address": _("Street and house number"),
+            "country": _("Country"),
+            "postcode": _("Postcode"),
+            "house_number": _("House number"),
             "latitude": _("Latitude"),
             "longitude": _("Longitude"),
             "notes": _("Notes"),
         }
         help_texts = {
             "reference": _("Optional, e.g. a quote or order number."),
-            "latitude": _("Decimal degrees, e.g. 52.0894. Needed for a scan."),
+            "postcode": _("The coordinates follow from the postcode when you leave them empty."),
+            "latitude": _("Decimal degrees, e.g. 52.0894. Leave empty to take them from the postcode."),
             "longitude": _("Decimal degrees, e.g. 5.1182."),
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].required = False  # left out: the Netherlands, as the model's default
+
+    def clean_country(self):
+        return self.cleaned_data.get("country") or Dossier.Country.NL
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("postcode"):
+            message = postcode_error(cleaned.get("country"), cleaned["postcode"])
+            if message:
+                self.add_error("postcode", message)
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
         if (latitude is None) != (longitude is None) and not self.errors:
             field = "longitude" if longitude is None else "latitude"
@@ -118,6 +133,15 @@ class BrandingForm(forms.Form):
         ),
     )
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    proposal_terms = forms.CharField(
+        label=_("Terms on proposals"),
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Printed on every proposal your customer accepts; a proposal keeps the terms it was sent with."
+        ),
+    )
 
     def clean_color(self):
         color = self.cleaned_data["color"].strip()

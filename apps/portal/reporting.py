@@ -282,6 +282,17 @@ def recommendation(report: dict, inputs: dict) -> list[str]:
                 "Why: it saves about € %(savings)s a year by using stored solar power instead of buying "
                 "from the grid."
             ) % {"savings": fmt(savings)}
+        standby = perf.get("standby_kwh_per_year")
+        if standby:
+            why += " " + _("The battery itself uses about %(kwh)s kWh a year (standby and control).") % {
+                "kwh": fmt(standby)
+            }
+            effective = perf.get("effective_roundtrip_efficiency")
+            if effective is not None:
+                why += " " + _(
+                    "Counting that, %(pct)s %% of the energy put in comes back out over the year "
+                    "(%(rated)s %% at rated power)."
+                ) % {"pct": fmt(effective), "rated": fmt(specs.get("roundtrip_efficiency") or 0)}
         if battery_payback is None:
             why += " " + _(
                 "On its own the battery does not earn back its price within %(years)s years under these "
@@ -305,9 +316,8 @@ def recommendation(report: dict, inputs: dict) -> list[str]:
             _("Self-sufficiency goes from %(before)s %% to %(after)s %% of your consumption.")
             % {"before": fmt(before), "after": fmt(after)}
         )
-    if goal == "cost-savings":
-        lines.append(_("This combination has the lowest total cost over %(years)s years.") % {"years": years})
-    elif goal == "renewable-minimum":
+    lines += _money_lines(report, years)
+    if goal == "renewable-minimum":
         lines.append(
             _(
                 "This is the cheapest combination that covers at least %(pct)s %% of consumption with solar power."
@@ -315,6 +325,128 @@ def recommendation(report: dict, inputs: dict) -> list[str]:
             % {"pct": fmt(100.0 * (inputs.get("renewable_electricity_min_fraction") or 0))}
         )
     return lines
+
+
+def _money_lines(report: dict, years) -> list[str]:
+    """Payback and total-cost sentences, from the very figures the KPIs and the comparison table show: the
+    comparison cell of the scan's own contract with the same battery choice is the scan itself."""
+    financial = report.get("financial") or {}
+    investment = (financial.get("investment") or {}).get("total_investment")
+    payback = (report.get("overview") or {}).get("kpi", {}).get("return_period")
+    npv = financial.get("net_present_value")
+    lines = []
+    if investment:
+        if payback is not None:
+            lines.append(
+                _("The investment of € %(inv)s pays back in about %(n)s years.")
+                % {"inv": fmt(investment), "n": fmt(payback, 1)}
+            )
+        else:
+            lines.append(
+                _(
+                    "The investment of € %(inv)s does not pay back within %(years)s years under these assumptions."
+                )
+                % {"inv": fmt(investment), "years": years}
+            )
+    has_battery = bool(((report.get("battery") or {}).get("specs") or {}).get("capacity_kwh"))
+    other = next(
+        (
+            s
+            for s in report.get("scenarios") or []
+            if s.get("tariff_type") == report.get("tariff_type") and s.get("with_battery") != has_battery
+        ),
+        None,
+    )
+    if npv is None or other is None or other.get("net_present_value") is None:
+        return lines
+    values = {"npv": fmt(npv), "other": fmt(other["net_present_value"]), "years": years}
+    if npv >= other["net_present_value"]:
+        lines.append(
+            (
+                _(
+                    "With the battery the net present value over %(years)s years is € %(npv)s, against € %(other)s without it."
+                )
+                if has_battery
+                else _(
+                    "Without a battery the net present value over %(years)s years is € %(npv)s, against € %(other)s with one."
+                )
+            )
+            % values
+        )
+    else:
+        lines.append(
+            (
+                _(
+                    "Note: without the battery the net present value over %(years)s years would be higher (€ %(other)s against € %(npv)s)."
+                )
+                if has_battery
+                else _(
+                    "Note: with a battery the net present value over %(years)s years would be higher (€ %(other)s against € %(npv)s)."
+                )
+            )
+            % values
+        )
+    return lines
+
+
+def inputs_used(report: dict, inputs: dict) -> list[tuple[str, str]]:
+    """The main inputs the figures rest on, so a typo (3.5 kWh for 3,500) is seen on the report itself."""
+    a = report.get("assumptions") or {}
+    kpi = (report.get("overview") or {}).get("kpi") or {}
+    rows: list[tuple[str, str]] = []
+    if inputs.get("input_method") == "studio":
+        rows.append((_("Consumption"), _("measured hourly profile (studio)")))
+    elif inputs.get("yearly_kwh") is not None:
+        rows.append((_("Yearly consumption entered"), f"{fmt(inputs['yearly_kwh'])} kWh"))
+        if inputs.get("yearly_export_kwh") is not None:
+            rows.append((_("Yearly feed-in entered"), f"{fmt(inputs['yearly_export_kwh'])} kWh"))
+    rows.append((_("Yearly consumption used"), f"{fmt(kpi.get('yearly_usage_kwh') or 0)} kWh"))
+    contract = _("dynamic (hourly prices)") if a.get("tariffType") == "dynamic" else _("fixed price")
+    rows.append(
+        (
+            _("Contract"),
+            _("%(contract)s: electricity %(price)s, feed-in %(feed)s (year 1 average)")
+            % {
+                "contract": contract,
+                "price": _eur(a.get("importPriceYearOneMeanEurPerKwh"), per=" /kWh"),
+                "feed": _eur(a.get("exportPriceYearOneMeanEurPerKwh"), per=" /kWh"),
+            },
+        )
+    )
+    existing = sum(
+        (p.get("panel_count") or 0) * (p.get("panel_power_watts") or 0)
+        for p in inputs.get("existing_pv") or []
+    )
+    if existing:
+        rows.append((_("Existing solar panels"), f"{fmt(existing / 1000.0, 2)} kWp"))
+    for p in inputs.get("new_pv") or []:
+        rows.append(
+            (
+                _("New panels considered"),
+                _("%(min)s–%(max)s × %(watt)s Wp at € %(cost)s /kWp")
+                % {
+                    "min": p.get("min_panel_count"),
+                    "max": p.get("max_panel_count"),
+                    "watt": fmt(p.get("panel_power_watts") or 0),
+                    "cost": fmt(p.get("cost_per_kwp") or 0),
+                },
+            )
+        )
+    battery = inputs.get("electric_battery")
+    if battery:
+        rows.append(
+            (
+                _("Battery considered"),
+                _("%(min)s–%(max)s kWh at € %(cost)s /kWh")
+                % {
+                    "min": fmt(battery.get("min_capacity_kwh") or 0, 1),
+                    "max": fmt(battery.get("capacity_kwh") or 0, 1),
+                    "cost": fmt(battery.get("cost_per_kwh") or 0),
+                },
+            )
+        )
+    rows.append((_("Goal"), goal_label(report.get("goal") or inputs.get("goal") or "")))
+    return rows
 
 
 # --- assumptions ----------------------------------------------------------------------------------------
@@ -328,8 +460,25 @@ def _eur(value, decimals=3, per: str = "") -> str:
     return f"€ {fmt(value, decimals)}{per}" if isinstance(value, int | float) else "—"
 
 
+def _watts(value) -> str:
+    return f"{fmt(value, 0)} W" if isinstance(value, int | float) else "—"
+
+
 def _yesno(value) -> str:
     return _("yes") if value else _("no")
+
+
+def _sizing_method(name) -> str:
+    """The engine's battery-dispatch name in words (the API keeps the raw name)."""
+    labels = {
+        "greedy": _("rule-based battery control"),
+        "lp": _("optimised battery schedule"),
+        "none": _("no battery"),
+    }
+    return str(labels[name]) if name in labels else str(name or "—")
+
+
+TECHNICAL_DETAILS = "technical"  # key of the installer-only group; the template gives it its title
 
 
 def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -375,6 +524,17 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             else "—",
         ),
         (_("Capacity tariff"), _eur(take("capacityTariffEurPerKwYearInclVat"), 2) + " /kW/" + _("year")),
+        (
+            _("Fixed-price column of the comparison"),
+            _("%(price)s, feed-in %(feed)s (%(source)s)")
+            % {
+                "price": _eur(take("comparisonFixedPriceEurPerKwh"), per=" /kWh"),
+                "feed": _eur(take("comparisonFixedFeedInEurPerKwh"), per=" /kWh"),
+                "source": _("your contract")
+                if take("comparisonFixedPriceSource") == "scan"
+                else _("a typical fixed contract, assumed"),
+            },
+        ),
     ]
     take("capacityTariffFloorKw")
     if tariff.get("type") == "dynamic" or a.get("dynamicSupplierMarkupEurPerKwh") is not None:
@@ -382,11 +542,10 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             (_("Dynamic: supplier markup"), _eur(take("dynamicSupplierMarkupEurPerKwh"), per=" /kWh")),
             (_("Dynamic: feed-in fee"), _eur(take("dynamicFeedInFeeEurPerKwh"), per=" /kWh")),
             (_("Dynamic: day-ahead prices"), take("dayAheadSource") or _("built-in price year")),
-            (
-                _("Dynamic: reference day-ahead average"),
-                _eur(take("referenceDayAheadMeanEurPerKwh"), per=" /kWh"),
-            ),
+            (_("Dynamic: price year"), str(take("dayAheadPriceYear") or "—")),
+            (_("Dynamic: day-ahead average"), _eur(take("dayAheadMeanEurPerKwh"), 4, per=" /kWh")),
         ]
+    tariff_rows.append((_("Measured price years"), _plain(take("builtInPriceYears"))))
     low_high = take("paybackRangeEscalationLowHigh") or []
     fade_low_high = take("paybackRangeBatteryFadeLowHigh") or []
     finance_rows = [
@@ -413,6 +572,16 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
         (_("Battery capacity fade"), _p(take("batteryCapacityFadePerYear")) + " " + _("per year")),
         (_("Battery replacement cost"), _p(take("batteryReplacementCostFraction")) + " " + _("of the price")),
         (_("Battery cost per kW"), _eur(take("batteryCostEurPerKw"), 2)),
+        (_("Fixed cost of a new solar installation"), _eur(take("pvFixedCostEur"), 0)),
+        (_("Fixed cost of a battery installation"), _eur(take("batteryFixedCostEur"), 0)),
+        (
+            _("Battery's own standby use"),
+            _watts(take("batteryStandbyW")),
+        ),
+        (
+            _("Battery power at most"),
+            _("%(c)s kW per kWh of capacity") % {"c": fmt(take("batteryMaxCRate") or 0, 1)},
+        ),
         (
             _("Payback range"),
             _("price escalation %(low)s to %(high)s, battery fade %(flow)s to %(fhigh)s per year")
@@ -426,6 +595,7 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
     ]
     used.update(("pvOmEurPerKwYear", "batteryOmFractionPerYear"))  # shown only when included
     source = take("weather_source")
+    take("weatherSource")  # the same in the engine's words; shown above in the reader's language
     co2_rows = [
         (_("Grid carbon intensity"), f"{fmt(take('gridCarbonIntensityKgPerKwh') or 0, 3)} kg CO2/kWh"),
         (_("A tree absorbs"), f"{fmt(take('treeKgCo2PerYear') or 0)} kg CO2/" + _("year")),
@@ -437,11 +607,16 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             _("Weather"),
             _("PVGIS typical meteorological year (measured)")
             if source == "pvgis"
-            else _("offline model calibrated to KNMI climate normals (not measured for this address)")
+            else _("KNMI De Bilt hourly measurements of %(year)s, carried to this address")
+            % {"year": take("weatherYear")}
             if source == "offline"
             else str(source or "—"),
         ),
-        (_("Sizing method"), str(take("sizing_method") or "—")),
+        (_("Weather years compared"), _plain(take("weatherSpreadYears"))),
+    ]
+    # For the installer only (the portal and the API keep them; the homeowner's page and PDF do not).
+    technical_rows = [
+        (_("Sizing method"), _sizing_method(take("sizing_method"))),
         (_("Self-sufficiency tolerance"), _p(take("selfSufficiencyTolerance"))),
         (_("Battery size step"), f"{fmt(take('batteryCapacityStepKwh') or 0, 1)} kWh"),
         (_("Engine version"), str(take("engineVersion") or "—")),
@@ -451,7 +626,8 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
         (_("Tariff and prices"), tariff_rows),
         (_("Finance"), finance_rows),
         (_("CO2"), co2_rows),
-        (_("Method"), method_rows + rest),
+        (_("Method"), method_rows),
+        (TECHNICAL_DETAILS, technical_rows + rest),
     ]
     return groups
 
@@ -486,7 +662,7 @@ FACTOR_LABELS = {
     ),
     ("weather", "pvgis"): gettext_lazy("Weather: a typical year measured for this location (PVGIS)."),
     ("weather", "offline"): gettext_lazy(
-        "Weather: a modelled year for the Dutch climate, not measured here."
+        "Weather: measured hour by hour by KNMI in De Bilt, carried to this location."
     ),
     ("existingPvProduction", "measured"): gettext_lazy(
         "Existing panels: the simulation was calibrated to their measured production."
@@ -548,6 +724,10 @@ def with_savings(scans):
 def scenario_grid(report: dict) -> list[dict]:
     """Rows fixed/dynamic × columns without/with battery, in a fixed order."""
     found = {(s["tariff_type"], s["with_battery"]): s for s in report.get("scenarios") or []}
+    has_battery = bool(((report.get("battery") or {}).get("specs") or {}).get("capacity_kwh"))
+    scan_key = (report.get("tariff_type"), has_battery)
+    if scan_key in found:  # the cell that is this scan itself: its figures are the report's own
+        found[scan_key] = {**found[scan_key], "is_scan": True}
     rows = []
     for tariff, label in (("flat", _("Fixed price contract")), ("dynamic", _("Dynamic contract"))):
         rows.append(
@@ -569,6 +749,7 @@ def report_context(scan, *, with_charts: bool = True) -> dict:
     sustainability = report.get("sustainability") or {}
     co2 = sustainability.get("co2_emissions") or {}
     financial = report.get("financial") or {}
+    groups = assumption_rows(report, inputs)
     return {
         "scan": scan,
         "r": report,
@@ -592,7 +773,9 @@ def report_context(scan, *, with_charts: bool = True) -> dict:
         "recommendation": recommendation(report, inputs),
         "charts": report_charts(scan) if with_charts else {},
         "scenarios": scenario_grid(report),
-        "assumption_groups": assumption_rows(report, inputs),
+        "assumption_groups": [group for group in groups if group[0] != TECHNICAL_DETAILS],
+        "technical_details": dict(groups).get(TECHNICAL_DETAILS, []),
+        "inputs_used": inputs_used(report, inputs),
         "accuracy": accuracy_view(report),
         "equivalents": sustainability.get("equivalents") or {},
     }
@@ -624,7 +807,9 @@ def compare_rows(columns: list[dict]) -> list[dict]:
     """Rows of the side-by-side comparison: label and one formatted cell per scan, each flagged when it
     differs from the original (the first column)."""
 
-    def years(v):
+    def years(v, investment=None):
+        if investment == 0:
+            return _("not applicable")
         return "—" if v is None else _("%(n)s years") % {"n": fmt(v, 1)}
 
     def eur(v):
@@ -638,7 +823,7 @@ def compare_rows(columns: list[dict]) -> list[dict]:
         (
             _("Payback period"),
             lambda k: (
-                years(k["payback"])
+                years(k["payback"], k["investment"])
                 + (
                     f" ({fmt(k['payback_low'], 1)}–{fmt(k['payback_high'], 1)})"
                     if k["payback_low"] and k["payback_high"]

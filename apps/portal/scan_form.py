@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import MISSING, dataclass, field, fields
 
+from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from djangorestframework_camel_case.util import underscoreize
 
@@ -23,7 +25,7 @@ STEP_KEYS = {
     "location": ("location",),
     "consumption": ("inputMethod", "yearlyKwh", "yearlyExportKwh", "loadProfile", "customProfileId"),
     "existingPv": ("existingPv",),
-    "newPv": ("newPv", "includePvMaintenanceCosts"),
+    "newPv": ("newPv", "includePvMaintenanceCosts", "pvFixedCostEur"),
     "battery": ("electricBattery", "batteryEnabled", "includeBatteryMaintenanceCosts"),
     "tariff": ("tariff",),
     "goal": ("goal", "renewableElectricityMinFraction"),
@@ -39,6 +41,20 @@ BOOLEAN_FIELDS = {
 FLAT_ONLY = ("flatEurPerKwh", "feedInEurPerKwh", "taxesIncluded")
 DYNAMIC_ONLY = ("supplierMarkupEurPerKwh", "feedInFeeEurPerKwh")
 DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+# Thousands grouping as people type it: Dutch "3.500" / "12.500,5", English "3,500" / "12,500.5". The first
+# group never starts with 0, so a price such as "0.025" is never read as grouped.
+GROUPED = {
+    "nl": re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$"),
+    "en": re.compile(r"^-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$"),
+}
+TEXT_LEAVES = {"name", "brandName", "modelName", "customProfileId"}
+CONFIRM_KEY = "_confirmImplausible"
+YEARLY_KWH_PLAUSIBLE = (500.0, 50_000.0)
+"""A household's yearly consumption outside this range [kWh/yr] is asked to be confirmed: below 500 is
+less than a fridge and standby, above 50,000 is a farm or a business (CBS: Dutch homes use ~2,500-3,500)."""
+PRICE_PLAUSIBLE_MAX_EUR_PER_KWH = 2.0
+"""A price above this [EUR/kWh] is asked to be confirmed: even the 2022 crisis peak was about 0.80-1.00."""
+PRICE_FIELDS = ("flat_eur_per_kwh", "feed_in_eur_per_kwh", "supplier_markup_eur_per_kwh")
 CONDITIONS = {
     "yearlyKwh": "inputMethod=known",
     "yearlyExportKwh": "inputMethod=known",
@@ -59,6 +75,8 @@ CONDITIONS = {
             "roundtripEfficiency",
             "costPerKwh",
             "lifeYears",
+            "fixedCostEur",
+            "standbyW",
             "gridCharging",
             "brandName",
             "modelName",
@@ -152,6 +170,9 @@ def default_values(*, lat=None, lon=None) -> dict[str, str]:
         "electricBattery.roundtripEfficiency": _s(_dc_default(BatteryInput, "roundtrip_efficiency")),
         "electricBattery.costPerKwh": _s(_dc_default(BatteryInput, "cost_per_kwh")),
         "electricBattery.lifeYears": _s(_dc_default(BatteryInput, "life_years")),
+        "electricBattery.fixedCostEur": _s(_dc_default(BatteryInput, "fixed_cost_eur")),
+        "electricBattery.standbyW": _s(_dc_default(BatteryInput, "standby_w")),
+        "pvFixedCostEur": _s(engine_defaults.PV_INSTALLATION_FIXED_EUR),
         "goal": "cost-savings",
         "analysisYears": _s(engine_defaults.DEFAULT_ANALYSIS_YEARS),
         "newPv.0.name": "",
@@ -230,6 +251,7 @@ def body_from_values(values: dict[str, str], *, only_steps: set[str] | None = No
     body: dict = {}
     method = values.get("inputMethod", "known")
     tariff_type = values.get("tariff.type", "flat")
+    language = "en" if (translation.get_language() or "nl").startswith("en") else "nl"
     for key, raw in values.items():
         if key == "batteryEnabled" or key.startswith("_"):
             continue
@@ -252,7 +274,9 @@ def body_from_values(values: dict[str, str], *, only_steps: set[str] | None = No
             continue
         if raw == "":
             continue
-        if DECIMAL_COMMA.match(raw):  # Dutch and Belgian users type 0,28
+        if top != "location" and key.split(".")[-1] not in TEXT_LEAVES:
+            raw = localised_number(raw, language)
+        elif DECIMAL_COMMA.match(raw):  # Dutch and Belgian users type 52,09
             raw = raw.replace(",", ".")
         _put(body, key, raw)
     for key in BOOLEAN_FIELDS:
@@ -271,6 +295,71 @@ def body_from_values(values: dict[str, str], *, only_steps: set[str] | None = No
         keep = {key for step in only_steps for key in STEP_KEYS.get(step, ())}
         body = {key: value for key, value in body.items() if key in keep}
     return underscoreize(body)
+
+
+def localised_number(raw: str, language: str) -> str:
+    """A number typed in the portal's language → the API's notation (dot decimal, no grouping).
+
+    nl: "3.500" → "3500", "1.234,5" → "1234.5", "0,28" → "0.28"; en: "3,500" → "3500", "0.28" stays.
+    A decimal comma is accepted in English too ("0,28"); anything else is passed on for the serializer
+    to judge."""
+    if GROUPED[language].match(raw):
+        separator = "." if language == "nl" else ","
+        raw = raw.replace(separator, "")
+    if DECIMAL_COMMA.match(raw):
+        raw = raw.replace(",", ".")
+    return raw
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def implausible(body: dict) -> dict[str, list[str]]:
+    """Inputs that are valid but unlikely for a household (a typo such as 35 for 3,500 kWh): field path →
+    message. The form asks for confirmation instead of silently running the scan."""
+    found: dict[str, list[str]] = {}
+    yearly = _number(body.get("yearly_kwh"))
+    lo, hi = YEARLY_KWH_PLAUSIBLE
+    if yearly is not None and not lo <= yearly <= hi:
+        found["yearlyKwh"] = [
+            str(
+                _(
+                    "%(kwh)s kWh a year is unusual for a household (expected %(lo)s–%(hi)s kWh). Check the "
+                    "number, or confirm it below."
+                )
+                % {
+                    "kwh": number_format(yearly, 0, force_grouping=True),
+                    "lo": number_format(lo, 0, force_grouping=True),
+                    "hi": number_format(hi, 0, force_grouping=True),
+                }
+            )
+        ]
+    tariff = body.get("tariff") or {}
+    for name in PRICE_FIELDS:
+        price = _number(tariff.get(name))
+        if price is not None and price > PRICE_PLAUSIBLE_MAX_EUR_PER_KWH:
+            found["tariff." + camelize_name(name)] = [
+                str(
+                    _(
+                        "€ %(price)s per kWh is more than € %(max)s: check the number (a price in cents?), "
+                        "or confirm it below."
+                    )
+                    % {
+                        "price": number_format(price, 2),
+                        "max": number_format(PRICE_PLAUSIBLE_MAX_EUR_PER_KWH, 2),
+                    }
+                )
+            ]
+    return found
+
+
+def camelize_name(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
 
 
 def _put(body: dict, path: str, value) -> None:
@@ -437,7 +526,10 @@ def build_sections(
         Section(
             "newPv",
             _("New solar panels"),
-            [_field(v, e, "includePvMaintenanceCosts", _("Include solar maintenance costs"), "checkbox")],
+            [
+                _field(v, e, "pvFixedCostEur", _("Fixed installation cost"), unit="€"),
+                _field(v, e, "includePvMaintenanceCosts", _("Include solar maintenance costs"), "checkbox"),
+            ],
             rows=[_row(v, e, "newPv", i, NEW_ROW) for i in _rows(v, "newPv")],
             template_row=_row(
                 {
@@ -464,6 +556,8 @@ def build_sections(
                 _field(v, e, "electricBattery.minimumChargeLevel", _("Minimum charge level"), unit="%"),
                 _field(v, e, "electricBattery.roundtripEfficiency", _("Round-trip efficiency"), unit="%"),
                 _field(v, e, "electricBattery.costPerKwh", _("Cost"), unit="€/kWh"),
+                _field(v, e, "electricBattery.fixedCostEur", _("Fixed installation cost"), unit="€"),
+                _field(v, e, "electricBattery.standbyW", _("Own standby use"), unit="W"),
                 _field(v, e, "electricBattery.lifeYears", _("Lifetime"), unit=str(_("years")), step="1"),
                 _field(v, e, "electricBattery.gridCharging", _("May charge from the grid"), "checkbox"),
                 _field(v, e, "electricBattery.brandName", _("Brand"), "text"),

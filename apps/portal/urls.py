@@ -9,6 +9,7 @@ from apps.portal.views import (
     dashboard,
     dossiers,
     members,
+    organizations,
     scans,
     settings,
     share,
@@ -62,6 +63,7 @@ auth_urlpatterns = [
         name="password_reset_complete",
     ),
     path("language/", set_language, name="set_language"),
+    path("organization/", organizations.switch_organization, name="switch_organization"),
 ]
 
 dossier_urlpatterns = [

@@ -2,6 +2,13 @@
 
 import numpy as np
 
+from apps.engine.defaults import (
+    BATTERY_INSTALLATION_FIXED_EUR,
+    BATTERY_STANDBY_W,
+    DEFAULT_SYSTEM_LOSSES_PCT,
+    PV_INSTALLATION_FIXED_EUR,
+)
+from apps.engine.reference_data import price_years
 from apps.engine.types import (
     BatteryInput,
     ExistingPvArray,
@@ -12,6 +19,8 @@ from apps.engine.types import (
     StudioConsumption,
     TariffInput,
 )
+from apps.prices.models import PriceYear
+from apps.prices.services import stored_day_ahead
 from apps.scans.measured import measured_yearly_kwh
 from apps.scans.studio_link import StudioLoad
 
@@ -37,9 +46,17 @@ def _tariff(raw: dict) -> TariffInput:
             taxes_included=raw["taxes_included"],
         )
     prices = raw.get("day_ahead_eur_per_kwh")
+    year, source = raw.get("price_year"), None
+    if prices is None and year is not None and year not in price_years(raw["country"]):
+        stored = PriceYear.objects.filter(country=raw["country"], year=year).first()
+        if stored is None:
+            raise ValueError(f"tariff.price_year: no day-ahead prices for {raw['country']} {year}")
+        prices, source = stored_day_ahead(raw["country"], year), stored.source
     return TariffInput(
         **common,
         day_ahead_eur_per_kwh=np.asarray(prices, dtype=float) if prices is not None else None,
+        price_year=year,
+        price_source=source,
         supplier_markup_eur_per_kwh=raw.get("supplier_markup_eur_per_kwh"),
         feed_in_fee_eur_per_kwh=raw.get("feed_in_fee_eur_per_kwh"),
     )
@@ -60,7 +77,33 @@ def _battery(raw: dict | None) -> BatteryInput | None:
         life_years=raw["life_years"],
         brand_name=raw.get("brand_name") or None,
         model_name=raw.get("model_name") or None,
+        # Scans stored before the fixed cost existed get the named default.
+        fixed_cost_eur=raw.get("fixed_cost_eur", BATTERY_INSTALLATION_FIXED_EUR),
+        standby_w=raw.get("standby_w", BATTERY_STANDBY_W),
     )
+
+
+def _studio_arrays(studio: StudioLoad | None) -> tuple[ExistingPvArray, ...]:
+    """The studio solar layer's surfaces as existing arrays (for the report's per-array figures; the scan
+    uses the profile's production itself). A surface given only as kWp is one panel of that many Wp."""
+    if studio is None:
+        return ()
+    arrays = []
+    for surface in studio.existing_arrays:
+        count, watts = surface["panel_count"], surface["panel_power_watts"]
+        if not (count > 0 and watts > 0):
+            count, watts = 1, surface["kwp"] * 1000.0
+        arrays.append(
+            ExistingPvArray(
+                name=surface["name"],
+                panel_count=count,
+                panel_power_watts=watts,
+                tilt_angle=surface["tilt"],
+                orientation_angle=surface["azimuth"],
+                system_losses=DEFAULT_SYSTEM_LOSSES_PCT if surface["losses"] is None else surface["losses"],
+            )
+        )
+    return tuple(arrays)
 
 
 def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> ScanInputs:
@@ -69,7 +112,11 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
         if studio is None:
             raise ValueError("a studio scan needs its studio profile loaded")
         consumption = StudioConsumption(
-            hourly_kwh=studio.hourly_kwh, hourly_export_kwh=studio.hourly_export_kwh
+            hourly_kwh=studio.hourly_kwh,
+            hourly_export_kwh=studio.hourly_export_kwh,
+            hourly_import_kwh=studio.hourly_import_kwh,
+            hourly_existing_pv_kwh=studio.hourly_existing_pv_kwh,
+            day_order=studio.day_order,
         )
     else:
         consumption = KnownConsumption(
@@ -90,7 +137,8 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
                 system_losses=a["system_losses"],
             )
             for a in inputs["existing_pv"]
-        ),
+        )
+        or _studio_arrays(studio),
         new_pv=tuple(
             NewPvArray(
                 name=a["name"],
@@ -111,6 +159,7 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
         analysis_years=inputs["analysis_years"],
         include_pv_maintenance_costs=inputs["include_pv_maintenance_costs"],
         include_battery_maintenance_costs=inputs["include_battery_maintenance_costs"],
+        pv_fixed_cost_eur=inputs.get("pv_fixed_cost_eur", PV_INSTALLATION_FIXED_EUR),
         existing_pv_measured_yearly_kwh=measured_yearly_kwh(inputs),  # a linked inverter's, if used
         **{name: inputs[name] for name in ENGINE_PARAMETERS if inputs.get(name) is not None},
     )

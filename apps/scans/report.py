@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from apps.engine.types import PvArrayResult, ScanResult
+from apps.scans import existing_household
 from apps.scans import measured as measured_production
 from apps.scans.series import HOURLY_SERIES
+from apps.scans.year_spread import year_spread
 
 COMPASS = ("north", "north-east", "east", "south-east", "south", "south-west", "west", "north-west")
 
@@ -123,6 +125,8 @@ def _battery(result: ScanResult) -> dict | None:
             "annual_savings": _r(battery.annual_savings_eur),
             "cycles_per_year": _r(battery.cycles_per_year, 1),
             "state_of_health": _r(battery.state_of_health_end_pct, 1),
+            "standby_kwh_per_year": _r(battery.standby_kwh_per_year, 1),
+            "effective_roundtrip_efficiency": _r(battery.effective_roundtrip_efficiency_pct, 1),
             "grid_charging_enabled": battery.grid_charging_enabled,
         },
         "costs": {
@@ -173,7 +177,12 @@ def accuracy(inputs: dict, result: ScanResult) -> dict:
     weather = result.weather_source or "unknown"
     if weather == "pvgis":
         score += 1
-    factors.append({"factor": "weather", "level": weather, "detail": f"weather source: {weather}"})
+    detail = (
+        f"weather measured at KNMI De Bilt in {result.weather_year}, carried to this location"
+        if weather == "offline" and result.weather_year is not None
+        else f"weather source: {weather}"
+    )
+    factors.append({"factor": "weather", "level": weather, "detail": detail})
     rating = "high" if score >= 3 else "medium" if score >= 1 else "indicative"
     return {"rating": rating, "score": score, "max_score": 3 if measured is None else 4, "factors": factors}
 
@@ -246,9 +255,12 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "peak_output_kw": _r(result.peak_pv_output_kw, 2),
             "direct_consumption": _pct(result.self_consumption),
             "to_grid": _pct(_share(result.grid_export_kwh, pv_out)),
-            "has_solar_panels_currently": bool(inputs.get("existing_pv")),
+            "has_solar_panels_currently": bool(
+                inputs.get("existing_pv") or (result.assumptions or {}).get("existingPvSource")
+            ),
             "wants_new_solar_panels": bool(inputs.get("new_pv")),
             **_measured_vs_simulated(inputs, result),
+            **existing_household.report_block(result),
         },
         "battery": battery,
         "electricity_grid": {
@@ -344,6 +356,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
                 "yearly_savings": _r(s.yearly_savings_eur),
                 "return_period": _r(s.payback_years, 1),
                 "net_present_value": _r(s.npv_eur),
+                "investment": _r(s.investment_eur),
             }
             for s in result.scenarios
         ],
@@ -355,11 +368,13 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "high": _r(result.payback_range.high, 1),
             "assumptions": _plain(result.payback_range.assumptions),
         },
+        "year_spread": year_spread(result),
         "assumptions": {
             **_plain(result.assumptions),
             "weather_source": result.weather_source,
             "sizing_method": result.sizing_method,
             **_measured_assumption(inputs, result),
+            **existing_household.assumption(result),
         },
     }
     return report

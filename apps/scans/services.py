@@ -49,7 +49,7 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "location": ("location",),
     "consumption": ("input_method", "yearly_kwh", "yearly_export_kwh", "load_profile", "custom_profile_id"),
     "existingPv": ("existing_pv",),
-    "newPv": ("new_pv", "include_pv_maintenance_costs"),
+    "newPv": ("new_pv", "include_pv_maintenance_costs", "pv_fixed_cost_eur"),
     "battery": ("electric_battery", "include_battery_maintenance_costs"),
     "tariff": ("tariff",),
     "goal": ("goal", "renewable_electricity_min_fraction"),

@@ -35,11 +35,20 @@ class StudioProfile(models.Model):
     base_meta = models.JSONField(default=dict, blank=True, help_text="description, upload report")
     base_data = models.BinaryField(null=True, blank=True, help_text="8760 × float32 kWh, consumption")
     base_export = models.BinaryField(null=True, blank=True, help_text="8760 × float32 kWh, export")
+    base_production = models.BinaryField(
+        null=True, blank=True, help_text="8760 × float32 kWh, production measured by a linked inverter"
+    )
 
     # Combined result (see services.combine for how it is computed)
     result = models.BinaryField(null=True, blank=True, help_text="8760 × float32 kWh grid import")
     export_result = models.BinaryField(null=True, blank=True, help_text="8760 × float32 kWh export")
     production_result = models.BinaryField(null=True, blank=True, help_text="8760 × float32 kWh PV")
+    gross_result = models.BinaryField(
+        null=True, blank=True, help_text="8760 × float32 kWh gross consumption (import + own use of PV)"
+    )
+    reconstruction = models.JSONField(
+        default=dict, blank=True, help_text="how the gross consumption was reconstructed from a net meter"
+    )
 
     # Summary stats, kept in step with the result by every service
     total_kwh = models.FloatField(default=0)
@@ -57,7 +66,15 @@ class StudioProfile(models.Model):
 
     objects = TenantQuerySet.as_manager()
 
-    ARRAY_FIELDS = ("base_data", "base_export", "result", "export_result", "production_result")
+    ARRAY_FIELDS = (
+        "base_data",
+        "base_export",
+        "base_production",
+        "result",
+        "export_result",
+        "production_result",
+        "gross_result",
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -72,6 +89,12 @@ class StudioProfile(models.Model):
     @property
     def has_base(self) -> bool:
         return bool(self.base_profile_type)
+
+    @property
+    def is_measured_base(self) -> bool:
+        """A net meter base (file upload, device link, or editor data with export): its import and export
+        are measured and kept; a template (or editor data without export) is a gross consumption."""
+        return self.base_profile_type == self.BaseType.UPLOAD or self.base_export is not None
 
 
 class StudioLayer(models.Model):

@@ -63,8 +63,14 @@ class StudioProfileSeries:
 
     consumption_kwh: the profile's result (grid import after all layers);
     export_kwh: the grid export after all layers, None when the profile exports nothing;
-    production_kwh: the solar layer's production, None without an (enabled) solar layer;
-    has_solar_layer: the profile has a solar layer (its export is then PV feed-in).
+    production_kwh: the existing production (solar layer or measured, reconciled with a measured meter),
+    None without one;
+    gross_kwh: the gross consumption (import + own use of the existing production);
+    has_solar_layer: the profile has a solar layer (its export is then PV feed-in);
+    measured_base: import and export are a meter's measurement (``StudioProfile.is_measured_base``);
+    measured_production: the existing production was measured by a linked inverter;
+    solar_surfaces: the solar layer's roof surfaces (capacity, tilt, azimuth, losses), [] without one;
+    reconstruction: what the reconstruction did (``StudioProfile.reconstruction``).
     """
 
     profile_id: str
@@ -75,11 +81,22 @@ class StudioProfileSeries:
     has_solar_layer: bool
     total_kwh: float
     total_export_kwh: float
+    gross_kwh: np.ndarray | None = None
+    measured_base: bool = False
+    measured_production: bool = False
+    solar_surfaces: tuple[dict, ...] = ()
+    reconstruction: dict | None = None
+    day_order: tuple[int, ...] | None = None
 
 
 def studio_profile_for_scan(organization: Organization, profile_id: str) -> StudioProfileSeries:
     """The profile's hourly result for a scan. 404 outside the organization; 400 without a base profile."""
     profile = studio_profile_get(organization=organization, profile_id=profile_id)
+    if profile.gross_result is None and profile.base_data is not None:
+        # Stored before the gross consumption existed: recombine once under today's rule (services).
+        from apps.studio.services import profile_recompute
+
+        profile = profile_recompute(profile=profile)
     consumption = unpack(profile.result)
     if consumption is None:
         raise AppError(
@@ -88,6 +105,7 @@ def studio_profile_for_scan(organization: Organization, profile_id: str) -> Stud
         )
     export = unpack(profile.export_result)
     production = unpack(profile.production_result)
+    gross = unpack(profile.gross_result)
     return StudioProfileSeries(
         profile_id=profile.id,
         name=profile.name,
@@ -97,6 +115,36 @@ def studio_profile_for_scan(organization: Organization, profile_id: str) -> Stud
         has_solar_layer=profile.has_solar_layer,
         total_kwh=profile.total_kwh,
         total_export_kwh=profile.total_export_kwh,
+        gross_kwh=gross if gross is not None else consumption,
+        measured_base=profile.is_measured_base,
+        measured_production=profile.base_production is not None,
+        solar_surfaces=_solar_surfaces(profile),
+        reconstruction=profile.reconstruction or None,
+        day_order=tuple((profile.reconstruction or {}).get("day_order") or ()) or None,
+    )
+
+
+def _solar_surfaces(profile: StudioProfile) -> tuple[dict, ...]:
+    """The enabled solar layer's surfaces with their capacity [kWp], tilt/azimuth [°] and losses [%]."""
+    from apps.studio.layers.solar import surface_kwp
+
+    layer = profile.layers.filter(kind=StudioLayer.Kind.SOLAR, enabled=True).first()
+    if layer is None:
+        return ()
+    config = layer.config.get("solar_config") or {}
+    surfaces = config.get("roof_surfaces") or [config]
+    return tuple(
+        {
+            "name": f"{layer.name} {i}" if len(surfaces) > 1 else layer.name,
+            "kwp": surface_kwp(surface),
+            "panel_count": int(surface.get("panel_count") or 0),
+            "panel_power_watts": float(surface.get("panel_power_watts") or 0),
+            "tilt": float(surface.get("tilt") or 0),
+            "azimuth": float(surface.get("azimuth") if surface.get("azimuth") is not None else 180),
+            "losses": surface.get("losses"),
+        }
+        for i, surface in enumerate(surfaces, start=1)
+        if surface_kwp(surface) > 0
     )
 
 

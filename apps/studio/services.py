@@ -1,22 +1,26 @@
 """Studio profile writes. Every change recomputes the result and the summary stats.
 
-How the result is computed (``combine``), per hour h, all in kWh:
+How the result is computed (``_recompute``), per hour h, all in kWh. The solar layer always describes
+the home's EXISTING installation; what it does depends on the base:
 
-* ``I_h`` base import and ``E_h`` base export: the base profile's consumption and, for a meter file
-  with feed-in, its export (templates have no export). With no layers the result is exactly the base.
-* ``L_h`` the sum of the enabled load layers (EV, heat pump, pool, custom), ``P_h`` the enabled solar
-  layer's production.
-* Extra load first uses the hour's existing export (it was going to the grid anyway), the rest is
-  imported: ``absorbed = min(L−P, E)`` when ``L ≥ P``.
-* Extra production first covers the hour's import, the rest is exported: ``offset = min(P−L, I)``
-  when ``P > L``.
-* So ``import_h − export_h = I_h − E_h + L_h − P_h`` (energy balance), both ≥ 0, and never both
-  increased in the same hour.
+* a measured base (a meter file or a device link: net grid import ``I_h`` and export ``E_h``): the
+  measured data is never altered. The existing production ``P_h`` (a linked inverter's measured
+  production when the base has one, else the solar layer's simulation) is reconciled with the meter
+  (``apps.engine.reconstruction``): own use ``P'_h − E_h ≥ 0`` and gross consumption
+  ``G_h = I_h + P'_h − E_h ≥ I_h``; import and export stay exactly as measured.
+* a gross base (a template, or saved editor data without export): ``G_h`` is the base; the solar layer's
+  production offsets it, giving the import and export the household has with those panels.
 
-``result`` is the grid import (what the scans use as the studio load), ``export_result`` the grid
-export, ``production_result`` the solar layer's production. Summary stats: ``total_kwh = Σ result``,
-``peak_kw = max result`` (hourly energy of a 1 h step = mean kW), ``total_export_kwh``,
-``peak_export_kw`` likewise, computed from the stored float32 arrays so they match every read.
+Load layers (EV, heat pump, pool, custom; sum ``L_h``) add to the gross consumption, and on the grid side
+(``combine``) first use the hour's export (it was going to the grid anyway), the rest is imported:
+``absorbed = min(L−P, E)`` when ``L ≥ P``; extra production first covers the hour's import, the rest is
+exported. So ``import_h − export_h = I_h − E_h + L_h − P_h``, both ≥ 0, never both increased in one hour.
+
+``result`` is the grid import, ``export_result`` the grid export, ``production_result`` the existing
+production (reconciled), ``gross_result`` the gross consumption (what scans size for; the existing
+production is the scan's existing PV). Summary stats: ``total_kwh = Σ result``, ``peak_kw = max result``
+(hourly energy of a 1 h step = mean kW), ``total_export_kwh``, ``peak_export_kw`` likewise, computed from
+the stored float32 arrays so they match every read.
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.common.errors import AppError
 from apps.common.ids import new_id
+from apps.engine.reconstruction import reconcile_production
 from apps.engine.timebase import HOURS
 from apps.engine.weather import Weather, get_provider
 from apps.organizations.models import Organization
@@ -96,13 +102,41 @@ def _recompute(profile: StudioProfile, layers: list[StudioLayer] | None = None) 
             continue
         (solar if layer.kind == L.SOLAR else loads).append(unpack(layer.data))
     base = unpack(profile.base_data)
+    gross = None
+    profile.reconstruction = {}
     if base is None:
         imp = exp = prod = None
+    elif profile.is_measured_base:
+        measured_export = unpack(profile.base_export)
+        measured_export = np.zeros(HOURS) if measured_export is None else measured_export
+        imp, exp, _ = combine(base, measured_export, loads, [])
+        extra = np.sum(loads, axis=0) if loads else np.zeros(HOURS)
+        measured_production = unpack(profile.base_production)
+        existing = (
+            measured_production
+            if measured_production is not None
+            else (np.sum(solar, axis=0) if solar else None)
+        )
+        if existing is None:
+            prod, gross = None, base + extra
+        else:
+            rec = reconcile_production(
+                base, measured_export, existing, measured=measured_production is not None
+            )
+            prod, gross = rec.production, rec.gross + extra
+            profile.reconstruction = {
+                **rec.summary(),
+                "production_source": "measured" if measured_production is not None else "solar_layer",
+                "measured_import_kwh": round(float(base.sum()), 1),
+                "measured_export_kwh": round(float(measured_export.sum()), 1),
+            }
     else:
-        imp, exp, prod = combine(base, unpack(profile.base_export), loads, solar)
+        imp, exp, prod = combine(base, None, loads, solar)
+        gross = base + (np.sum(loads, axis=0) if loads else 0.0)
     profile.result = pack(imp)
     profile.export_result = pack(exp)
     profile.production_result = pack(prod)
+    profile.gross_result = pack(gross)
     stored_imp = unpack(profile.result)
     stored_exp = unpack(profile.export_result)
     profile.total_kwh = round(float(stored_imp.sum()), 3) if stored_imp is not None else 0.0
@@ -114,7 +148,7 @@ def _recompute(profile: StudioProfile, layers: list[StudioLayer] | None = None) 
 
 
 def _simulate(profile: StudioProfile, layer: StudioLayer, weather) -> None:
-    data, config = L.simulate_layer(layer.kind, layer.config, weather)
+    data, config = L.simulate_layer(layer.kind, layer.config, weather, year=profile.year)
     layer.config = config
     layer.data = pack(data)
     layer.annual_kwh = round(float(unpack(layer.data).sum()), 3)
@@ -242,7 +276,7 @@ def base_set_template(
         "annual_kwh": float(annual_kwh if annual_kwh is not None else template["annual_kwh"]),
     }
     profile.base_data = pack(data)
-    profile.base_export = None
+    profile.base_export = profile.base_production = None
     _recompute(profile)
     profile.save()
     return profile
@@ -270,6 +304,10 @@ def base_set_upload(*, profile: StudioProfile, content: bytes, filename: str = "
 @transaction.atomic
 def _store_upload(*, profile: StudioProfile, parsed, filename: str) -> StudioProfile:
     report = parsed.report()
+    # The parser's notes in the uploader's language (the API answers in English unless asked otherwise).
+    report["warnings"] = [
+        note.translated(gettext) if hasattr(note, "translated") else note for note in report["warnings"]
+    ]
     profile.base_profile_type = StudioProfile.BaseType.UPLOAD
     profile.base_profile_name = (filename or f"Meterbestand ({parsed.format})")[:200]
     profile.base_template_id = ""
@@ -282,6 +320,7 @@ def _store_upload(*, profile: StudioProfile, parsed, filename: str) -> StudioPro
     }
     profile.base_data = pack(parsed.consumption_kwh)
     profile.base_export = pack(parsed.export_kwh) if parsed.export_kwh is not None else None
+    profile.base_production = None
     _recompute(profile)
     profile.save()
     return profile
@@ -465,12 +504,16 @@ def profile_save_state(
         profile.base_export = (
             pack(np.asarray(export, dtype=float)) if export is not None and len(export) else None
         )
+        production = base.get("production_data")
+        profile.base_production = (
+            pack(np.asarray(production, dtype=float)) if production is not None and len(production) else None
+        )
     else:
         profile.base_profile_type = ""
         profile.base_profile_name = ""
         profile.base_template_id = ""
         profile.base_meta = {}
-        profile.base_data = profile.base_export = None
+        profile.base_data = profile.base_export = profile.base_production = None
     if year is not None:
         profile.year = year
 

@@ -92,7 +92,9 @@ def test_every_operation_keeps_its_contract(owner, settings_throttles_off):
 
 
 def test_linked_operations_keep_their_contract(owner, completed, settings_throttles_off):
-    machine = _schema().as_state_machine()
+    # /v1/proposals needs a completed scan's id, which no link supplies (its operations are covered by the
+    # stateless test above and tests/proposals/test_api.py); left out so the walk explores the scan chains.
+    machine = _schema().exclude(path_regex=r"^/v1/proposals").as_state_machine()
     reached: set[str] = set()  # operations answered 2xx with an id taken from an earlier response
 
     class Workflow(machine):

@@ -75,3 +75,12 @@ def fake():
     yield start
     for handle in handles:
         handle.stop()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The device tests read the English messages (the POD checks are translated for the portal)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

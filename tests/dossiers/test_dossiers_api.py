@@ -87,3 +87,72 @@ def test_search(owner, dossier):
     dossier_create(organization=owner.organization, customer_name="Fam. Visser", address="Dorpsstraat 1")
     items = owner.key_client().get("/v1/dossiers", {"search": "dorps"}).json()["items"]
     assert [item["customerName"] for item in items] == ["Fam. Visser"]
+
+
+# Expected coordinates: the GeoNames postal-code rows in ../shared/data/geo (3511 Utrecht 52.0886, 5.1174;
+# 9000 Gent 51.05, 3.7167, a single row each), which SOURCES.md spot-checks against the known centres.
+@pytest.mark.parametrize(
+    ("body", "lat", "lon"),
+    [
+        ({"postcode": "3511 AW", "houseNumber": "112"}, 52.0886, 5.1174),
+        ({"postcode": "3511"}, 52.0886, 5.1174),
+        ({"country": "BE", "postcode": "9000", "address": "Veldstraat 1"}, 51.05, 3.7167),
+    ],
+)
+def test_dossier_from_a_postcode_gets_the_postcode_area(owner, body, lat, lon):
+    created = owner.key_client().post("/v1/dossiers", {"customerName": "Fam. Smit", **body}, format="json")
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert (data["latitude"], data["longitude"], data["locationAccuracy"]) == (lat, lon, "postcode")
+
+
+def test_typed_coordinates_win_and_count_as_manual(owner):
+    client = owner.key_client()
+    body = {"customerName": "A", "postcode": "3511", "latitude": 52.1, "longitude": 5.2}
+    data = client.post("/v1/dossiers", body, format="json").json()
+    assert (data["latitude"], data["longitude"], data["locationAccuracy"]) == (52.1, 5.2, "manual")
+    # A new postcode without new coordinates moves the dossier to that postcode area (1011 Amsterdam in
+    # the GeoNames table: 52.371, 4.9042).
+    moved = client.patch(f"/v1/dossiers/{data['id']}", {"postcode": "1011"}, format="json").json()
+    assert (moved["latitude"], moved["longitude"], moved["locationAccuracy"]) == (52.371, 4.9042, "postcode")
+    # Editing the notes leaves the coordinates alone.
+    kept = client.patch(f"/v1/dossiers/{data['id']}", {"notes": "x"}, format="json").json()
+    assert (kept["latitude"], kept["longitude"]) == (52.371, 4.9042)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"postcode": "0000"}, "Not a"),  # NL postcodes start at 1000
+        ({"postcode": "35"}, "Not a"),
+        ({"postcode": "1009"}, "not known"),  # well formed; 1000-1010 are PO-box codes, not in GeoNames
+        ({"country": "BE", "postcode": "3511 AW"}, "Not a"),
+    ],
+)
+def test_unknown_postcode_is_400_naming_the_field_and_nothing_saved(owner, body, words):
+    response = owner.key_client().post("/v1/dossiers", {"customerName": "B", **body}, format="json")
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert list(response.json()["errors"]) == ["postcode"]
+    assert words in response.json()["errors"]["postcode"][0]
+    assert not Dossier.objects.filter(customer_name="B").exists()
+
+
+def test_changing_only_the_country_is_checked_against_the_stored_postcode(owner):
+    client = owner.key_client()
+    created = client.post("/v1/dossiers", {"customerName": "C", "postcode": "3511 AW"}, format="json").json()
+    response = client.patch(f"/v1/dossiers/{created['id']}", {"country": "BE"}, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["postcode"]
+    assert Dossier.objects.get(pk=created["id"]).country == "NL"
+
+
+def test_a_postcode_the_lookup_refuses_is_still_a_400(owner, monkeypatch):
+    # Should the serializer's check and the lookup ever disagree, the answer stays a 400 naming the field.
+    from apps.dossiers.api import serializers
+
+    monkeypatch.setattr(serializers, "postcode_error", lambda country, postcode: None)
+    response = owner.key_client().post(
+        "/v1/dossiers", {"customerName": "D", "postcode": "1009"}, format="json"
+    )
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["postcode"]
+    assert not Dossier.objects.filter(customer_name="D").exists()

@@ -152,6 +152,9 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     assert page.locator("fieldset.section-location").get_attribute("disabled") is not None
     page.fill("[name='electricBattery.minCapacityKwh']", "5")  # a fixed 5 kWh battery
     page.fill("[name='electricBattery.capacityKwh']", "5")
+    # A cheap battery with no installation cost, so that it is bought and the comparison shows a change.
+    page.fill("[name='electricBattery.costPerKwh']", "100")
+    page.fill("[name='electricBattery.fixedCostEur']", "0")
     page.screenshot(path=str(artifacts / "adjust-form-desktop.png"), full_page=True)
     page.click("[data-scan-form] button[type=submit]")
     page.wait_for_url(re.compile(r"/scans/\w+/$"))

@@ -10,6 +10,7 @@ from apps.engine.finance import (
     evaluate_finance,
     ownership_cost_npv,
     payback_period,
+    replacement_residual_fraction,
     replacement_years,
 )
 from apps.engine.tariffs import capital_recovery_factor
@@ -93,7 +94,8 @@ def test_replacement_and_state_of_health():
 def test_payback_interpolation_and_never():
     assert payback_period([-100.0, 40.0, 40.0, 40.0]) == pytest.approx(2.5)
     assert payback_period([-100.0, 10.0, 10.0]) is None
-    assert payback_period([0.0, 10.0]) == 0.0
+    # Nothing bought: no payback period (null, shown as 'not applicable'), never 0.
+    assert payback_period([0.0, 10.0]) is None
 
 
 def test_ownership_npv_and_crf():
@@ -126,3 +128,29 @@ def test_two_year_replacement_hand_case():
     assert f.replacement_cost_npv == pytest.approx(100 / 1.21, abs=1e-9)
     assert f.battery_state_of_health_end == pytest.approx(0.9, abs=1e-12)  # 1 year old at the end
     assert f.payback_years is None  # -400 + 238 + 148.4 = -13.6 < 0
+
+
+def test_late_replacement_gets_a_straight_line_residual_value():
+    # Life 15 over 20 years: replaced at the start of year 16 for 100 % of 1,000 EUR; it serves years
+    # 16..30, so at the end of year 20 10 of its 15 years are unused: residual = 1,000 x 10/15 = 666.67 EUR,
+    # credited in year 20 (hand calculation). Without bills the year-20 cashflow is just that credit.
+    params = CostParams(years=20, discount_rate=0.0, battery_life_years=15, battery_replacement_fraction=1.0)
+    assert replacement_residual_fraction(params) == pytest.approx(10 / 15)
+    zeros = [0.0] * 20
+    f = evaluate_finance(
+        pv_capex=0.0,
+        battery_capex=1000.0,
+        new_pv_kw=0.0,
+        bau_bills=zeros,
+        pv_only_bills=zeros,
+        design_bills=zeros,
+        design_feed_in_revenue=zeros,
+        params=params,
+    )
+    assert f.yearly_cashflows[16] == pytest.approx(-1000.0)
+    assert f.yearly_cashflows[20] == pytest.approx(1000.0 * 10 / 15)
+    assert ownership_cost_npv(0.0, 1000.0, 0.0, params)["replacement"] == pytest.approx(
+        1000.0 - 1000.0 * 10 / 15
+    )
+    # A replacement used up within the period gets nothing: life 10 over 20 → replaced in year 11, ends year 20.
+    assert replacement_residual_fraction(replace(params, battery_life_years=10)) == 0.0

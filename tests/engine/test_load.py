@@ -122,38 +122,6 @@ def test_load_profile_names():
         load.household_profile(-5.0)
 
 
-def test_reconstruct_gross_load_totals(htw_pv):
-    # Bill of a home with 4.3 kWp: 2500 kWh imported, 2600 kWh exported; PV ≈ 4096 kWh simulated.
-    gross = load.reconstruct_gross_load(2500.0, 2600.0, htw_pv)
-    pv_total = htw_pv.sum()
-    # Method (load.reconstruct_gross_load): Σ gross = import + PV - export.
-    assert gross.sum() == pytest.approx(2500.0 + pv_total - 2600.0, rel=1e-12)
-    assert gross.min() >= 0.0
-    # Export was spread with the PV shape: the self-consumed part never exceeds PV and is ≥ 0.
-    self_consumed = htw_pv * (1.0 - 2600.0 / pv_total)
-    import_part = gross - self_consumed
-    np.testing.assert_allclose(import_part.sum(), 2500.0)
-    assert import_part.min() >= -1e-12
-    # Re-simulating the reconstructed home with the same PV gives back a plausible bill: import and
-    # export of the same order as the bill (the hourly split differs from the net meter's).
-    result = dispatch_self_consumption(gross, htw_pv)
-    assert result.grid_import.sum() == pytest.approx(2500.0, rel=0.35)
-    assert result.grid_export.sum() == pytest.approx(2600.0, rel=0.35)
-
-
-def test_reconstruct_gross_load_edge_cases(htw_pv):
-    # No export: all PV is self-consumed.
-    gross = load.reconstruct_gross_load(3000.0, 0.0, htw_pv)
-    assert gross.sum() == pytest.approx(3000.0 + htw_pv.sum())
-    # A custom import shape is honoured.
-    flat = np.ones(HOURS)
-    gross_flat = load.reconstruct_gross_load(8760.0, 0.0, np.zeros(HOURS), import_shape=flat)
-    np.testing.assert_allclose(gross_flat, 1.0)
-    # Exporting more than the panels produce is an input error.
-    with pytest.raises(ValueError, match="exceeds"):
-        load.reconstruct_gross_load(3000.0, htw_pv.sum() + 100.0, htw_pv)
-
-
 def test_validate_profile():
     values = np.full(HOURS, 0.4)
     out = load.validate_profile(values)

@@ -6,11 +6,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from apps.engine import defaults as d
 from apps.engine.api import run_scan
 from apps.engine.finance import CostParams
 from apps.engine.scenarios import alternative_tariff, build_case, contract_scenarios, payback_range
 from apps.engine.sizing import Design, SizingProblem
-from apps.engine.tariffs import levelise, resolve_tariff
+from apps.engine.tariffs import levelise
 from apps.engine.types import BatteryInput, NewPvArray, TariffInput
 from tests.engine.test_run_scan import SEED, _assert_conservation
 
@@ -41,10 +42,10 @@ def test_alternative_contracts():
     dyn = alternative_tariff(flat, np.ones(H), 2027)
     assert dyn.type == "dynamic" and dyn.fixed_monthly_eur == 7
     back = alternative_tariff(dyn, np.ones(H), 2030)
-    resolved = resolve_tariff(dyn, 2030)
-    # Flat equivalent of a dynamic contract: load-weighted mean import price (uniform load → plain mean).
-    assert back.type == "flat"
-    assert back.flat_eur_per_kwh == pytest.approx(resolved.import_price.mean())
+    # The fixed column of a dynamic scan: the stated default fixed contract (defaults.py), other terms kept.
+    assert back.type == "flat" and back.taxes_included and back.fixed_monthly_eur == 7
+    assert back.flat_eur_per_kwh == d.DEFAULT_FIXED_PRICE_EUR_PER_KWH == 0.28
+    assert back.feed_in_eur_per_kwh == d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH == 0.05
 
 
 def test_four_scenarios_and_battery_effect():
@@ -92,3 +93,23 @@ def test_run_scan_battery_only():
     r = run_scan(replace(SEED, new_pv=(), goal="cost-savings"))
     assert r.status == "optimal" and r.new_pv == ()
     _assert_conservation(r)
+
+
+def test_dynamic_scan_fixed_column_equals_a_real_fixed_scan():
+    # The case: 10 new panels (fixed count), no battery. The fixed-contract column of a dynamic scan
+    # must be the very figures of a fixed-contract scan of the same panels at the stated default prices.
+    # Without the seed's existing panels: next to them the new ones mostly export at the default feed-in
+    # cost (EUR 0.10/kWh) and never pay back, so the payback figure (null on both) would not be compared.
+    panels = (NewPvArray("new_pv_1", 10, 10, 400, 35, 180, cost_per_kwp=1000, system_losses=14),)
+    base = replace(SEED, new_pv=panels, existing_pv=(), battery=None, goal="cost-savings")
+    dynamic = run_scan(replace(base, tariff=TariffInput(type="dynamic")))
+    fixed = run_scan(replace(base, tariff=TariffInput(type="flat")))  # default 0.28 / 0.05, taxes included
+    column = next(s for s in dynamic.scenarios if s.tariff_type == "flat" and not s.with_battery)
+    assert column.yearly_savings_eur == pytest.approx(fixed.finance.year_one_savings, rel=1e-9)
+    assert column.npv_eur == pytest.approx(fixed.finance.npv, rel=1e-9)
+    assert fixed.finance.payback_years is not None
+    assert column.payback_years == pytest.approx(fixed.finance.payback_years, rel=1e-9)
+    a = dynamic.assumptions
+    assert a["comparisonFixedPriceSource"] == "default"
+    assert (a["comparisonFixedPriceEurPerKwh"], a["comparisonFixedFeedInEurPerKwh"]) == (0.28, 0.05)
+    assert fixed.assumptions["comparisonFixedPriceSource"] == "scan"

@@ -90,10 +90,13 @@ def test_greedy_kernel_equals_dispatch_module_full_year():
         assert np.allclose(fast.discharged[0], ref.battery_used_onsite, atol=1e-9)
 
 
-def test_greedy_equals_lp_on_flat_tariff():
+@pytest.mark.parametrize("fixed_eur", [0.0, 1000.0], ids=["no-fixed-costs", "fixed-costs"])
+def test_greedy_equals_lp_on_flat_tariff(fixed_eur):
     # On a flat tariff the self-consumption rule is cost-optimal: same cost as the dispatch LP (HiGHS)
-    # and as the full cvxpy/Clarabel LP with the sizes fixed.
+    # and as the full cvxpy/Clarabel LP with the sizes fixed, fixed installation costs included in both.
     problem = _problem(FLAT, BATTERY)
+    cost = replace(problem.cost, pv_fixed_eur=fixed_eur * SCALE, battery_fixed_eur=fixed_eur * SCALE)
+    problem = replace(problem, cost=cost)
     design = Design((10,), 5.0, 3.0)
     greedy = evaluate(problem, design, "greedy")
     lp = evaluate(problem, design, "lp")

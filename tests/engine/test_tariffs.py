@@ -2,6 +2,8 @@
 
 Expected numbers are worked by hand from the constants in ``apps/engine/defaults.py`` (named below)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -78,18 +80,21 @@ def test_dynamic_composition():
         resolve_tariff(TariffInput(type="dynamic", day_ahead_eur_per_kwh=np.zeros(100)), 2030)
 
 
-def test_reference_day_ahead_year():
+def test_built_in_day_ahead_years_are_the_measured_ones():
+    # Published annual means and negative hours of the files (shared/data/SOURCES.md): NL 2023 95.82 EUR/MWh
+    # (302 h < 0), NL 2025 86.81 (508 h); BE 2024 70.32 over 8,784 h, of which 29 Feb is left out here.
     p = reference_day_ahead()
     assert p.shape == (H,)
-    assert p.mean() == pytest.approx(d.REFERENCE_DAY_AHEAD_MEAN_EUR_PER_KWH, abs=1e-9)
-    assert 0.08 <= p.mean() <= 0.10  # NL EPEX 2024-2025 range (brief)
-    assert 50 < (p < 0).sum() < 1000  # occasional negative hours, mostly spring/summer middays
-    assert p.min() >= d.REFERENCE_DAY_AHEAD_NEGATIVE_FLOOR_EUR_PER_KWH - 1e-12
-    by_hour = p.reshape(365, 24).mean(axis=0)
-    assert by_hour[13] < by_hour[8] and by_hour[13] < by_hour[19]  # solar dip between the peaks
-    summer, winter = p[24 * 151 : 24 * 243].mean(), p[: 24 * 59].mean()
-    assert winter > summer
-    assert np.array_equal(p, reference_day_ahead())  # deterministic
+    assert p.mean() * 1000 == pytest.approx(86.81, abs=0.01)  # NL 2025 is the latest complete NL year
+    assert (p < 0).sum() == 508
+    nl23 = reference_day_ahead("NL", 2023)
+    assert nl23.mean() * 1000 == pytest.approx(95.82, abs=0.01) and (nl23 < 0).sum() == 302
+    assert reference_day_ahead("BE").shape == (H,)
+    with pytest.raises(ValueError, match="no built-in day-ahead prices for BE 2025"):
+        reference_day_ahead("BE", 2025)
+    # A dynamic contract without supplied prices bills on its price year.
+    t = resolve_tariff(TariffInput(type="dynamic", price_year=2023, supplier_markup_eur_per_kwh=0.0), 2030)
+    assert t.bare_supply_price == pytest.approx(nl23.mean())
 
 
 def test_bill_hand_example():
@@ -115,8 +120,14 @@ def test_bill_hand_example():
 
 
 def test_net_metering_credit():
-    # Netting: 1000 kWh imported, 600 exported → 600 kWh are worth the import price 0.30 (not 0.05).
-    t = resolve_tariff(TariffInput(flat_eur_per_kwh=0.30, feed_in_eur_per_kwh=0.05, net_metering=True), 2026)
+    # Netting: 1000 kWh imported, 600 exported → 600 kWh are worth the import price 0.30 (not 0.05); a contract
+    # without feed-in costs.
+    t = resolve_tariff(
+        TariffInput(
+            flat_eur_per_kwh=0.30, feed_in_eur_per_kwh=0.05, net_metering=True, feed_in_cost_eur_per_kwh=0.0
+        ),
+        2026,
+    )
     imp = np.zeros(H)
     exp = np.zeros(H)
     imp[:1000] = 1.0
@@ -126,13 +137,13 @@ def test_net_metering_credit():
 
 def test_capacity_tariff_floor_and_average():
     # Peaks: January 5 kW, every other month 1 kW (floored to 2.5 kW): mean = (5 + 11 x 2.5) / 12,
-    # times 40 EUR/kW/yr x 1.06 (BE VAT): BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR, BE_CAPACITY_TARIFF_FLOOR_KW.
+    # times 40.4 EUR/kW/yr (Fluvius 2023 Flemish average) x 1.06 (BE VAT): BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR, BE_CAPACITY_TARIFF_FLOOR_KW.
     t = resolve_tariff(TariffInput(country="BE", capacity_tariff=True), 2030)
     imp = np.ones(H)
     imp[10] = 5.0
     peaks = monthly_peaks(imp)
     assert peaks[0] == 5.0 and peaks[1] == 1.0
-    expected = 40 * 1.06 * (5 + 11 * 2.5) / 12
+    expected = 40.4 * 1.06 * (5 + 11 * 2.5) / 12
     assert bill(imp, np.zeros(H), t).demand_cost == pytest.approx(expected)
 
 
@@ -142,3 +153,52 @@ def test_levelised_weights_sum_to_one_without_escalation():
     assert sum(w for w, _ in lev.terms) == pytest.approx(1.0)
     # 2027-2029 floor regime and 2030+ regime are distinct terms.
     assert len(lev.terms) == 2
+
+
+def test_feed_in_floor_on_a_dynamic_contract_hour_by_hour():
+    # Kamerstuk 36611 nr. D: at least 50 % of the agreed bare supply price on every contract type, 2027-2029.
+    # Hand calculation with markup 0.02 and feed-in fee 0.015 EUR/kWh:
+    #   day-ahead 0.10 → contract 0.085, floor 0.5 x (0.10 + 0.02) = 0.06: the contract's 0.085 stands;
+    #   day-ahead 0.02 → contract 0.005, floor 0.5 x 0.04 = 0.02: the floor pays 0.02;
+    #   day-ahead -0.06 → contract -0.075, floor 0.5 x (-0.04) = -0.02: -0.02 (half a negative price).
+    da = np.full(H, 0.10)
+    da[1], da[2] = 0.02, -0.06
+    tariff = TariffInput(
+        type="dynamic",
+        day_ahead_eur_per_kwh=da,
+        supplier_markup_eur_per_kwh=0.02,
+        feed_in_fee_eur_per_kwh=0.015,
+    )
+    for year in (2027, 2029):
+        t = resolve_tariff(tariff, year)
+        assert t.export_price[:3] == pytest.approx([0.085, 0.02, -0.02])
+    # 2030: the floor has ended, the contract's own prices.
+    assert resolve_tariff(tariff, 2030).export_price[:3] == pytest.approx([0.085, 0.005, -0.075])
+    # Belgium has no such floor.
+    be = resolve_tariff(replace(tariff, country="BE"), 2027)
+    assert be.export_price[1] == pytest.approx(0.005)
+
+
+def test_energy_tax_of_each_year():
+    # Belastingdienst tables: 2025 0.10154, 2026 0.09161 EUR/kWh excl. VAT; later years the last known rate.
+    tariff = TariffInput(flat_eur_per_kwh=0.10, feed_in_eur_per_kwh=0.05, taxes_included=False)
+    assert resolve_tariff(tariff, 2025).import_price[0] == pytest.approx((0.10 + 0.10154) * 1.21)
+    assert resolve_tariff(tariff, 2026).import_price[0] == pytest.approx((0.10 + 0.09161) * 1.21)
+    assert resolve_tariff(tariff, 2031).import_price[0] == pytest.approx((0.10 + 0.09161) * 1.21)
+    years = tariffs_by_year(tariff, 2025, 3, H)
+    assert [round(t.import_price[0], 6) for t in years] == [
+        round((0.10 + 0.10154) * 1.21, 6),
+        round((0.10 + 0.09161) * 1.21, 6),
+        round((0.10 + 0.09161) * 1.21, 6),
+    ]
+
+
+def test_feed_in_cost_default_per_contract_type():
+    # Fixed contracts: 0.10 EUR/kWh exported (Vattenfall 2025: EUR 330 for 3,300 kWh); dynamic: none beyond the
+    # feed-in fee; a caller's value (also 0) is kept.
+    assert resolve_tariff(TariffInput(), 2030).feed_in_cost == pytest.approx(0.10)
+    assert resolve_tariff(TariffInput(type="dynamic"), 2030).feed_in_cost == 0.0
+    assert resolve_tariff(TariffInput(feed_in_cost_eur_per_kwh=0.0), 2030).feed_in_cost == 0.0
+    assert resolve_tariff(TariffInput(feed_in_cost_eur_per_kwh=0.03), 2030).feed_in_cost == pytest.approx(
+        0.03
+    )

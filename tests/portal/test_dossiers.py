@@ -74,3 +74,27 @@ def test_member_can_work_on_dossiers(member_client, dossier):
     assert member_client.get(reverse("portal:dossier_detail", args=[dossier.pk])).status_code == 200
     url = reverse("portal:dossier_edit", args=[dossier.pk])
     assert member_client.post(url, {"customer_name": "Fam. de Vries"}).status_code == 302
+
+
+def test_dossier_from_a_postcode_without_coordinates(owner_client, owner):
+    response = owner_client.post(
+        reverse("portal:dossier_new"),
+        {"customer_name": "Fam. Visser", "postcode": "1011 ab", "house_number": "7", "country": "NL"},
+    )
+    dossier = Dossier.objects.get(organization=owner.organization, customer_name="Fam. Visser")
+    assert response["Location"] == reverse("portal:dossier_detail", args=[dossier.pk])
+    # GeoNames 1011 Amsterdam: 52.371, 4.9042 (../shared/data/geo/geonames_postal_codes_NL.txt)
+    assert (dossier.latitude, dossier.longitude, dossier.location_accuracy) == (52.371, 4.9042, "postcode")
+    detail = owner_client.get(reverse("portal:dossier_detail", args=[dossier.pk]), HTTP_ACCEPT_LANGUAGE="nl")
+    assert 'data-accuracy="postcode"' in detail.content.decode()
+
+
+def test_unknown_postcode_is_a_field_error_linked_from_the_summary(owner_client, owner):
+    response = owner_client.post(
+        reverse("portal:dossier_new"), {"customer_name": "Fam. Visser", "postcode": "1009"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<a href="#id_postcode">' in body  # the summary links to the field
+    assert 'id="id_postcode_errors"' in body and 'aria-invalid="true"' in body
+    assert not Dossier.objects.filter(customer_name="Fam. Visser").exists()

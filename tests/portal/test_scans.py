@@ -3,6 +3,7 @@ public share page, PDF, adjustments, and tenant isolation (another organization 
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from apps.scans.models import Scan
 
@@ -274,3 +275,22 @@ def test_share_logo_is_served_through_the_token(owner, completed_scan, client, s
     assert reverse("portal:share_logo", args=[completed_scan.share_token]) in page
     services.scan_unshare(scan=completed_scan)
     assert client.get(reverse("portal:share_logo", args=["nope"])).status_code == 404
+
+
+def test_report_says_how_the_figures_change_in_a_sunny_and_a_dull_year(owner_client, completed_scan):
+    # The sentence is built from the stored year_spread block (2022 sunniest, 2021 dullest of the KNMI
+    # years); the homeowner reads it in Dutch by default.
+    from apps.portal.templatetags.portal import eur
+
+    spread = completed_scan.report["year_spread"]
+    body = owner_client.get(reverse("portal:scan_detail", args=[completed_scan.pk])).content.decode()
+    with translation.override("nl"):
+        sunny = eur(spread["sunny_year"]["yearly_savings"])
+    assert f"In een zonnig jaar als 2022 bespaart u {sunny} in het eerste jaar" in body
+    assert "in een somber jaar als 2021" in body
+    assert "gemeten door het KNMI in De Bilt" in body
+    # The assumptions name the measured weather year and the years compared.
+    assert "KNMI De Bilt uurmetingen van 2023, overgezet naar dit adres" in body
+    assert "Vergeleken weerjaren" in body and "2021, 2022, 2023, 2024" in body
+    for year in spread["weather_years"]:
+        assert f'<th scope="row">{year["weather_year"]}</th>' in body

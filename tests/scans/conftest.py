@@ -120,11 +120,12 @@ def seed_result():
     return run_scan(build_engine_inputs(resolved_inputs(SEED_BODY)))
 
 
-def complete_scan(organization, result, **fields) -> Scan:
-    """A completed scan of the seed body, its report assembled from `result` by the real service."""
+def complete_scan(organization, result, data=None, **fields) -> Scan:
+    """A completed scan of the seed body (or ``data``), its report assembled from `result` by the real
+    service."""
     from apps.scans.services import scan_complete
 
-    scan = make_scan(organization, status=Scan.Status.RUNNING, data=SEED_BODY, **fields)
+    scan = make_scan(organization, status=Scan.Status.RUNNING, data=data or SEED_BODY, **fields)
     assert scan_complete(scan_id=scan.id, inputs=scan.inputs, result=result) == "completed"
     scan.refresh_from_db()
     return scan

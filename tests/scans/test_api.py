@@ -340,8 +340,10 @@ def test_breakdown_windows(owner, completed, seed_result):
     assert len(february["consumption"]) == 28
     year = client.get(url, {"interval": "year"}).json()
     assert len(year["consumption"]) == 12
-    # The monthly buckets add up to the year's energy (float32 storage: within 0.1 %).
-    assert sum(year["consumption"]) == pytest.approx(seed_result.yearly_usage_kwh, rel=1e-3)
+    # The monthly buckets add up to the year's energy (float32 storage: within 0.1 %); the hourly
+    # consumption includes the battery's own standby draw.
+    standby = seed_result.battery.standby_kwh_per_year if seed_result.battery is not None else 0.0
+    assert sum(year["consumption"]) == pytest.approx(seed_result.yearly_usage_kwh + standby, rel=1e-3)
     assert sum(year["solarProduction"]) == pytest.approx(seed_result.total_pv_output_kwh, rel=1e-3)
     assert len(year["monthlyEnergyCosts"]) == 12 and len(year["yearlyCashflows"]) == 26
 

@@ -87,3 +87,22 @@ def test_breakdown_buckets_sum_hours():
     assert len(wrap["battery_level_kwh"]) == 168 and wrap["battery_level_kwh"][48] == 0.0  # wraps to 1 Jan
     leap = breakdown(hourly=hourly, charts={}, year=2027, start=datetime(2028, 2, 29), interval="day")
     assert leap["labels"][0] == "00:00" and leap["battery_level_kwh"][0] == (31 + 27) * 24  # 29 Feb → 28 Feb
+
+
+def test_report_shows_the_spread_over_measured_years(seed_result):
+    report = build_report(inputs=resolved_inputs(SEED_BODY), result=seed_result)
+    spread = report["year_spread"]
+    # KNMI De Bilt: 2022 the sunniest (1,195 kWh/m2), 2021 the dullest (1,032) of 2021-2024.
+    assert spread["sunny_year"]["weather_year"] == 2022 and spread["dull_year"]["weather_year"] == 2021
+    assert [y["weather_year"] for y in spread["weather_years"]] == [2021, 2022, 2023, 2024]
+    assert spread["sunny_year"]["pv_output_kwh"] > spread["dull_year"]["pv_output_kwh"]
+    own = next(y for y in spread["weather_years"] if y["weather_year"] == seed_result.weather_year)
+    assert own["yearly_savings"] == pytest.approx(seed_result.finance.year_one_savings, abs=0.01)
+    assert {b["price_year"] for b in spread["battery_value_by_price_year"]} == {2023, 2024, 2025}
+    accuracy = {f["factor"]: f for f in report["accuracy"]["factors"]}
+    assert (
+        accuracy["weather"]["detail"] == "weather measured at KNMI De Bilt in 2023, carried to this location"
+    )
+    assert report["assumptions"]["weatherSource"].startswith(
+        "KNMI De Bilt (station 260) hourly measurements 2023"
+    )

@@ -38,7 +38,8 @@ INVALID = [
     ("studio rejects yearlyExportKwh", {**STUDIO, "yearlyExportKwh": 100}, "yearlyExportKwh"),
     ("studio rejects loadProfile", {**STUDIO, "loadProfile": "standard"}, "loadProfile"),
     ("export needs existingPv", body(existingPv=[]), "yearlyExportKwh"),
-    ("export <= yearlyKwh", body(yearlyKwh=500, yearlyExportKwh=800), "yearlyExportKwh"),
+    # 10 × 400 Wp = 4 kWp can export at most 4 × 1,500 = 6,000 kWh (MAX_EXPORT_KWH_PER_KWP).
+    ("export <= what the panels produce", body(yearlyKwh=500, yearlyExportKwh=6001), "yearlyExportKwh"),
     ("unknown loadProfile", body(loadProfile="office"), "loadProfile"),
     ("fraction > 1", body(renewableElectricityMinFraction=1.2), "renewableElectricityMinFraction"),
     ("fraction < 0", body(renewableElectricityMinFraction=-0.1), "renewableElectricityMinFraction"),
@@ -115,6 +116,21 @@ INVALID = [
         "dynamic prices need 8760 hours",
         body(tariff={"type": "dynamic", "dayAheadEurPerKwh": [0.1] * 24}),
         "tariff.dayAheadEurPerKwh",
+    ),
+    (
+        "priceYear must be a built-in year of the country",
+        body(tariff={"type": "dynamic", "country": "BE", "priceYear": 2025}),
+        "tariff.priceYear",
+    ),
+    (
+        "priceYear not together with supplied prices",
+        body(tariff={"type": "dynamic", "priceYear": 2024, "dayAheadEurPerKwh": [0.1] * 8760}),
+        "tariff.priceYear",
+    ),
+    (
+        "flat rejects priceYear",
+        body(tariff={"type": "flat", "flatEurPerKwh": 0.3, "priceYear": 2024}),
+        "tariff.priceYear",
     ),
     ("dossierId of nobody", body(dossierId="c" + "0" * 24), "dossierId"),
     ("copiedFromId of nobody", body(copiedFromId="c" + "0" * 24), "copiedFromId"),

@@ -106,7 +106,7 @@ def _problem_statuses(method: str, path: str, operation: dict) -> list[int]:
         statuses.append(409)
     if "requestBody" in operation:
         statuses += [413, 415]
-    if method == "post" and path.endswith("/share"):
+    if method == "post" and (path.endswith("/share") or path == "/v1/proposals"):
         statuses.append(402)
     return sorted(statuses)
 

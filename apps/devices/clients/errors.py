@@ -76,4 +76,13 @@ class VendorResponseError(VendorError):
 
 
 class VendorInputError(VendorError, ValueError):
-    """A value we were about to send is invalid (e.g. a malformed POD); nothing was sent."""
+    """A value we were about to send is invalid (e.g. a malformed POD); nothing was sent.
+
+    ``template`` and ``params`` rebuild the message (``template % params``) so the Django side can show
+    it in the user's language (the template is the gettext msgid; the clients know nothing of Django).
+    """
+
+    def __init__(self, message: str, *, template: str = "", params: dict | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.template = template or message
+        self.params = params or {}

@@ -1,10 +1,22 @@
+from contextlib import contextmanager
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.exceptions import ValidationError
 
 from apps.common.api.strict import STRICT_TYPES
 from apps.dossiers import selectors, services
 from apps.dossiers.api.serializers import DossierSerializer
 from apps.dossiers.models import Dossier
 from apps.organizations.api.views import TenantScopedViewSet
+
+
+@contextmanager
+def _postcode_as_400():
+    """The serializer checks the postcode first; should the lookup still refuse it, a 400, never a 500."""
+    try:
+        yield
+    except services.UnknownPostcode as exc:
+        raise ValidationError({"postcode": [f"Postcode {exc} is not known."]}) from exc
 
 
 @extend_schema_view(
@@ -26,14 +38,16 @@ class DossierViewSet(TenantScopedViewSet):
         return {**super().get_serializer_context(), STRICT_TYPES: True}
 
     def perform_create(self, serializer):
-        serializer.instance = services.dossier_create(
-            organization=self.request.organization, **serializer.validated_data
-        )
+        with _postcode_as_400():
+            serializer.instance = services.dossier_create(
+                organization=self.request.organization, **serializer.validated_data
+            )
 
     def perform_update(self, serializer):
-        serializer.instance = services.dossier_update(
-            dossier=serializer.instance, **serializer.validated_data
-        )
+        with _postcode_as_400():
+            serializer.instance = services.dossier_update(
+                dossier=serializer.instance, **serializer.validated_data
+            )
 
     def perform_destroy(self, instance):
         services.dossier_delete(dossier=instance)

@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from apps.portal.forms import EVENT_LABELS, ROLE_LABELS
-from apps.portal.views.base import resolve_membership
+from apps.portal.views.base import resolve_membership, user_memberships
 
 register = template.Library()
 
@@ -17,6 +17,16 @@ def portal_membership(context):
     if request is None or not getattr(user, "is_authenticated", False):
         return None
     return getattr(request, "membership", None) or resolve_membership(request)
+
+
+@register.simple_tag(takes_context=True)
+def portal_switchable(context):
+    """The user's memberships when there is more than one to switch between, else an empty list."""
+    request = context.get("request")
+    if request is None or not getattr(getattr(request, "user", None), "is_authenticated", False):
+        return []
+    memberships = user_memberships(request)
+    return memberships if len(memberships) > 1 else []
 
 
 @register.filter

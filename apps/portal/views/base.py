@@ -11,21 +11,39 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from apps.common.errors import AppError
 from apps.organizations.models import Membership
 from apps.organizations.selectors import membership_for, organization_for_request
 
+SESSION_ORGANIZATION = "portal_organization"
+
 
 def resolve_membership(request) -> Membership | None:
-    """The session user's membership (cached on the request); None when they belong to no organization."""
+    """The session user's membership (cached on the request): the organization chosen in the switcher if
+    they are still a member of it, else the first one; None when they belong to no organization."""
     if not hasattr(request, "_portal_membership"):
-        organization = organization_for_request(request)
-        request._portal_membership = (
-            membership_for(request.user, organization) if organization is not None else None
+        chosen = request.session.get(SESSION_ORGANIZATION) if hasattr(request, "session") else None
+        membership = (
+            Membership.objects.filter(user=request.user, organization_id=chosen)
+            .select_related("organization")
+            .first()
+            if chosen and getattr(request.user, "is_authenticated", False)
+            else None
         )
+        if membership is None:
+            organization = organization_for_request(request)
+            membership = membership_for(request.user, organization) if organization is not None else None
+        request._portal_membership = membership
     return request._portal_membership
+
+
+def user_memberships(request) -> list[Membership]:
+    """All the user's memberships, for the switcher (oldest first, as the default choice)."""
+    return list(
+        Membership.objects.filter(user=request.user).select_related("organization").order_by("created_at")
+    )
 
 
 def portal_view(view):
@@ -37,7 +55,12 @@ def portal_view(view):
             raise Http404("You are not a member of any organization.")
         request.membership = membership
         request.organization = membership.organization
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            # The product's own page in every configuration (with DEBUG on, Django would show its
+            # technical page listing the site's URLs).
+            return render(request, "404.html", status=404)
 
     return wrapper
 

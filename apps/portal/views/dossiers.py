@@ -20,7 +20,7 @@ def _dossier(request, pk: str) -> Dossier:
 
 
 def _fields(form: DossierForm) -> dict:
-    return {key: form.cleaned_data[key] for key in EDITABLE_FIELDS}
+    return {key: form.cleaned_data[key] for key in EDITABLE_FIELDS if key in form.cleaned_data}
 
 
 @portal_view

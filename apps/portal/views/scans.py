@@ -17,6 +17,7 @@ from apps.common.errors import AppError, NotFound
 from apps.devices.selectors import dossier_device_facts
 from apps.dossiers.models import Dossier
 from apps.portal import scan_form
+from apps.portal.price_upload import MAX_BYTES, PriceFileError, parse_price_csv
 from apps.portal.reporting import branding_for, compare_rows, goal_label, kpi_summary, report_context
 from apps.portal.views.base import org_object_or_404, portal_view
 from apps.scans import selectors, services
@@ -38,13 +39,87 @@ def _scan(request, pk: str) -> Scan:
         raise Http404(str(exc)) from exc
 
 
-def _submit(request, values: dict, *, dossier: Dossier | None, copied_from: Scan | None, only_steps=None):
+PRICE_FILE = "tariff.dayAheadFile"
+PRICE_UNIT = "_dayAheadUnit"  # "_" keeps it out of the API body
+
+
+def _price_upload_fields(values: dict, errors: dict) -> list[scan_form.Field]:
+    """The dynamic contract's own-prices inputs: a CSV of 8760 hourly day-ahead prices and its unit."""
+    when = "tariff.type=dynamic"
+    return [
+        scan_form.Field(
+            name=PRICE_FILE,
+            label=_("Own day-ahead prices (CSV)"),
+            kind="file",
+            help=_(
+                "Optional: 8760 hourly prices for one year, first row 1 January 00:00. Without a file the "
+                "built-in price year is used. Choose the file again after a correction."
+            ),
+            errors=errors.get(PRICE_FILE, []) + errors.get("tariff.dayAheadEurPerKwh", []),
+            when=when,
+        ),
+        scan_form.Field(
+            name=PRICE_UNIT,
+            label=_("Unit of the prices in the file"),
+            kind="select",
+            value=values.get(PRICE_UNIT, "eur_per_mwh"),
+            choices=[("eur_per_mwh", "€/MWh"), ("eur_per_kwh", "€/kWh")],
+            when=when,
+        ),
+    ]
+
+
+def _uploaded_prices(request, values: dict) -> tuple[list[float] | None, dict]:
+    """The uploaded day-ahead prices [€/kWh], or None without a file; field errors when unreadable."""
+    upload = request.FILES.get(PRICE_FILE)
+    if upload is None:
+        return None, {}
+    if values.get("tariff.type") != "dynamic":
+        return None, {PRICE_FILE: [_("Own day-ahead prices need the dynamic contract.")]}
+    try:
+        return parse_price_csv(upload.read(MAX_BYTES + 1), unit=values.get(PRICE_UNIT, "")), {}
+    except PriceFileError as exc:
+        return None, {PRICE_FILE: [str(exc)]}
+
+
+def _link_unplaced(sections, errors: dict) -> dict:
+    """Errors on a group (e.g. "location: required") marked on the group's inputs, so the summary can
+    link to the first of them and the inputs are highlighted. Returns {name: (messages, html id, label)}."""
+    fields = [f for section in sections for f in (*section.fields, *(f for row in section.rows for f in row))]
+    titles = {section.step: section.title for section in sections}
+    linked = {}
+    for name, messages_ in scan_form.unplaced_errors(sections, errors).items():
+        members = [f for f in fields if f.name.startswith(name + ".")]
+        for member in members:
+            member.errors = [*member.errors, *messages_]
+        linked[name] = (messages_, members[0].html_id if members else "", titles.get(name, ""))
+    return linked
+
+
+def _submit(
+    request,
+    values: dict,
+    *,
+    dossier: Dossier | None,
+    copied_from: Scan | None,
+    only_steps=None,
+    day_ahead: list[float] | None = None,
+):
     """Send the form through the API's serializer and service. Returns (scan, field errors, message)."""
     body = scan_form.body_from_values(values, only_steps=only_steps)
+    if day_ahead is not None:
+        body.setdefault("tariff", {})["day_ahead_eur_per_kwh"] = day_ahead
     if dossier is not None:
         body["dossier_id"] = dossier.pk
     if copied_from is not None:
         body["copied_from_id"] = copied_from.pk
+    unusual = scan_form.implausible(body)
+    if unusual and not values.get(scan_form.CONFIRM_KEY):
+        return (
+            None,
+            unusual,
+            _("Some values look unusual. Check them, or tick the confirmation and run again."),
+        )
     try:
         created = scan_submit(organization=request.organization, data=body)
     except ValidationError as exc:
@@ -61,14 +136,22 @@ def _form_page(request, *, values, errors, message, dossier, scan=None, editable
         studio_profiles=studio_profile_list(organization=request.organization),
         editable_steps=editable_steps,
     )
+    if editable_steps is None:  # a new scan: own prices can be uploaded with the dynamic contract
+        for section in sections:
+            if section.step == "tariff":
+                section.fields += _price_upload_fields(values, errors)
     context = {
         "sections": sections,
-        "unplaced_errors": scan_form.unplaced_errors(sections, errors),
+        "unplaced_errors": _link_unplaced(sections, errors),
         "message": message,
         "dossier": dossier,
         "original": scan,
         "editable_steps": editable_steps,
         "values": values,
+        "confirm_key": scan_form.CONFIRM_KEY,
+        "needs_confirmation": bool(scan_form.implausible(scan_form.body_from_values(values)))
+        if errors
+        else False,
     }
     return render(request, "portal/scans/form.html", context, status=status)
 
@@ -79,7 +162,15 @@ def scan_new(request, dossier_pk: str):
     dossier = org_object_or_404(request, Dossier.objects.all(), pk=dossier_pk)
     if request.method == "POST":
         values = scan_form.normalise_rows(scan_form.values_from_post(request.POST))
-        scan, errors, message = _submit(request, values, dossier=dossier, copied_from=None)
+        day_ahead, price_errors = _uploaded_prices(request, values)
+        if price_errors:
+            message = _("Please correct the fields marked below.")
+            return _form_page(
+                request, values=values, errors=price_errors, message=message, dossier=dossier, status=400
+            )
+        scan, errors, message = _submit(
+            request, values, dossier=dossier, copied_from=None, day_ahead=day_ahead
+        )
         if scan is not None:
             messages.success(request, _("Scan started. The report appears here when it is ready."))
             return redirect("portal:scan_detail", pk=scan.pk)
@@ -156,6 +247,7 @@ def scan_detail(request, pk: str):
     if scan.status == Scan.Status.COMPLETED:
         context.update(report_context(scan))
         context["branding"] = None
+        context["show_technical"] = True
     return render(request, "portal/scans/detail.html", context)
 
 

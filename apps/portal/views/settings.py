@@ -31,6 +31,7 @@ def branding(request):
                 color=data["color"],
                 logo=data["logo"],
                 remove_logo=data["remove_logo"],
+                proposal_terms=data["proposal_terms"],
             )
             messages.success(request, _("Branding saved."))
             return redirect("portal:branding")
@@ -40,6 +41,7 @@ def branding(request):
                 "enabled": organization.branding_enabled,
                 "display_name": organization.branding_display_name,
                 "color": organization.branding_color or "#0f766e",
+                "proposal_terms": organization.proposal_terms,
             }
         )
     return render(request, "portal/settings/branding.html", {"form": form, "organization": organization})

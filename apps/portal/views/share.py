@@ -1,8 +1,11 @@
 """The homeowner's report at /s/<token>: no login, the organization's branding, Dutch unless asked
-otherwise (?lang=en, remembered in the language cookie). A revoked token is a 404 at once."""
+otherwise (?lang=en, remembered in the language cookie). A revoked or unknown token answers 404 at once
+with the product's own short page in the visitor's language, also with DEBUG on (never Django's debug page,
+which would list every URL of the site to a homeowner)."""
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 
 from django.conf import settings
@@ -20,6 +23,7 @@ from apps.organizations.selectors import membership_for
 from apps.portal.pdf_cache import PdfBusy, cached_report_pdf
 from apps.portal.reporting import branding_for, report_context
 from apps.portal.views.scans import _pdf_response
+from apps.proposals.views import share_proposal_context
 from apps.scans import selectors, services
 
 SHARE_DEFAULT_LANGUAGE = "nl"
@@ -34,11 +38,36 @@ def _language(request) -> str:
     return remembered if remembered in codes else SHARE_DEFAULT_LANGUAGE
 
 
+class ShareGone(Exception):
+    """The token matches no shared scan (unknown, or the installer revoked it)."""
+
+
 def _shared(token: str):
     try:
         return selectors.scan_by_share_token(token=token)
     except NotFound as exc:
-        raise Http404(str(exc)) from exc
+        raise ShareGone(token) from exc
+
+
+def _gone_page(request) -> HttpResponse:
+    language = _language(request)
+    with translation.override(language):
+        response = render(request, "portal/report/share_gone.html", status=404)
+    response["Content-Language"] = language
+    return response
+
+
+def friendly_gone(view):
+    """Answer a missing share with the homeowner's page instead of an exception."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ShareGone:
+            return _gone_page(request)
+
+    return wrapper
 
 
 def _is_own_installer(request, scan) -> bool:
@@ -49,17 +78,20 @@ def _is_own_installer(request, scan) -> bool:
 
 @never_cache
 @require_GET
+@friendly_gone
 def share_page(request, token: str):
     scan = _shared(token)
     language = _language(request)
     with translation.override(language):
-        if not _is_own_installer(request, scan):
+        own_installer = _is_own_installer(request, scan)
+        if not own_installer:
             services.scan_share_viewed(scan=scan)
         context = report_context(scan)
         branding = branding_for(scan.organization)
         if branding["logo_url"]:
             branding["logo_url"] = reverse("portal:share_logo", args=[token])
         context.update({"branding": branding, "token": token, "share_lang": language})
+        context.update(share_proposal_context(request, scan, count_view=not own_installer))
         response = render(request, "portal/report/share.html", context)
     if request.GET.get("lang") == language:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
@@ -68,6 +100,7 @@ def share_page(request, token: str):
 
 
 @require_GET
+@friendly_gone
 def share_logo(request, token: str):
     """The organization's logo for the share page, through the token (media is not public in production).
     Served with a locked-down policy so an SVG logo cannot run script."""
@@ -92,6 +125,7 @@ def share_logo(request, token: str):
 
 @never_cache
 @require_GET
+@friendly_gone
 def share_pdf(request, token: str):
     """Rate-limited per address, drawn once per version of the report (apps.portal.pdf_cache)."""
     wait = lockout.rate_exceeded(lockout.SHARE_PDF_PER_ADDRESS, lockout.client_address(request))

@@ -14,6 +14,7 @@ from apps.common.api.strict import StrictTypesMixin
 from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
+from apps.prices.services import available_years
 from apps.scans.selectors import dossier_for
 from apps.scans.studio_link import studio_profile_check
 
@@ -79,7 +80,12 @@ class NewPvSerializer(_PvArraySerializer):
 
 class TariffSerializer(serializers.Serializer):
     FLAT_ONLY = ("flat_eur_per_kwh", "feed_in_eur_per_kwh", "taxes_included")
-    DYNAMIC_ONLY = ("day_ahead_eur_per_kwh", "supplier_markup_eur_per_kwh", "feed_in_fee_eur_per_kwh")
+    DYNAMIC_ONLY = (
+        "day_ahead_eur_per_kwh",
+        "price_year",
+        "supplier_markup_eur_per_kwh",
+        "feed_in_fee_eur_per_kwh",
+    )
 
     type = serializers.ChoiceField(choices=["flat", "dynamic"], required=False, default="flat")
     # flat
@@ -90,6 +96,13 @@ class TariffSerializer(serializers.Serializer):
     day_ahead_eur_per_kwh = serializers.ListField(
         child=serializers.FloatField(min_value=-5, max_value=10), required=False, allow_null=True
     )
+    price_year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Extension of the seed: the measured day-ahead year to bill a dynamic contract on "
+        "(built in: NL 2023-2025, BE 2023-2024; more via manage.py add_price_year); omitted → the country's "
+        "latest built-in year. Not together with dayAheadEurPerKwh.",
+    )
     supplier_markup_eur_per_kwh = serializers.FloatField(
         min_value=0, max_value=1, required=False, allow_null=True
     )
@@ -98,8 +111,9 @@ class TariffSerializer(serializers.Serializer):
     )
     # both
     net_metering = serializers.BooleanField(required=False, allow_null=True, default=None)
+    # Omitted or null: the contract type's default (engine defaults, shown in the assumptions).
     feed_in_cost_eur_per_kwh = serializers.FloatField(
-        min_value=0, max_value=1, required=False, default=_default(TariffInput, "feed_in_cost_eur_per_kwh")
+        min_value=0, max_value=1, required=False, allow_null=True, default=None
     )
     fixed_monthly_eur = serializers.FloatField(
         min_value=0, max_value=1000, required=False, default=_default(TariffInput, "fixed_monthly_eur")
@@ -134,6 +148,14 @@ class TariffSerializer(serializers.Serializer):
             prices = attrs.get("day_ahead_eur_per_kwh")
             if prices is not None and len(prices) != HOURS:
                 errors["day_ahead_eur_per_kwh"] = [f"Needs {HOURS} hourly prices, got {len(prices)}."]
+            year = attrs.get("price_year")
+            if year is not None and prices is not None:
+                errors["price_year"] = ["Give either priceYear or dayAheadEurPerKwh, not both."]
+            elif year is not None and year not in (offered := available_years(attrs["country"])):
+                errors["price_year"] = [
+                    f"No day-ahead prices for {attrs['country']} {year}; available: {', '.join(map(str, offered))}."
+                ]
+            attrs.setdefault("price_year", None)
             if attrs.get("supplier_markup_eur_per_kwh") is None:
                 attrs["supplier_markup_eur_per_kwh"] = engine_defaults.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH
             if attrs.get("feed_in_fee_eur_per_kwh") is None:
@@ -177,6 +199,21 @@ class BatterySerializer(serializers.Serializer):
     model_name = serializers.CharField(
         max_length=100, required=False, allow_null=True, allow_blank=True, default=None
     )
+    # Extension of the seed: the installer's fixed cost of installing the battery, on top of costPerKwh.
+    fixed_cost_eur = serializers.FloatField(
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        default=_default(BatteryInput, "fixed_cost_eur"),
+        help_text="Extension of the seed: fixed installation cost of the battery [EUR], on top of costPerKwh.",
+    )
+    standby_w = serializers.FloatField(
+        min_value=0,
+        max_value=500,
+        required=False,
+        default=_default(BatteryInput, "standby_w"),
+        help_text="Extension of the seed: the battery system's own standby draw [W], all year.",
+    )
 
     def validate(self, attrs):
         errors = {}
@@ -187,6 +224,12 @@ class BatterySerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+
+def _max_export_kwh(existing_pv: list[dict]) -> float:
+    """Upper bound of a yearly export [kWh] for the existing arrays (``MAX_EXPORT_KWH_PER_KWP``)."""
+    kwp = sum(a["panel_count"] * a["panel_power_watts"] / 1000.0 for a in existing_pv)
+    return kwp * engine_defaults.MAX_EXPORT_KWH_PER_KWP
 
 
 class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
@@ -221,6 +264,14 @@ class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
     )
     include_pv_maintenance_costs = serializers.BooleanField(required=False, default=False)
     include_battery_maintenance_costs = serializers.BooleanField(required=False, default=False)
+    pv_fixed_cost_eur = serializers.FloatField(
+        min_value=0,
+        max_value=100_000,
+        required=False,
+        default=engine_defaults.PV_INSTALLATION_FIXED_EUR,
+        help_text="Extension of the seed: fixed cost of a new PV installation [EUR] (inverter, scaffolding, "
+        "connection), charged once when any new panel is installed, on top of costPerKwp.",
+    )
     copied_from_id = serializers.CharField(max_length=40, required=False, allow_null=True)
     dossier_id = serializers.CharField(max_length=40, required=False, allow_null=True)
 
@@ -246,8 +297,17 @@ class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
                         "yearly_export_kwh",
                         "Requires existingPv: there is no grid export without solar panels.",
                     )
-                elif _provided(attrs, "yearly_kwh") and attrs["yearly_export_kwh"] > attrs["yearly_kwh"]:
-                    fail("yearly_export_kwh", "Must not exceed yearlyKwh.")
+                # A home with a large roof exports more than it buys; it cannot export more than its panels
+                # can produce (the engine checks the simulated production; this is the weather-free bound).
+                elif attrs["yearly_export_kwh"] > _max_export_kwh(attrs["existing_pv"]):
+                    fail(
+                        "yearly_export_kwh",
+                        _(
+                            "Must not exceed what the existing panels can produce "
+                            "(%(limit).0f kWh per kWp per year)."
+                        )
+                        % {"limit": engine_defaults.MAX_EXPORT_KWH_PER_KWP},
+                    )
             if not _provided(attrs, "load_profile"):
                 attrs["load_profile"] = "standard"
         else:
@@ -266,9 +326,20 @@ class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
             organization = self.context.get("organization")
             if not errors and organization is not None:
                 try:
-                    studio_profile_check(organization=organization, profile_id=attrs["custom_profile_id"])
+                    loaded = studio_profile_check(
+                        organization=organization, profile_id=attrs["custom_profile_id"]
+                    )
                 except AppError as exc:
                     fail("custom_profile_id", exc.detail)
+                else:
+                    if attrs["existing_pv"] and loaded.hourly_existing_pv_kwh is not None:
+                        fail(
+                            "existing_pv",
+                            _(
+                                "Must be omitted: the studio profile's solar layer (or its measured "
+                                "production) describes the existing panels."
+                            ),
+                        )
         for name in ("yearly_kwh", "yearly_export_kwh", "load_profile", "custom_profile_id"):
             attrs.setdefault(name, None)
 

@@ -364,6 +364,8 @@ class StudioProfileFullSerializer(StudioProfileSerializer):
     result = serializers.SerializerMethodField()
     export_result = serializers.SerializerMethodField()
     production_result = serializers.SerializerMethodField()
+    gross_result = serializers.SerializerMethodField()
+    reconstruction = serializers.JSONField(read_only=True)
 
     class Meta(StudioProfileSerializer.Meta):
         fields = [
@@ -373,6 +375,8 @@ class StudioProfileFullSerializer(StudioProfileSerializer):
             "result",
             "export_result",
             "production_result",
+            "gross_result",
+            "reconstruction",
         ]
 
     def get_baseline(self, obj) -> dict | None:
@@ -404,3 +408,7 @@ class StudioProfileFullSerializer(StudioProfileSerializer):
 
     def get_production_result(self, obj) -> list[float] | None:
         return _rounded(obj.production_result)
+
+    def get_gross_result(self, obj) -> list[float] | None:
+        """Gross consumption [kWh/h]: measured import + own use of the existing production."""
+        return _rounded(obj.gross_result)

@@ -1,7 +1,8 @@
 """Layer presets and the one entry point that turns a layer's config into its hourly data.
 
 Load layers (EV, heat pump, pool, custom) add consumption [kWh per hour, ≥ 0]; the solar layer's data is
-production [kWh per hour, ≥ 0] that services.combine subtracts.
+the existing installation's production [kWh per hour, ≥ 0] (see services: it reconstructs the gross
+consumption of a measured base, and is subtracted from a template base).
 """
 
 from __future__ import annotations
@@ -73,7 +74,10 @@ LAYER_PRESETS: dict[str, dict] = {
         "id": "solar",
         "type": SOLAR,
         "name": "Zonnepanelen",
-        "description": "Opwek van een of meer dakvlakken (pvlib); vermindert afname en geeft teruglevering",
+        "description": (
+            "De bestaande zonnepanelen (een of meer dakvlakken, pvlib); bij gemeten data blijven afname en "
+            "teruglevering zoals gemeten en wordt het verbruik gereconstrueerd"
+        ),
         "icon": "Sun",
         "color": "solar",
         "max_kw": 0,
@@ -100,10 +104,13 @@ def preset_config(preset_id: str) -> dict:
     return config
 
 
-def simulate_layer(kind: str, config: dict, weather: Callable[[], Weather]) -> tuple[np.ndarray, dict]:
+def simulate_layer(
+    kind: str, config: dict, weather: Callable[[], Weather], year: int | None = None
+) -> tuple[np.ndarray, dict]:
     """Hourly data [kWh] of a layer and its config completed with computed figures.
 
-    ``weather`` is called only by the layers that need it (heat pump, pool, solar).
+    ``weather`` is called only by the layers that need it (heat pump, pool, solar); ``year`` is the
+    profile's calendar year, whose weekdays the schedules follow (None: the engine's reference year).
     """
     config = copy.deepcopy(config)
     schedule = config.get("schedule") or ALL_YEAR
@@ -111,7 +118,7 @@ def simulate_layer(kind: str, config: dict, weather: Callable[[], Weather]) -> t
     max_kw = float(config.get("max_kw") or 0)
     if kind == EV:
         ev_config = EvConfig(**{**DEFAULT_EV_CONFIG, **(config.get("ev_config") or {})})
-        result = simulate_ev(config=ev_config, schedule=schedule, max_kw=max_kw)
+        result = simulate_ev(config=ev_config, schedule=schedule, max_kw=max_kw, year=year)
         config["ev_config"] = ev_config.as_dict()
         config["ev_stats"] = {
             "driven_kwh": round(result.driven_kwh, 2),
@@ -123,16 +130,16 @@ def simulate_layer(kind: str, config: dict, weather: Callable[[], Weather]) -> t
         return result.data, config
     if kind == HEAT_PUMP:
         data = simulate_heat_pump(
-            temp_air=weather().temp_air, hourly_kw=hourly_kw, schedule=schedule, max_kw=max_kw
+            temp_air=weather().temp_air, hourly_kw=hourly_kw, schedule=schedule, max_kw=max_kw, year=year
         )
         return data, config
     if kind == POOL:
         data = simulate_pool(
-            temp_air=weather().temp_air, hourly_kw=hourly_kw, schedule=schedule, max_kw=max_kw
+            temp_air=weather().temp_air, hourly_kw=hourly_kw, schedule=schedule, max_kw=max_kw, year=year
         )
         return data, config
     if kind == CUSTOM:
-        return simulate_custom(hourly_kw=hourly_kw, schedule=schedule, max_kw=max_kw), config
+        return simulate_custom(hourly_kw=hourly_kw, schedule=schedule, max_kw=max_kw, year=year), config
     if kind == SOLAR:
         data, solar_config = simulate_solar(weather=weather(), solar_config=config.get("solar_config") or {})
         config["solar_config"] = solar_config

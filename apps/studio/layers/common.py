@@ -1,16 +1,23 @@
 """Shared pieces of the layer simulations: the 8760 time base, schedules, compact array storage.
 
 A layer's ``schedule`` is a 7×12 boolean matrix: ``schedule[day][month]`` with day 0 = Monday .. 6 =
-Sunday and month 0 = January .. 11 = December. Its ``hourly_kw`` holds 24 draws [kW] for the hours
+Sunday and month 0 = January .. 11 = December. The weekday is that of the profile's own calendar year
+(``year``): the studio's chart and CSV label hour i with the reference year's month and day in the
+profile's year, so a schedule must use the weekday of that same date (not the engine's reference year,
+which starts on another weekday). Its ``hourly_kw`` holds 24 draws [kW] for the hours
 00:00 .. 23:00 (a draw of P kW for one hour is P kWh). ``max_kw`` [kW] caps the layer's hourly power
 (0 = no cap).
 """
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
+
 import numpy as np
 
-from apps.engine.timebase import HOURS, hour_of_day, month_index, weekday
+from apps.engine.defaults import REFERENCE_YEAR
+from apps.engine.timebase import HOURS, hour_of_day, hourly_index, month_index, weekday
 
 DAYS = HOURS // 24
 ALL_YEAR = [[True] * 12 for _ in range(7)]
@@ -21,17 +28,28 @@ def months_only(months: list[int]) -> list[list[bool]]:
     return [[m in months for m in range(12)] for _ in range(7)]
 
 
-def schedule_mask(schedule: list[list[bool]] | None) -> np.ndarray:
-    """Boolean 8760 mask: True where the hour's weekday and month are switched on."""
+@lru_cache(maxsize=8)
+def calendar_weekday(year: int | None = None) -> np.ndarray:
+    """Weekday (Monday = 0 .. Sunday = 6) of each of the 8760 hours on ``year``'s calendar: the weekday of
+    the hour's month and day (as the studio labels it) in ``year``. None → the engine's reference year."""
+    if year is None or year == REFERENCE_YEAR:
+        return weekday()
+    days = hourly_index()[::24]
+    per_day = np.array([date(year, d.month, d.day).weekday() for d in days], dtype=np.int8)
+    return np.repeat(per_day, 24)
+
+
+def schedule_mask(schedule: list[list[bool]] | None, year: int | None = None) -> np.ndarray:
+    """Boolean 8760 mask: True where the hour's weekday (on ``year``'s calendar) and month are on."""
     if schedule is None:
         return np.ones(HOURS, dtype=bool)
     matrix = np.asarray(schedule, dtype=bool)
-    return matrix[weekday(), month_index()]
+    return matrix[calendar_weekday(year), month_index()]
 
 
-def day_mask(schedule: list[list[bool]] | None) -> np.ndarray:
+def day_mask(schedule: list[list[bool]] | None, year: int | None = None) -> np.ndarray:
     """Boolean 365 mask of the days switched on (the first hour of each day decides)."""
-    return schedule_mask(schedule)[::24]
+    return schedule_mask(schedule, year)[::24]
 
 
 def pattern(hourly_kw: list[float]) -> np.ndarray:

@@ -65,9 +65,12 @@ def per_car_power_kw(config: EvConfig, max_kw: float = 0) -> float:
     return power
 
 
-def simulate_ev(*, config: EvConfig, schedule: list[list[bool]], max_kw: float = 0) -> EvResult:
-    """Hourly charging energy of the EV layer [kWh] (see module docstring)."""
-    driving = day_mask(schedule)
+def simulate_ev(
+    *, config: EvConfig, schedule: list[list[bool]], max_kw: float = 0, year: int | None = None
+) -> EvResult:
+    """Hourly charging energy of the EV layer [kWh] (see module docstring); weekdays on ``year``'s
+    calendar (the profile's)."""
+    driving = day_mask(schedule, year)
     power = per_car_power_kw(config, max_kw)
     window = (config.departure_hour - config.arrival_hour) % 24 or 24
     battery = float(config.battery_kwh)

@@ -34,8 +34,13 @@ def heating_degree_hours(temp_air: np.ndarray) -> np.ndarray:
 
 
 def simulate_heat_pump(
-    *, temp_air: np.ndarray, hourly_kw: list[float], schedule: list[list[bool]], max_kw: float = 0
+    *,
+    temp_air: np.ndarray,
+    hourly_kw: list[float],
+    schedule: list[list[bool]],
+    max_kw: float = 0,
+    year: int | None = None,
 ) -> np.ndarray:
     """Hourly electrical energy of the heat pump [kWh] (see module docstring)."""
     load_fraction = heating_degree_hours(temp_air) / (T_BASE_C - T_DESIGN_C)
-    return cap(pattern(hourly_kw) * load_fraction * schedule_mask(schedule), max_kw)
+    return cap(pattern(hourly_kw) * load_fraction * schedule_mask(schedule, year), max_kw)

@@ -18,10 +18,15 @@ PUMP_SHARE = 0.35  # share of hourly_kw drawn by the filter pump alone [-] (assu
 
 
 def simulate_pool(
-    *, temp_air: np.ndarray, hourly_kw: list[float], schedule: list[list[bool]], max_kw: float = 0
+    *,
+    temp_air: np.ndarray,
+    hourly_kw: list[float],
+    schedule: list[list[bool]],
+    max_kw: float = 0,
+    year: int | None = None,
 ) -> np.ndarray:
     """Hourly energy of pump and heater [kWh] (see module docstring)."""
     day_mean = np.asarray(temp_air, dtype=float).reshape(-1, 24).mean(axis=1)
     need = np.clip((POOL_SETPOINT_C - day_mean) / (POOL_SETPOINT_C - COLD_DAY_C), 0.0, 1.0)
     factor = PUMP_SHARE + (1.0 - PUMP_SHARE) * np.repeat(need, 24)
-    return cap(pattern(hourly_kw) * factor * schedule_mask(schedule), max_kw)
+    return cap(pattern(hourly_kw) * factor * schedule_mask(schedule, year), max_kw)

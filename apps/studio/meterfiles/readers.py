@@ -22,6 +22,7 @@ from .constants import (
     MIN_CUMULATIVE_ROWS,
 )
 from .errors import MeterFileError
+from .result import Note
 from .timebase import (
     Grid,
     check_step,
@@ -406,14 +407,21 @@ def read_fluvius(text: str, header_idx: int, sep: str) -> Grid:
     ignored = sorted(set(reg[(~(is_imp | is_exp) | ~kwh_unit) & ~blank]))
     warn = []
     if ignored:
-        warn.append(f"Registers not used (not kWh import/export): {', '.join(ignored)}.")
+        warn.append(
+            Note(
+                "Registers not used (not kWh import/export): %(registers)s.",
+                {"registers": ", ".join(ignored)},
+            )
+        )
     is_imp &= kwh_unit
     is_exp &= kwh_unit & ~is_imp
     for mask in (is_imp, is_exp):
         total_rows = mask & per_register(("totaal", "total"))
         if total_rows.any() and (mask & ~total_rows).any():
             mask &= ~total_rows
-            warn.append("A total register next to day/night registers was ignored (it would count twice).")
+            warn.append(
+                Note("A total register next to day/night registers was ignored (it would count twice).")
+            )
     if not is_imp.any() and not is_exp.any():
         raise MeterFileError(
             errors.NO_DATA,
@@ -514,7 +522,12 @@ def _cumulative_grid(
         raise MeterFileError(errors.NO_DATA, "The file has fewer than two meter readings, so no consumption.")
     offline = int((~valid).sum())
     if offline:
-        warn.append(f"{offline} readings are empty (meter offline); the energy over those gaps was spread.")
+        warn.append(
+            Note(
+                "%(count)d readings are empty (meter offline); the energy over those gaps was spread.",
+                {"count": offline},
+            )
+        )
     step_s = detect_step(utc[valid])
     resolution = check_step(step_s)
 
@@ -538,8 +551,11 @@ def _cumulative_grid(
         exp, known_exp, resets_e = cumulative_to_grid(utc, cum_exp, t0, n, step_s)
     if resets or resets_e:
         warn.append(
-            f"The meter reading went down {resets + resets_e} time(s) (meter replaced or reset); those "
-            "intervals were treated as gaps and estimated."
+            Note(
+                "The meter reading went down %(count)d time(s) (meter replaced or reset); those intervals "
+                "were treated as gaps and estimated.",
+                {"count": resets + resets_e},
+            )
         )
     return Grid(
         format=fmt,
@@ -820,10 +836,15 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     exp = series[1][ok] if len(series) == 2 else None
     warn: list[str] = []
     if end_stamped:
-        warn.append("Timestamps are interval ends (a 24:00 time or a 'tot/until' column): read as such.")
+        warn.append(
+            Note("Timestamps are interval ends (a 24:00 time or a 'tot/until' column): read as such.")
+        )
     if preamble:
         warn.append(
-            f"{len(preamble)} line(s) above the column header were skipped (e.g. {preamble[0][:60]!r})."
+            Note(
+                "%(count)d line(s) above the column header were skipped (e.g. %(example)s).",
+                {"count": len(preamble), "example": repr(preamble[0][:60])},
+            )
         )
     details = {
         "header": has_header,
@@ -833,12 +854,16 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
         "exportColumns": [str(c) for c in groups[1]] if len(groups) == 2 else [],
     }
     if _is_cumulative(utc, imp, [_norm(str(c)) for c in value_cols] if has_header else []):
-        warn.append("The values only ever increase: read as cumulative meter readings (differences taken).")
+        warn.append(
+            Note("The values only ever increase: read as cumulative meter readings (differences taken).")
+        )
         return _cumulative_grid(GENERIC, utc, imp, exp, warn, details)
     if exp is None and np.nanmin(imp) < 0:
         warn.append(
-            "The single value column has negative values: read as net consumption; negative hours "
-            "became export."
+            Note(
+                "The single value column has negative values: read as net consumption; negative hours became "
+                "export."
+            )
         )
         exp = np.where(np.isnan(imp), np.nan, np.maximum(-imp, 0.0))
         imp = np.where(np.isnan(imp), np.nan, np.maximum(imp, 0.0))

@@ -11,6 +11,29 @@ import pandas as pd
 from .constants import STANDARD_TIME
 
 
+class Note(str):
+    """A parser note in English that remembers how it was made, so the Django side can show it in the user's
+    language: ``parts`` are (template, params) pairs, each template a msgid of the portal's translations and
+    ``template % params`` its English text; the parts are joined by spaces."""
+
+    parts: tuple[tuple[str, dict | None], ...]
+
+    def __new__(cls, template: str, params: dict | None = None, *, _parts=None):
+        parts = _parts or ((template, params),)
+        text = " ".join(t % p if p else t for t, p in parts)
+        note = super().__new__(cls, text)
+        note.parts = parts
+        return note
+
+    def then(self, template: str, params: dict | None = None) -> Note:
+        """This note followed by another sentence."""
+        return Note("", _parts=(*self.parts, (template, params)))
+
+    def translated(self, gettext) -> str:
+        """The note through ``gettext`` (Django's, passed in: this package imports no Django)."""
+        return " ".join(gettext(t) % p if p else gettext(t) for t, p in self.parts)
+
+
 @dataclass(frozen=True)
 class Gap:
     """One run of missing data that was estimated, in standard time (UTC+1); ``end`` is exclusive."""

@@ -30,7 +30,7 @@ from .constants import (
     SUPPORTED_RESOLUTIONS_MIN,
 )
 from .errors import MeterFileError
-from .result import Gap, GapReport, MeterSeries, ParsedMeterFile
+from .result import Gap, GapReport, MeterSeries, Note, ParsedMeterFile
 
 HOUR_S = 3600
 DAY_S = 86400
@@ -315,7 +315,7 @@ def finish(grid: Grid) -> MeterSeries:
     if grid.exp is not None and np.isnan(grid.exp).all():
         # export columns present but never filled in: no export data, not a year-long gap
         grid.exp, grid.known_exp, grid.source_total_export_kwh = None, None, None
-        grid.warnings.append("The export (feed-in) columns are empty; only consumption was read.")
+        grid.warnings.append(Note("The export (feed-in) columns are empty; only consumption was read."))
     step = grid.step_s
     n = len(grid.imp)
     per_hour = HOUR_S // step
@@ -418,8 +418,15 @@ def to_reference_year(series: MeterSeries) -> ParsedMeterFile:
     if series.start < win_start:
         skip = int((win_start - series.start) / timedelta(hours=1))
         warnings.append(
-            f"The file covers {series.hours / 24:.0f} days; the most recent 365 days were used "
-            f"({win_start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}, standard time UTC+1)."
+            Note(
+                "The file covers %(days).0f days; the most recent 365 days were used (%(start)s to %(end)s, "
+                "standard time UTC+1).",
+                {
+                    "days": series.hours / 24,
+                    "start": f"{win_start:%Y-%m-%d %H:%M}",
+                    "end": f"{end:%Y-%m-%d %H:%M}",
+                },
+            )
         )
     period_start = series.start + timedelta(hours=skip)
     imp = series.import_kwh[skip:]
@@ -436,7 +443,10 @@ def to_reference_year(series: MeterSeries) -> ParsedMeterFile:
     if leap.any():
         dropped = float(imp[leap].sum())
         warnings.append(
-            f"29 February was dropped (the reference year has 365 days): {dropped:.2f} kWh import."
+            Note(
+                "29 February was dropped (the reference year has 365 days): %(kwh).2f kWh import.",
+                {"kwh": dropped},
+            )
         )
 
     def place(values: np.ndarray) -> np.ndarray:
@@ -459,10 +469,18 @@ def to_reference_year(series: MeterSeries) -> ParsedMeterFile:
         cons_full = _complete(cons, MONTHLY_SHARE_CONSUMPTION)
         added = float(cons_full[~covered].sum())
         warnings.append(
-            f"The file covers {coverage_days:.1f} of 365 days (months present: "
-            f"{', '.join(str(m) for m in months)}). The other {completed} hours were completed from a "
-            f"standard seasonal shape scaled to the measured data: {added:.0f} kWh of the "
-            f"{cons_full.sum():.0f} kWh yearly import is estimated."
+            Note(
+                "The file covers %(days).1f of 365 days (months present: %(months)s). The other %(hours)d hours "
+                "were completed from a standard seasonal shape scaled to the measured data: %(added).0f kWh of "
+                "the %(total).0f kWh yearly import is estimated.",
+                {
+                    "days": coverage_days,
+                    "months": ", ".join(str(m) for m in months),
+                    "hours": completed,
+                    "added": added,
+                    "total": cons_full.sum(),
+                },
+            )
         )
         cons = cons_full
     export = None
@@ -471,8 +489,10 @@ def to_reference_year(series: MeterSeries) -> ParsedMeterFile:
         if completed:
             export = _complete(export, MONTHLY_SHARE_EXPORT)
             warnings.append(
-                "Export (feed-in) for the missing months was completed from a typical solar-yield season; "
-                "it is uncertain when the file has only winter months."
+                Note(
+                    "Export (feed-in) for the missing months was completed from a typical solar-yield season; "
+                    "it is uncertain when the file has only winter months."
+                )
             )
     # gaps inside the period
     in_period = [g for g in series.gaps if g.end > period_start and g.start < end]
@@ -491,16 +511,25 @@ def to_reference_year(series: MeterSeries) -> ParsedMeterFile:
     )
     if clipped:
         unknown = [g for g in clipped if not g.total_known]
-        msg = (
-            f"{len(clipped)} gap(s) in the data, {gap_report.filled_hours} hours estimated; the largest is "
-            f"{largest.hours:g} h from {largest.start:%Y-%m-%d %H:%M} (UTC+1)."
+        msg = Note(
+            "%(count)d gap(s) in the data, %(hours)d hours estimated; the largest is %(largest)s h from "
+            "%(start)s (UTC+1).",
+            {
+                "count": len(clipped),
+                "hours": gap_report.filled_hours,
+                "largest": f"{largest.hours:g}",
+                "start": f"{largest.start:%Y-%m-%d %H:%M}",
+            },
         )
         if unknown:
-            msg += (
-                " Short gaps were interpolated, longer ones taken from the same hours in neighbouring weeks."
+            msg = msg.then(
+                "Short gaps were interpolated, longer ones taken from the same hours in neighbouring weeks."
             )
         else:
-            msg += " The energy over each gap is known from the meter readings; only its spread over the hours was estimated."
+            msg = msg.then(
+                "The energy over each gap is known from the meter readings; only its spread over the hours was "
+                "estimated."
+            )
         warnings.append(msg)
     meas_imp = series.measured_import_kwh[skip:]
     meas_exp = None if series.measured_export_kwh is None else series.measured_export_kwh[skip:]

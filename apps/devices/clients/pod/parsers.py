@@ -33,6 +33,11 @@ POD_LENGTH = 19
 PERIODS = ("yesterday", "last-seven-days", "this-week", "last-week", "this-month", "last-month")
 
 
+def _invalid(template: str, **params) -> VendorInputError:
+    """A VendorInputError whose template (a msgid in the portal's translations) and params travel along."""
+    return VendorInputError(template % params if params else template, template=template, params=params)
+
+
 def validate_pod(pod: str) -> str:
     """Return the canonical POD or raise ``VendorInputError`` saying exactly what is wrong.
 
@@ -40,24 +45,26 @@ def validate_pod(pod: str) -> str:
     (distributor), 14 letters or digits - 19 characters in all.
     """
     if not isinstance(pod, str) or not pod.strip():
-        raise VendorInputError("POD is empty; enter the 19-character code printed on the energy bill")
+        raise _invalid("POD is empty; enter the 19-character code printed on the energy bill")
     canon = re.sub(r"[\s\-.]", "", pod).upper()
     bad = sorted({c for c in canon if not ("A" <= c <= "Z" or "0" <= c <= "9")})
     if bad:
-        raise VendorInputError(
-            f"POD may contain only letters and digits; found {' '.join(repr(c) for c in bad)}"
+        raise _invalid(
+            "POD may contain only letters and digits; found %(found)s", found=" ".join(repr(c) for c in bad)
         )
     if not canon[:2].isalpha() or len(canon) < 2:
-        raise VendorInputError(
-            f"POD must start with a two-letter country code (e.g. 'IT'); got {canon[:2]!r}"
+        raise _invalid(
+            "POD must start with a two-letter country code (e.g. 'IT'); got %(got)s", got=repr(canon[:2])
         )
     if len(canon) != POD_LENGTH:
-        raise VendorInputError(
-            f"POD must be {POD_LENGTH} characters (2-letter country code, 3-character distributor "
-            f"code, 14 letters/digits); got {len(canon)}"
+        raise _invalid(
+            "POD must be %(length)d characters (2-letter country code, 3-character distributor code, "
+            "14 letters/digits); got %(got)d",
+            length=POD_LENGTH,
+            got=len(canon),
         )
     if not POD_PATTERN.fullmatch(canon):  # unreachable given the checks above; kept as the source of truth
-        raise VendorInputError("POD does not match the documented format")
+        raise _invalid("POD does not match the documented format")
     return canon
 
 
