@@ -50,6 +50,7 @@ class Command(BaseCommand):
                     reference=dossier["reference"],
                     customer_name=dossier["customerName"],
                     address=dossier["address"],
+                    country=dossier["country"],
                     latitude=dossier["latitude"],
                     longitude=dossier["longitude"],
                     notes=dossier["notes"],
