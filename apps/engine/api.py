@@ -38,9 +38,13 @@ from apps.engine.types import (
 from apps.engine.weather import OfflineWeather, Weather, WeatherProvider
 
 
-def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+def _gross_load(
+    inputs: ScanInputs, existing_pv: np.ndarray, calendar_year: int | None = None
+) -> tuple[np.ndarray, np.ndarray, dict]:
     """(hourly gross consumption, hourly existing PV production, what was reconstructed) [kWh per hour].
 
+    ``calendar_year``: the year whose weekdays and public holidays (of the tariff's country) the household
+    profile follows (the scan's weather year; None: the reference year).
     known: the household profile scaled to ``yearly_kwh``; with existing PV and a yearly export, the
     bill's import and export are reproduced by a household-shaped load and the existing PV's yield fitted
     to the bill (``load.reconstruct_gross_load``). With existing PV but no export figure, ``yearly_kwh``
@@ -56,6 +60,8 @@ def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray
                 c.yearly_export_kwh,
                 existing_pv,
                 fit_pv=inputs.existing_pv_measured_yearly_kwh is None,
+                year=calendar_year,
+                country=inputs.tariff.country,
             )
             notes = {
                 "grossLoadMethod": "bill fit",
@@ -68,7 +74,8 @@ def _gross_load(inputs: ScanInputs, existing_pv: np.ndarray) -> tuple[np.ndarray
                 "billReconstructionWarning": fit.warning,
             }
             return fit.gross, existing_pv * fit.pv_factor, notes
-        return load_profile(c.yearly_kwh, c.load_profile), existing_pv, {}
+        load = load_profile(c.yearly_kwh, c.load_profile, year=calendar_year, country=inputs.tariff.country)
+        return load, existing_pv, {}
     if isinstance(c, StudioConsumption):
         gross = validate_profile(c.hourly_kwh, "studio profile")
         if c.hourly_existing_pv_kwh is not None:
@@ -308,7 +315,8 @@ def _site_series(
     else:
         existing_series, calibration = [s * factor for s in existing_series], None
     existing_pv = np.sum(existing_series, axis=0) if existing_series else np.zeros(8760)
-    load, gross_existing_pv, reconstruction_notes = _gross_load(inputs, existing_pv)
+    # The load's calendar is the weather year's (a typical PVGIS year has none: the reference year).
+    load, gross_existing_pv, reconstruction_notes = _gross_load(inputs, existing_pv, weather.year)
     existing_series = _rescaled(existing_series, existing_pv, gross_existing_pv)
     existing_pv = gross_existing_pv
     new_yield = (

@@ -93,19 +93,8 @@ STANDARD_LOAD_PROFILE = "bdew-h25"
 """Shape of the 'standard' residential load: BDEW H25 household standard load profile (2025 revision,
 dynamised), from demandlib 0.2.2. Source: BDEW, 'Standardlastprofile Strom' (2025)."""
 
-PUBLIC_HOLIDAYS = (
-    "2025-01-01",
-    "2025-04-21",
-    "2025-04-26",
-    "2025-05-05",
-    "2025-05-29",
-    "2025-06-09",
-    "2025-12-25",
-    "2025-12-26",
-)
-"""Dutch public holidays of REFERENCE_YEAR treated as Sundays by the load profile [dates]: New Year,
-Easter Monday, King's Day (27 April falls on Sunday in 2025, so Saturday 26), Liberation Day (2025 is a
-lustrum year), Ascension, Whit Monday, Christmas. Source: rijksoverheid.nl 'Officiële feestdagen'."""
+# The load profile's public holidays follow the scan's calendar year and country:
+# apps.engine.load.public_holidays (the `holidays` package; NL without Good Friday).
 
 HOUSEHOLD_LOAD_SEED = 4000
 """Seed of the stochastic single-household load profile [-]: fixed, so a scan is reproducible.

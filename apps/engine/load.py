@@ -1,7 +1,9 @@
 """Household electricity load on the time base [kWh per hour].
 
-``standard_shape()``: the BDEW H25 household standard load profile (demandlib) for the reference year,
-hourly, normalised to sum 1. A standard profile is the mean of very many households, so it is far
+``standard_shape()``: the BDEW H25 household standard load profile (demandlib) for a calendar year and
+country (that year's weekdays and public holidays; default the reference year, NL), hourly, normalised
+to sum 1. A scan passes its weather year, so weekends and holidays fall on the days its sun and prices
+do. A standard profile is the mean of very many households, so it is far
 smoother than any one home: simulated hourly against PV it overstates self-sufficiency by several
 points (the evening, night and morning dips of a real home do not coincide with the sun as well as
 the average does, and its peaks exceed what a battery's share of the sun can cover).
@@ -34,31 +36,55 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from dateutil.easter import easter
 from scipy import optimize, signal
 
 from apps.engine import defaults as d
 from apps.engine.timebase import DAYS, HOURS
 
+LOAD_CALENDAR_COUNTRIES = ("NL", "BE")
+"""Countries whose public-holiday calendar the load profile knows [-]."""
 
-@lru_cache(maxsize=1)
-def standard_shape() -> np.ndarray:
-    """BDEW H25 household profile for the reference year, hourly, summing to 1 [-] (read-only).
 
-    Computed with demandlib on 15-minute steps (its native resolution, Dutch holidays as Sundays) and
-    averaged per hour.
+def public_holidays(year: int, country: str = "NL") -> tuple[date, ...]:
+    """Public holidays of ``year`` in ``country`` ("NL" or "BE") that the load profile treats as Sundays.
+
+    From the ``holidays`` package (its public category). NL: Good Friday is left out, it is no general
+    day off (rijksoverheid.nl 'Officiële feestdagen'); Liberation Day counts in lustrum years only, as
+    the package has it. For 2025 this gives the dates the engine used before it followed the year.
+    """
+    import holidays  # imported only when a profile is built
+
+    if country not in LOAD_CALENDAR_COUNTRIES:
+        raise ValueError(f"load calendar country must be one of {LOAD_CALENDAR_COUNTRIES}, got {country!r}")
+    days = set(holidays.country_holidays(country, years=int(year)))
+    if country == "NL":
+        days.discard(easter(int(year)) - timedelta(days=2))  # Good Friday
+    return tuple(sorted(day for day in days if day.weekday() != 6))  # a Sunday holiday is a Sunday already
+
+
+@lru_cache(maxsize=16)
+def standard_shape(year: int | None = None, country: str = "NL") -> np.ndarray:
+    """BDEW H25 household profile for calendar ``year`` (default the reference year) with ``country``'s
+    public holidays as Sundays, hourly on the time base, summing to 1 [-] (read-only).
+
+    Computed with demandlib on 15-minute steps (its native resolution) over the real calendar year and
+    averaged per hour; in a leap year 29 February is dropped, as the weather and price years are.
     """
     from demandlib import bdew  # heavy import: only when first needed
 
-    index = pd.date_range(f"{d.REFERENCE_YEAR}-01-01 00:00", periods=HOURS * 4, freq="15min")
-    holidays = [pd.Timestamp(day).date() for day in d.PUBLIC_HOLIDAYS]
+    year = d.REFERENCE_YEAR if year is None else int(year)
+    index = pd.date_range(f"{year}-01-01 00:00", f"{year + 1}-01-01 00:00", freq="15min", inclusive="left")
+    holidays = list(public_holidays(year, country))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # demandlib's pandas code paths warn under pandas 3
         profile = bdew.H25(index, holidays=holidays)
-    values = np.asarray(profile, dtype=float)
+    values = np.asarray(profile, dtype=float)[~((index.month == 2) & (index.day == 29))]
     if values.shape != (HOURS * 4,) or not np.all(np.isfinite(values)):
         raise RuntimeError("demandlib returned an unexpected H25 profile")
     hourly = values.reshape(HOURS, 4).mean(axis=1)
@@ -67,10 +93,10 @@ def standard_shape() -> np.ndarray:
     return shape
 
 
-def standard_load(yearly_kwh: float) -> np.ndarray:
+def standard_load(yearly_kwh: float, year: int | None = None, country: str = "NL") -> np.ndarray:
     """The smooth standard profile scaled to ``yearly_kwh`` [kWh per hour] (mean of many homes)."""
     _check_yearly(yearly_kwh)
-    return standard_shape() * float(yearly_kwh)
+    return standard_shape(year, country) * float(yearly_kwh)
 
 
 def _check_yearly(yearly_kwh: float) -> None:
@@ -88,9 +114,10 @@ def _ar1_lognormal(rng: np.random.Generator, shape: tuple[int, int], sigma: floa
 
 
 @lru_cache(maxsize=16)
-def _household_shape(seed: int) -> np.ndarray:
-    """Stochastic single-household profile summing to 1 [-] (see module docstring)."""
-    shape = standard_shape()
+def _household_shape(seed: int, year: int | None = None, country: str = "NL") -> np.ndarray:
+    """Stochastic single-household profile summing to 1 [-] (see module docstring); the random draws
+    depend on ``seed`` only, the calendar (``year``, ``country``) on the standard shape."""
+    shape = standard_shape(year, country)
     rng = np.random.default_rng(seed)
     base_share = d.LOAD_BASE_SHARE
     event_share = d.LOAD_APPLIANCE_SHARE
@@ -114,27 +141,35 @@ def _household_shape(seed: int) -> np.ndarray:
     return out
 
 
-def household_profile(yearly_kwh: float, seed: int = d.HOUSEHOLD_LOAD_SEED) -> np.ndarray:
+def household_profile(
+    yearly_kwh: float, seed: int = d.HOUSEHOLD_LOAD_SEED, year: int | None = None, country: str = "NL"
+) -> np.ndarray:
     """A realistic single household's hourly load [kWh per hour], summing exactly to ``yearly_kwh``.
 
-    Its expectation over seeds is the standard (BDEW H25) profile; ``seed`` fixes the realisation.
+    Its expectation over seeds is the standard (BDEW H25) profile of calendar ``year`` in ``country``;
+    ``seed`` fixes the realisation.
     """
     _check_yearly(yearly_kwh)
-    return _household_shape(int(seed)) * float(yearly_kwh)
+    return _household_shape(int(seed), year, country) * float(yearly_kwh)
 
 
 def load_profile(
-    yearly_kwh: float, profile: str = "standard", seed: int = d.HOUSEHOLD_LOAD_SEED
+    yearly_kwh: float,
+    profile: str = "standard",
+    seed: int = d.HOUSEHOLD_LOAD_SEED,
+    *,
+    year: int | None = None,
+    country: str = "NL",
 ) -> np.ndarray:
     """Hourly load for the scan's ``loadProfile`` name [kWh per hour].
 
     ``"standard"`` (the product default) is the calibrated single household; ``"smooth"`` is the bare
-    standard profile (the average of many homes, for comparisons).
+    standard profile (the average of many homes, for comparisons). ``year``/``country``: the calendar.
     """
     if profile == "standard":
-        return household_profile(yearly_kwh, seed)
+        return household_profile(yearly_kwh, seed, year, country)
     if profile == "smooth":
-        return standard_load(yearly_kwh)
+        return standard_load(yearly_kwh, year, country)
     raise ValueError(f"unknown load profile {profile!r}; expected 'standard' or 'smooth'")
 
 
@@ -176,6 +211,8 @@ def reconstruct_gross_load(
     import_shape: np.ndarray | None = None,
     seed: int = d.HOUSEHOLD_LOAD_SEED,
     fit_pv: bool = True,
+    year: int | None = None,
+    country: str = "NL",
 ) -> BillReconstruction:
     """Hourly gross consumption [kWh per hour] of a home with PV, from its bill and simulated PV.
 
@@ -202,7 +239,9 @@ def reconstruct_gross_load(
     _check_yearly(export_kwh)
     pv = validate_profile(pv_kwh, "PV production")
     shape = (
-        validate_profile(import_shape, "import shape") if import_shape is not None else _household_shape(seed)
+        validate_profile(import_shape, "import shape")
+        if import_shape is not None
+        else _household_shape(seed, year, country)
     )
     total = float(shape.sum())
     if total <= 0:
