@@ -29,9 +29,28 @@ class Note(str):
         """This note followed by another sentence."""
         return Note("", _parts=(*self.parts, (template, params)))
 
-    def translated(self, gettext) -> str:
-        """The note through ``gettext`` (Django's, passed in: this package imports no Django)."""
-        return " ".join(gettext(t) % p if p else gettext(t) for t, p in self.parts)
+    def translated(self, gettext, number=None) -> str:
+        """The note through ``gettext`` (Django's, passed in: this package imports no Django); a param that
+        is itself a Note (a phrase such as "timestamp or kWh value") is translated too, and a Grouped count
+        goes through ``number`` (the language's digit grouping) when given."""
+
+        def params(p: dict) -> dict:
+            return {
+                k: v.translated(gettext, number)
+                if isinstance(v, Note)
+                else (number(int(v)) if number and isinstance(v, Grouped) else v)
+                for k, v in p.items()
+            }
+
+        return " ".join(gettext(t) % params(p) if p else gettext(t) for t, p in self.parts)
+
+
+class Grouped(int):
+    """A count shown with digit grouping: "600,000" in English text, the language's grouping in
+    ``Note.translated`` (Dutch "600.000")."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,}"
 
 
 @dataclass(frozen=True)
