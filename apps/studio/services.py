@@ -293,7 +293,9 @@ def base_set_upload(*, profile: StudioProfile, content: bytes, filename: str = "
     except MeterFileError as exc:
         # The rejection in the uploader's language, as the parser's notes below.
         message = (
-            exc.message.translated(gettext, lambda n: number_format(n, force_grouping=True))
+            exc.message.translated(
+                gettext, lambda value, decimals: number_format(value, decimals, force_grouping=True)
+            )
             if hasattr(exc.message, "translated")
             else exc.message
         )

@@ -65,3 +65,14 @@ def test_line_limit_in_dutch_digit_grouping(owner):
     body = _upload(client, content, "nl").json()
     # MAX_FILE_LINES is 600,000; Dutch groups thousands with a point
     assert "Het bestand heeft 1.000.001 regels; de grens is 600.000." in body["detail"], body["detail"]
+
+
+def test_too_short_file_in_dutch_decimal_comma(owner):
+    from apps.studio.meterfiles.constants import MIN_COVERAGE_DAYS
+
+    client = owner.key_client()
+    # 60 hourly rows = 2.5 days of data (60 / 24), shorter than the minimum
+    rows = "".join(f"2025-03-{1 + h // 24:02d} {h % 24:02d}:00,0.4\n" for h in range(60))
+    body = _upload(client, ("timestamp,kwh\n" + rows).encode(), "nl").json()
+    assert body["code"] == "too_short"
+    assert f"Het bestand beslaat maar 2,5 dagen; er zijn minstens {MIN_COVERAGE_DAYS} dagen" in body["detail"]

@@ -22,7 +22,7 @@ from .constants import (
     MIN_CUMULATIVE_ROWS,
 )
 from .errors import MeterFileError
-from .result import Grouped, Note
+from .result import Grouped, Note, Tenths
 from .timebase import (
     Grid,
     check_step,
@@ -68,9 +68,9 @@ def decode(data: bytes) -> str:
         raise MeterFileError(
             errors.TOO_LARGE,
             Note(
-                "The file is %(size).1f MB; the limit is %(limit)d MB. Export one year of hourly or 15-minute "
+                "The file is %(size)s MB; the limit is %(limit)d MB. Export one year of hourly or 15-minute "
                 "data (a year of quarter-hours is well below the limit).",
-                {"size": len(data) / 2**20, "limit": MAX_FILE_BYTES // 2**20},
+                {"size": Tenths(len(data) / 2**20), "limit": MAX_FILE_BYTES // 2**20},
             ),
         )
     if (lines := data.count(b"\n")) > MAX_FILE_LINES:

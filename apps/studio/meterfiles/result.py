@@ -31,14 +31,14 @@ class Note(str):
 
     def translated(self, gettext, number=None) -> str:
         """The note through ``gettext`` (Django's, passed in: this package imports no Django); a param that
-        is itself a Note (a phrase such as "timestamp or kWh value") is translated too, and a Grouped count
-        goes through ``number`` (the language's digit grouping) when given."""
+        is itself a Note (a phrase such as "timestamp or kWh value") is translated too, and a Grouped or
+        Tenths figure goes through ``number(value, decimals)`` (the language's number format) when given."""
 
         def params(p: dict) -> dict:
             return {
                 k: v.translated(gettext, number)
                 if isinstance(v, Note)
-                else (number(int(v)) if number and isinstance(v, Grouped) else v)
+                else (number(v.plain(), v.decimals) if number and isinstance(v, Grouped | Tenths) else v)
                 for k, v in p.items()
             }
 
@@ -49,8 +49,26 @@ class Grouped(int):
     """A count shown with digit grouping: "600,000" in English text, the language's grouping in
     ``Note.translated`` (Dutch "600.000")."""
 
+    decimals = 0
+
+    def plain(self) -> int:
+        return int(self)
+
     def __str__(self) -> str:
         return f"{int(self):,}"
+
+
+class Tenths(float):
+    """A figure shown with one decimal: "2.5" in English text, the language's decimal mark in
+    ``Note.translated`` (Dutch "2,5")."""
+
+    decimals = 1
+
+    def plain(self) -> float:
+        return float(self)
+
+    def __str__(self) -> str:
+        return f"{float(self):,.1f}"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from .constants import (
     SUPPORTED_RESOLUTIONS_MIN,
 )
 from .errors import MeterFileError
-from .result import Gap, GapReport, MeterSeries, Note, ParsedMeterFile
+from .result import Gap, GapReport, MeterSeries, Note, ParsedMeterFile, Tenths
 
 HOUR_S = 3600
 DAY_S = 86400
@@ -468,9 +468,9 @@ def to_reference_year(series: MeterSeries) -> ParsedMeterFile:
         raise MeterFileError(
             errors.TOO_SHORT,
             Note(
-                "The file covers only %(days).1f days; at least %(minimum)d days are needed to estimate a "
+                "The file covers only %(days)s days; at least %(minimum)d days are needed to estimate a "
                 "year. Export a longer period (ideally the last full year).",
-                {"days": coverage_days, "minimum": MIN_COVERAGE_DAYS},
+                {"days": Tenths(coverage_days), "minimum": MIN_COVERAGE_DAYS},
             ),
         )
     completed = int((~covered).sum())
