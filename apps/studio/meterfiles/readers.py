@@ -22,7 +22,7 @@ from .constants import (
     MIN_CUMULATIVE_ROWS,
 )
 from .errors import MeterFileError
-from .result import Grouped, Note, Tenths
+from .result import Figure, Note
 from .timebase import (
     Grid,
     check_step,
@@ -70,7 +70,7 @@ def decode(data: bytes) -> str:
             Note(
                 "The file is %(size)s MB; the limit is %(limit)d MB. Export one year of hourly or 15-minute "
                 "data (a year of quarter-hours is well below the limit).",
-                {"size": Tenths(len(data) / 2**20), "limit": MAX_FILE_BYTES // 2**20},
+                {"size": Figure(len(data) / 2**20, 1), "limit": MAX_FILE_BYTES // 2**20},
             ),
         )
     if (lines := data.count(b"\n")) > MAX_FILE_LINES:
@@ -79,7 +79,7 @@ def decode(data: bytes) -> str:
             Note(
                 "The file has %(lines)s lines; the limit is %(limit)s. Export one year of hourly or 15-minute "
                 "data (a year of 1-minute readings is %(minute_year)s lines).",
-                {"lines": Grouped(lines), "limit": Grouped(MAX_FILE_LINES), "minute_year": Grouped(525_600)},
+                {"lines": Figure(lines), "limit": Figure(MAX_FILE_LINES), "minute_year": Figure(525_600)},
             ),
         )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):

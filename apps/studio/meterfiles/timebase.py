@@ -30,7 +30,7 @@ from .constants import (
     SUPPORTED_RESOLUTIONS_MIN,
 )
 from .errors import MeterFileError
-from .result import Gap, GapReport, MeterSeries, Note, ParsedMeterFile, Tenths
+from .result import Figure, Gap, GapReport, MeterSeries, Note, ParsedMeterFile
 
 HOUR_S = 3600
 DAY_S = 86400
@@ -470,7 +470,7 @@ def to_reference_year(series: MeterSeries) -> ParsedMeterFile:
             Note(
                 "The file covers only %(days)s days; at least %(minimum)d days are needed to estimate a "
                 "year. Export a longer period (ideally the last full year).",
-                {"days": Tenths(coverage_days), "minimum": MIN_COVERAGE_DAYS},
+                {"days": Figure(coverage_days, 1), "minimum": MIN_COVERAGE_DAYS},
             ),
         )
     completed = int((~covered).sum())
