@@ -18,6 +18,7 @@ from djangorestframework_camel_case.util import underscoreize
 
 from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
+from apps.prices.services import available_years
 
 # Adjustable steps (Organization.adjustable_steps) → the top-level camelCase inputs each covers.
 # Mirrors apps.scans.services.STEP_FIELDS, which decides what an adjustment may change.
@@ -39,7 +40,8 @@ BOOLEAN_FIELDS = {
     "includeBatteryMaintenanceCosts",
 }
 FLAT_ONLY = ("flatEurPerKwh", "feedInEurPerKwh", "taxesIncluded")
-DYNAMIC_ONLY = ("supplierMarkupEurPerKwh", "feedInFeeEurPerKwh")
+DYNAMIC_ONLY = ("priceYear", "supplierMarkupEurPerKwh", "feedInFeeEurPerKwh")
+LATEST_PRICE_YEAR = "latest"  # the price-year select's default: the API's omitted priceYear
 DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 # Thousands grouping as people type it: Dutch "3.500" / "12.500,5", English "3,500" / "12,500.5". The first
 # group never starts with 0, so a price such as "0.025" is never read as grouped.
@@ -158,6 +160,7 @@ def default_values(*, lat=None, lon=None) -> dict[str, str]:
         "tariff.taxesIncluded": "on",
         "tariff.supplierMarkupEurPerKwh": _s(engine_defaults.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH),
         "tariff.feedInFeeEurPerKwh": _s(engine_defaults.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH),
+        "tariff.priceYear": LATEST_PRICE_YEAR,
         "tariff.fixedMonthlyEur": _s(_dc_default(TariffInput, "fixed_monthly_eur")),
         "tariff.feedInCostEurPerKwh": _s(_dc_default(TariffInput, "feed_in_cost_eur_per_kwh")),
         "tariff.country": "NL",
@@ -267,6 +270,8 @@ def body_from_values(values: dict[str, str], *, only_steps: set[str] | None = No
             if tariff_type == "dynamic" and leaf in FLAT_ONLY:
                 continue
             if leaf == "netMetering" and raw in ("", "auto"):
+                continue
+            if leaf == "priceYear" and raw == LATEST_PRICE_YEAR:
                 continue
         if top == "electricBattery" and not values.get("batteryEnabled"):
             continue
@@ -404,6 +409,18 @@ def _row(values, errors, prefix, index, spec) -> list[Field]:
     ]
 
 
+def price_year_choices() -> list[tuple[str, str]]:
+    """The price-year select: "latest" (the API's default), then every built-in or stored year, newest
+    first, naming the countries that have it (the API refuses a year its country lacks, on this field)."""
+    countries: dict[int, list[str]] = {}
+    for country in ("NL", "BE"):
+        for year in available_years(country):
+            countries.setdefault(year, []).append(country)
+    return [(LATEST_PRICE_YEAR, str(_("Latest available year")))] + [
+        (str(year), f"{year} ({', '.join(countries[year])})") for year in sorted(countries, reverse=True)
+    ]
+
+
 def build_sections(
     values: dict[str, str],
     errors: dict[str, list[str]],
@@ -428,6 +445,17 @@ def build_sections(
         _field(v, e, "tariff.taxesIncluded", _("Energy tax and VAT are included in this price"), "checkbox"),
         _field(v, e, "tariff.supplierMarkupEurPerKwh", _("Supplier markup"), unit="€/kWh"),
         _field(v, e, "tariff.feedInFeeEurPerKwh", _("Feed-in fee"), unit="€/kWh"),
+        _field(
+            v,
+            e,
+            "tariff.priceYear",
+            _("Price year"),
+            "select",
+            choices=price_year_choices(),
+            help=_(
+                "The measured day-ahead year the hourly prices are taken from; not with an own price file."
+            ),
+        ),
         _field(
             v,
             e,

@@ -32,6 +32,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from apps.common.errors import AppError
@@ -290,13 +291,17 @@ def base_set_upload(*, profile: StudioProfile, content: bytes, filename: str = "
     try:
         parsed = parse_meter_file(content, filename)
     except MeterFileError as exc:
+        # The rejection in the uploader's language, as the parser's notes below.
+        message = (
+            exc.message.translated(
+                gettext, lambda value, decimals: number_format(value, decimals, force_grouping=True)
+            )
+            if hasattr(exc.message, "translated")
+            else exc.message
+        )
+        lines = [gettext("Lines: %(lines)s") % {"lines": ", ".join(map(str, exc.lines))}] if exc.lines else []
         raise StudioError(
-            exc.message,
-            code=exc.code,
-            title="Meter file rejected",
-            errors={
-                "file": [exc.message] + ([f"Lines: {', '.join(map(str, exc.lines))}"] if exc.lines else [])
-            },
+            message, code=exc.code, title="Meter file rejected", errors={"file": [message, *lines]}
         ) from exc
     return _store_upload(profile=profile, parsed=parsed, filename=filename)
 

@@ -34,7 +34,8 @@ class MeterFileError(ValueError):
     """A meter file was rejected.
 
     ``code`` is one of :data:`ERROR_CODES`; ``message`` is written for the homeowner or installer who
-    uploaded the file (what the file is, what to upload instead); ``lines`` holds the 1-based line
+    uploaded the file (what the file is, what to upload instead), in English, and a :class:`Note` where
+    it is raised so the Django side can show it in the user's language (``translated``); ``lines`` holds the 1-based line
     numbers of the first offending rows when the problem is in specific rows.
     """
 

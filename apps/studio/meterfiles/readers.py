@@ -22,7 +22,7 @@ from .constants import (
     MIN_CUMULATIVE_ROWS,
 )
 from .errors import MeterFileError
-from .result import Note
+from .result import Figure, Note
 from .timebase import (
     Grid,
     check_step,
@@ -45,6 +45,8 @@ EXPECTED_FORMATS = (
     "(15-minute readings), a DSMR-reader hour-totals CSV, or a simple CSV with a timestamp column and "
     "one or two kWh columns (consumption, optionally export) per hour or quarter-hour"
 )
+EXPECTED = f"Expected: {EXPECTED_FORMATS}."
+"""The sentence that follows every unknown-format rejection (a msgid of its own, see Note)."""
 
 _OBIS_LINE = re.compile(r"^\s*\d-\d:\d{1,3}\.\d{1,3}\.\d{1,3}\(")
 _P1_TIMESTAMP = re.compile(r"0-0:1\.0\.0\((\d{12})[WS]\)")
@@ -65,14 +67,20 @@ def decode(data: bytes) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise MeterFileError(
             errors.TOO_LARGE,
-            f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB. Export one "
-            "year of hourly or 15-minute data (a year of quarter-hours is well below the limit).",
+            Note(
+                "The file is %(size)s MB; the limit is %(limit)d MB. Export one year of hourly or 15-minute "
+                "data (a year of quarter-hours is well below the limit).",
+                {"size": Figure(len(data) / 2**20, 1), "limit": MAX_FILE_BYTES // 2**20},
+            ),
         )
     if (lines := data.count(b"\n")) > MAX_FILE_LINES:
         raise MeterFileError(
             errors.TOO_LARGE,
-            f"The file has {lines:,} lines; the limit is {MAX_FILE_LINES:,}. Export one year of hourly or "
-            "15-minute data (a year of 1-minute readings is 525,600 lines).",
+            Note(
+                "The file has %(lines)s lines; the limit is %(limit)s. Export one year of hourly or 15-minute "
+                "data (a year of 1-minute readings is %(minute_year)s lines).",
+                {"lines": Figure(lines), "limit": Figure(MAX_FILE_LINES), "minute_year": Figure(525_600)},
+            ),
         )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         text = data.decode("utf-16")
@@ -80,18 +88,20 @@ def decode(data: bytes) -> str:
         if data.startswith(b"PK\x03\x04"):
             raise MeterFileError(
                 errors.UNKNOWN_FORMAT,
-                "This is an Excel workbook or ZIP archive, not a CSV file. Open it and save it as CSV, "
-                f"or upload the CSV export directly. Expected: {EXPECTED_FORMATS}.",
+                Note(
+                    "This is an Excel workbook or ZIP archive, not a CSV file. Open it and save it as CSV, "
+                    "or upload the CSV export directly."
+                ).then(EXPECTED),
             )
         if data.startswith(b"%PDF"):
             raise MeterFileError(
                 errors.UNKNOWN_FORMAT,
-                f"This is a PDF document, not a data export. Expected: {EXPECTED_FORMATS}.",
+                Note("This is a PDF document, not a data export.").then(EXPECTED),
             )
         if b"\x00" in data[:4096]:
             raise MeterFileError(
                 errors.UNKNOWN_FORMAT,
-                f"This is a binary file, not a CSV text export. Expected: {EXPECTED_FORMATS}.",
+                Note("This is a binary file, not a CSV text export.").then(EXPECTED),
             )
         try:
             text = data.decode("utf-8-sig")
@@ -100,7 +110,7 @@ def decode(data: bytes) -> str:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise MeterFileError(
-            errors.EMPTY, "The file is empty. Export the meter history again and upload that file."
+            errors.EMPTY, Note("The file is empty. Export the meter history again and upload that file.")
         )
     return text
 
@@ -125,22 +135,30 @@ def detect(text: str) -> tuple[str, int, str, list[str]]:
     nonblank = [(i, ln) for i, ln in enumerate(lines[:400]) if ln.strip()]
     if not nonblank:
         raise MeterFileError(
-            errors.EMPTY, "The file is empty. Export the meter history again and upload that file."
+            errors.EMPTY, Note("The file is empty. Export the meter history again and upload that file.")
         )
     obis = sum(1 for _, ln in nonblank if _OBIS_LINE.match(ln))
     if obis >= 2 or (nonblank[0][1].lstrip().startswith("/") and obis >= 1):
         stamps = _P1_TIMESTAMP.findall(text)
-        when = ""
-        if stamps:
+        if not stamps:
+            what = Note("This is one P1 telegram — a single meter reading, not a consumption history.")
+        else:
             s = stamps[0]
-            when = f" taken at 20{s[0:2]}-{s[2:4]}-{s[4:6]} {s[6:8]}:{s[8:10]}"
-        what = "one P1 telegram" if len(stamps) <= 1 else f"{len(stamps)} raw P1 telegrams"
+            taken = {"when": f"20{s[0:2]}-{s[2:4]}-{s[4:6]} {s[6:8]}:{s[8:10]}", "count": len(stamps)}
+            what = Note(
+                "This is one P1 telegram — a single meter reading taken at %(when)s, not a consumption history."
+                if len(stamps) == 1
+                else "This is %(count)d raw P1 telegrams — meter readings from %(when)s on, not a consumption "
+                "history.",
+                taken,
+            )
         raise MeterFileError(
             errors.P1_TELEGRAM,
-            f"This is {what} — a single meter reading{when}, not a consumption history. A profile needs "
-            "hourly or 15-minute history: export it from the HomeWizard Energy app (CSV, 15 minutes), "
-            "DSMR-reader (hour totals), your supplier or grid operator portal (Fluvius "
-            "'verbruikshistoriek' per kwartier/uur), or a P1 logger's CSV export.",
+            what.then(
+                "A profile needs hourly or 15-minute history: export it from the HomeWizard Energy app (CSV, "
+                "15 minutes), DSMR-reader (hour totals), your supplier or grid operator portal (Fluvius "
+                "'verbruikshistoriek' per kwartier/uur), or a P1 logger's CSV export."
+            ),
         )
     header_idx, header_line = nonblank[0]
     sep, fields = _split_header(header_line)
@@ -151,8 +169,10 @@ def detect(text: str) -> tuple[str, int, str, list[str]]:
     ):
         raise MeterFileError(
             errors.DAILY,
-            "This file holds one meter reading or total per day. A solar and battery sizing needs at least "
-            "hourly values: export the hourly or 15-minute history instead.",
+            Note(
+                "This file holds one meter reading or total per day. A solar and battery sizing needs at "
+                "least hourly values: export the hourly or 15-minute history instead."
+            ),
         )
     if "calorische bovenwaarde" in joined or "calorific" in joined:
         raise _gas_error()
@@ -167,7 +187,9 @@ def detect(text: str) -> tuple[str, int, str, list[str]]:
         if any("water" in f for f in rest):
             raise MeterFileError(
                 errors.NOT_ELECTRICITY,
-                "This is a water meter export, not electricity. Upload the electricity (P1/kWh meter) export.",
+                Note(
+                    "This is a water meter export, not electricity. Upload the electricity (P1/kWh meter) export."
+                ),
             )
     if nfields[0] in ("hour start", "hour_start") or ("electricity 1" in joined and "returned" in joined):
         return DSMR_READER, header_idx, sep, nfields
@@ -177,8 +199,10 @@ def detect(text: str) -> tuple[str, int, str, list[str]]:
 def _gas_error() -> MeterFileError:
     return MeterFileError(
         errors.GAS,
-        "This is a gas consumption export (m³), not electricity. Upload the electricity export of the same "
-        "meter or portal (kWh, hourly or per 15 minutes).",
+        Note(
+            "This is a gas consumption export (m³), not electricity. Upload the electricity export of the "
+            "same meter or portal (kWh, hourly or per 15 minutes)."
+        ),
     )
 
 
@@ -212,22 +236,27 @@ def _read_table(
                 engine="c",
             )
         except pd.errors.ParserError as exc:  # e.g. unbalanced quotes
-            raise MeterFileError(errors.BAD_ROWS, f"The file could not be read as CSV: {exc}") from exc
+            raise MeterFileError(
+                errors.BAD_ROWS, Note("The file could not be read as CSV: %(error)s", {"error": str(exc)})
+            ) from exc
         except pd.errors.EmptyDataError as exc:
-            raise MeterFileError(errors.EMPTY, "The file has a header but no data rows.") from exc
+            raise MeterFileError(errors.EMPTY, Note("The file has a header but no data rows.")) from exc
     skipped = sorted(
         int(m.group(1)) + header_idx for w in caught for m in _SKIPPED_LINE.finditer(str(w.message))
     )
     if skipped:
         raise MeterFileError(
             errors.BAD_ROWS,
-            f"{len(skipped)} rows have more fields than the header, first at line(s) "
-            f"{', '.join(map(str, skipped[:MAX_REPORTED_LINES]))}. Re-export the file without editing it.",
+            Note(
+                "%(count)d rows have more fields than the header, first at line(s) %(lines)s. Re-export the "
+                "file without editing it.",
+                {"count": len(skipped), "lines": ", ".join(map(str, skipped[:MAX_REPORTED_LINES]))},
+            ),
             lines=skipped[:MAX_REPORTED_LINES],
         )
     if len(df) == 0:
         raise MeterFileError(
-            errors.EMPTY, "The file has a header but no data rows. Export the history again."
+            errors.EMPTY, Note("The file has a header but no data rows. Export the history again.")
         )
     first_line = header_idx + (2 if header else 1)
     return df, first_line
@@ -241,20 +270,23 @@ def _blank_rows(df: pd.DataFrame, columns: list | None = None) -> np.ndarray:
         blank &= df[col].isna().to_numpy()
     if blank.all():
         raise MeterFileError(
-            errors.EMPTY, "The file has a header but no data rows. Export the history again."
+            errors.EMPTY, Note("The file has a header but no data rows. Export the history again.")
         )
     return blank
 
 
-def _raise_bad(bad: np.ndarray, first_line: int, what: str) -> None:
+def _raise_bad(bad: np.ndarray, first_line: int, what: Note) -> None:
     if not bad.any():
         return
     rows = np.flatnonzero(bad)
     lines = (rows[:MAX_REPORTED_LINES] + first_line).tolist()
     raise MeterFileError(
         errors.BAD_ROWS,
-        f"{len(rows)} row(s) could not be read ({what}), first at line(s) {', '.join(map(str, lines))}. "
-        "Check those lines or export the file again.",
+        Note(
+            "%(count)d row(s) could not be read (%(what)s), first at line(s) %(lines)s. Check those lines or "
+            "export the file again.",
+            {"count": len(rows), "what": what, "lines": ", ".join(map(str, lines))},
+        ),
         lines=lines,
     )
 
@@ -378,8 +410,11 @@ def read_fluvius(text: str, header_idx: int, sep: str) -> Grid:
     if missing:
         raise MeterFileError(
             errors.UNKNOWN_FORMAT,
-            f"This looks like a Fluvius export but the columns {', '.join(missing)} are missing. Upload the "
-            "'verbruikshistoriek' CSV as downloaded from mijn.fluvius.be.",
+            Note(
+                "This looks like a Fluvius export but the columns %(columns)s are missing. Upload the "
+                "'verbruikshistoriek' CSV as downloaded from mijn.fluvius.be.",
+                {"columns": ", ".join(missing)},
+            ),
         )
     blank = _blank_rows(df, ["from_date", "register", "volume"])
     units = _text(df["unit"]) if "unit" in df.columns else np.full(len(df), "", dtype=object)
@@ -393,7 +428,7 @@ def read_fluvius(text: str, header_idx: int, sep: str) -> Grid:
     from_local = _parse_local(df["from_date"], dformats, df["from_time"])
     reg = _text(df["register"])
     volume, bad_vol = _to_float(df["volume"], decimal_comma=True)
-    _raise_bad(((from_local == _NAT) | bad_vol) & ~blank, first_line, "date/time or volume")
+    _raise_bad(((from_local == _NAT) | bad_vol) & ~blank, first_line, Note("date/time or volume"))
     # direction per register
     reg_codes, reg_names = pd.factorize(reg)
     reg_names = [str(r) for r in reg_names]
@@ -425,7 +460,7 @@ def read_fluvius(text: str, header_idx: int, sep: str) -> Grid:
     if not is_imp.any() and not is_exp.any():
         raise MeterFileError(
             errors.NO_DATA,
-            "The Fluvius file has no electricity offtake (afname) or injection (injectie) rows in kWh.",
+            Note("The Fluvius file has no electricity offtake (afname) or injection (injectie) rows in kWh."),
         )
     # empty volume: 0 when the status says "no consumption", otherwise missing
     if "status" in df.columns:
@@ -443,7 +478,7 @@ def read_fluvius(text: str, header_idx: int, sep: str) -> Grid:
     )
     bad_until = np.zeros(len(df), dtype=bool)
     bad_until[sample_rows[until_local == _NAT]] = True
-    _raise_bad(bad_until, first_line, "Until date/time")
+    _raise_bad(bad_until, first_line, Note("Until date/time"))
     step_s = int(np.median(until_local - from_local[sample_rows]))
     resolution = check_step(step_s)
     utc, info = local_to_utc(from_local, reg_codes)
@@ -490,7 +525,7 @@ def read_homewizard(text: str, header_idx: int, sep: str) -> Grid:
         v, b = _to_float(df[c], decimal_comma=False)
         values[c] = v
         bad |= b & ~blank
-    _raise_bad(bad, first_line, "time or kWh reading")
+    _raise_bad(bad, first_line, Note("time or kWh reading"))
     ok = ~blank
     local = local[ok]
     cum_imp = np.sum([values[c][ok] for c in imp_cols], axis=0)  # NaN if any tariff is empty (offline)
@@ -519,7 +554,9 @@ def _cumulative_grid(
     cum_exp = None if cum_exp is None else cum_exp[last]
     valid = ~np.isnan(cum_imp) if cum_exp is None else ~(np.isnan(cum_imp) & np.isnan(cum_exp))
     if valid.sum() < 2:
-        raise MeterFileError(errors.NO_DATA, "The file has fewer than two meter readings, so no consumption.")
+        raise MeterFileError(
+            errors.NO_DATA, Note("The file has fewer than two meter readings, so no consumption.")
+        )
     offline = int((~valid).sum())
     if offline:
         warn.append(
@@ -601,9 +638,7 @@ def read_dsmr_reader(text: str, header_idx: int, sep: str) -> Grid:
     exp_cols = [c for c, k in names.items() if k.startswith("electricity") and "returned" in k]
     gas_cols = [c for c, k in names.items() if k.startswith("gas")]
     if not imp_cols:
-        raise MeterFileError(
-            errors.UNKNOWN_FORMAT, f"No electricity columns found. Expected: {EXPECTED_FORMATS}."
-        )
+        raise MeterFileError(errors.UNKNOWN_FORMAT, Note("No electricity columns found.").then(EXPECTED))
     blank = _blank_rows(df, [time_col, *imp_cols[:1]])
     utc = _parse_instants(df[time_col])
     bad = (utc == _NAT) & ~blank
@@ -613,7 +648,7 @@ def read_dsmr_reader(text: str, header_idx: int, sep: str) -> Grid:
         v, b = _to_float(df[c], decimal_comma=comma)
         vals[c] = v
         bad |= b & ~blank & (c not in gas_cols)
-    _raise_bad(bad, first_line, "timestamp or kWh value")
+    _raise_bad(bad, first_line, Note("timestamp or kWh value"))
     ok = ~blank
     utc = utc[ok]
     # an hour is present when any of its columns has a value; empty tariff columns count as 0 then
@@ -632,7 +667,9 @@ def _interval_grid(
 ) -> Grid:
     present = ~np.isnan(imp) if exp is None else ~(np.isnan(imp) & np.isnan(exp))
     if present.sum() < 2:
-        raise MeterFileError(errors.NO_DATA, "The file has fewer than two values, so no consumption history.")
+        raise MeterFileError(
+            errors.NO_DATA, Note("The file has fewer than two values, so no consumption history.")
+        )
     step_s = detect_step(utc[present])
     resolution = check_step(step_s)
     src_imp = float(np.nansum(imp))
@@ -733,8 +770,9 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     first_line_text = lines[header_idx]
     unknown = MeterFileError(
         errors.UNKNOWN_FORMAT,
-        f"The file format was not recognised (first line: {first_line_text[:80]!r}). Expected: "
-        f"{EXPECTED_FORMATS}.",
+        Note(
+            "The file format was not recognised (first line: %(line)s).", {"line": repr(first_line_text[:80])}
+        ).then(EXPECTED),
     )
     found = _find_data_start(lines, header_idx)
     if found is None:
@@ -765,7 +803,7 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     cols = list(df.columns)
     sample = df[~blank].head(20)
     if len(sample) == 0:
-        raise MeterFileError(errors.EMPTY, "The file has a header but no data rows.")
+        raise MeterFileError(errors.EMPTY, Note("The file has a header but no data rows."))
     # date and time in separate columns
     split_time = len(cols) >= 3 and all(_TIME_ONLY.match(str(v).strip()) for v in sample.iloc[:, 1])
     if split_time:
@@ -827,7 +865,7 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
         m = np.column_stack(cols_v)
         # a row counts when any column of the group has a value (empty tariff columns are 0 then)
         series.append(np.where(np.isnan(m).all(axis=1), np.nan, np.nansum(m, axis=1)))
-    _raise_bad(bad, first_line, "timestamp or kWh value")
+    _raise_bad(bad, first_line, Note("timestamp or kWh value"))
     ok = ~blank
     utc = utc[ok]
     if end_stamped:

@@ -29,9 +29,38 @@ class Note(str):
         """This note followed by another sentence."""
         return Note("", _parts=(*self.parts, (template, params)))
 
-    def translated(self, gettext) -> str:
-        """The note through ``gettext`` (Django's, passed in: this package imports no Django)."""
-        return " ".join(gettext(t) % p if p else gettext(t) for t, p in self.parts)
+    def translated(self, gettext, number=None) -> str:
+        """The note through ``gettext`` (Django's, passed in: this package imports no Django); a param that
+        is itself a Note (a phrase such as "timestamp or kWh value") is translated too, and a Figure goes
+        through ``number(value, decimals)`` (the language's number format) when given."""
+
+        def params(p: dict) -> dict:
+            return {
+                k: v.translated(gettext, number)
+                if isinstance(v, Note)
+                else (number(v.plain(), v.decimals) if number and isinstance(v, Figure) else v)
+                for k, v in p.items()
+            }
+
+        return " ".join(gettext(t) % params(p) if p else gettext(t) for t, p in self.parts)
+
+
+class Figure(float):
+    """A number shown with digit grouping and ``decimals`` decimals: "600,000" or "2.5" in English text,
+    the language's number format in ``Note.translated`` (Dutch "600.000", "2,5")."""
+
+    decimals: int
+
+    def __new__(cls, value: float, decimals: int = 0):
+        figure = super().__new__(cls, value)
+        figure.decimals = decimals
+        return figure
+
+    def plain(self) -> float | int:
+        return float(self) if self.decimals else int(self)
+
+    def __str__(self) -> str:
+        return f"{float(self):,.{self.decimals}f}"
 
 
 @dataclass(frozen=True)

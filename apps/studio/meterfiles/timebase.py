@@ -30,7 +30,7 @@ from .constants import (
     SUPPORTED_RESOLUTIONS_MIN,
 )
 from .errors import MeterFileError
-from .result import Gap, GapReport, MeterSeries, Note, ParsedMeterFile
+from .result import Figure, Gap, GapReport, MeterSeries, Note, ParsedMeterFile
 
 HOUR_S = 3600
 DAY_S = 86400
@@ -104,8 +104,10 @@ def detect_step(times_s: np.ndarray) -> int:
     if len(uniq) < 2:
         raise MeterFileError(
             errors.NO_DATA,
-            "The file holds a single timestamp, so it has no consumption history. Export at least a few "
-            "weeks (preferably a full year) of hourly or 15-minute data.",
+            Note(
+                "The file holds a single timestamp, so it has no consumption history. Export at least a few "
+                "weeks (preferably a full year) of hourly or 15-minute data."
+            ),
         )
     return int(np.median(np.diff(uniq)))
 
@@ -116,15 +118,20 @@ def check_step(step_s: int) -> int:
     if minutes >= DAILY_RESOLUTION_MIN:
         raise MeterFileError(
             errors.DAILY,
-            "This file has one value per day (or less often). A solar and battery sizing needs at least "
-            "hourly values: export the hourly or 15-minute (kwartier) history instead.",
+            Note(
+                "This file has one value per day (or less often). A solar and battery sizing needs at least "
+                "hourly values: export the hourly or 15-minute (kwartier) history instead."
+            ),
         )
     rounded = int(round(minutes))
     if abs(minutes - rounded) > 1e-9 or rounded not in SUPPORTED_RESOLUTIONS_MIN:
         raise MeterFileError(
             errors.UNSUPPORTED_RESOLUTION,
-            f"The rows are {minutes:g} minutes apart; expected 15-minute or hourly values "
-            "(any step that divides an hour).",
+            Note(
+                "The rows are %(minutes)s minutes apart; expected 15-minute or hourly values (any step that "
+                "divides an hour).",
+                {"minutes": f"{minutes:g}"},
+            ),
         )
     return rounded
 
@@ -460,8 +467,11 @@ def to_reference_year(series: MeterSeries) -> ParsedMeterFile:
     if coverage_days < MIN_COVERAGE_DAYS:
         raise MeterFileError(
             errors.TOO_SHORT,
-            f"The file covers only {coverage_days:.1f} days; at least {MIN_COVERAGE_DAYS} days are needed "
-            "to estimate a year. Export a longer period (ideally the last full year).",
+            Note(
+                "The file covers only %(days)s days; at least %(minimum)d days are needed to estimate a "
+                "year. Export a longer period (ideally the last full year).",
+                {"days": Figure(coverage_days, 1), "minimum": MIN_COVERAGE_DAYS},
+            ),
         )
     completed = int((~covered).sum())
     if completed:
