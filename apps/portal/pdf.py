@@ -88,14 +88,28 @@ def logo_data_uri(organization) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
-def report_pdf(request, scan, *, branding: dict | None) -> bytes:
+def report_css() -> str:
+    """The PDF stylesheets' text, to inline in the page."""
+    return "\n".join(_css(name) for name in PDF_STYLESHEETS)
+
+
+def render_pdf(template: str, context: dict, *, organization, branding: dict | None, request=None) -> bytes:
+    """A report-styled PDF of `template`: the organization's logo and the stylesheets inlined, and a URL
+    fetcher that serves only the product's own files (the one door every PDF of the product goes through)."""
     from weasyprint import HTML
 
-    context = report_context(scan)
-    context.update({"branding": branding, "pdf": True})
     if branding and branding.get("logo_url"):
-        branding = {**branding, "logo_url": logo_data_uri(scan.organization)}
-        context["branding"] = branding
-    context["report_css"] = "\n".join(_css(name) for name in PDF_STYLESHEETS)
-    html = render_to_string("portal/report/pdf.html", context, request=request)
+        branding = {**branding, "logo_url": logo_data_uri(organization)}
+    page = {**context, "branding": branding, "pdf": True, "report_css": report_css()}
+    html = render_to_string(template, page, request=request)
     return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=url_fetcher()).write_pdf()
+
+
+def report_pdf(request, scan, *, branding: dict | None) -> bytes:
+    return render_pdf(
+        "portal/report/pdf.html",
+        report_context(scan),
+        organization=scan.organization,
+        branding=branding,
+        request=request,
+    )

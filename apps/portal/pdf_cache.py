@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import translation
 
-from apps.portal.pdf import PDF_STYLESHEETS, _css, report_pdf
+from apps.portal.pdf import report_css, report_pdf
 
 STORAGE_DIR = "report-pdfs"
 RENDER_LOCK_S = 120  # longest a draw may hold the lock [s] (a draw takes 4–9 s)
@@ -39,8 +39,7 @@ def _layout_digest() -> str:
     digest = hashlib.sha256()
     for path in templates:
         digest.update(path.read_bytes())
-    for name in PDF_STYLESHEETS:
-        digest.update(_css(name).encode())
+    digest.update(report_css().encode())
     return digest.hexdigest()
 
 

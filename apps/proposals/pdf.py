@@ -3,10 +3,9 @@ followed by the proposal: price, terms and, on the last page, the acceptance rec
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
 from django.utils import translation
 
-from apps.portal.pdf import PDF_BASE_URL, PDF_STYLESHEETS, _css, logo_data_uri, url_fetcher
+from apps.portal.pdf import render_pdf
 from apps.portal.reporting import branding_for, report_context
 from apps.proposals.models import Proposal
 
@@ -23,21 +22,13 @@ def proposal_context(proposal: Proposal) -> dict:
 
 
 def proposal_pdf(proposal: Proposal, *, language: str = "nl") -> bytes:
-    from weasyprint import HTML
-
     scan = proposal.scan
     with translation.override(language):
         context = report_context(scan) if scan is not None and scan.report else {"scan": scan}
-        branding = branding_for(proposal.organization)
-        if branding and branding.get("logo_url"):
-            branding = {**branding, "logo_url": logo_data_uri(proposal.organization)}
         context.update(proposal_context(proposal))
-        context.update(
-            {
-                "branding": branding,
-                "pdf": True,
-                "report_css": "\n".join(_css(name) for name in PDF_STYLESHEETS),
-            }
+        return render_pdf(
+            "proposals/pdf.html",
+            context,
+            organization=proposal.organization,
+            branding=branding_for(proposal.organization),
         )
-        html = render_to_string("proposals/pdf.html", context)
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=url_fetcher()).write_pdf()
