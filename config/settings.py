@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "apps.common.middleware.ApiDefaultsMiddleware",
+    "apps.common.own_404.OwnNotFoundPageMiddleware",  # outside CommonMiddleware: its slash redirect comes first
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -37,6 +37,14 @@ class Conflict(AppError):
     title = "Conflict"
 
 
+class Gone(AppError):
+    """It existed and was withdrawn on purpose (a revoked share link): unlike NotFound, the visitor is told so."""
+
+    status = 410
+    code = "gone"
+    title = "Gone"
+
+
 class PaymentRequired(AppError):
     status = 402
     code = "payment_required"

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.common import lockout
-from apps.common.errors import AppError, NotFound
+from apps.common.errors import AppError, Gone, NotFound
 from apps.portal.reporting import branding_for
 from apps.proposals import selectors, services
 from apps.proposals.followup import accepted_pdf_bytes
@@ -53,7 +53,7 @@ def _block_context(proposal: Proposal, accept_form=None, decline_form=None) -> d
 def _shared(token: str):
     try:
         scan = scan_by_share_token(token=token)
-    except NotFound as exc:
+    except (NotFound, Gone) as exc:
         raise Http404(str(exc)) from exc
     proposal = selectors.proposal_for_shared_scan(scan=scan)
     if proposal is None:

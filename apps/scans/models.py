@@ -1,5 +1,6 @@
 """A scan: validated inputs in, a report out. The row is the source of truth for the job that computes it."""
 
+import hashlib
 import zlib
 
 import numpy as np
@@ -137,3 +138,19 @@ class WeatherCacheEntry(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def share_token_digest(token: str) -> str:
+    """SHA-256 of a share token: a revoked link is recognised without keeping the secret itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RevokedShareLink(models.Model):
+    """A share link the installer withdrew, so its visitor is told "withdrawn" (410) rather than "unknown"."""
+
+    token_digest = models.CharField(max_length=64, primary_key=True)
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="revoked_share_links")
+    revoked_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"revoked link of {self.scan_id}"

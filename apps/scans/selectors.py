@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from apps.common.errors import NotFound
+from apps.common.errors import Gone, NotFound
 from apps.dossiers.models import Dossier
 from apps.organizations.models import Organization
-from apps.scans.models import Scan, ScanSeries, ScanUsage
+from apps.scans.models import RevokedShareLink, Scan, ScanSeries, ScanUsage, share_token_digest
 
 LIST_DEFERRED = ("inputs", "report")
 
@@ -50,8 +50,14 @@ def scan_by_share_token(*, token: str) -> Scan:
         if token
         else None
     )
+    if (
+        scan is None
+        and token
+        and RevokedShareLink.objects.filter(token_digest=share_token_digest(token)).exists()
+    ):
+        raise Gone("This share link has been withdrawn by the installer.")
     if scan is None:
-        raise NotFound("This share link does not exist or has been revoked.")
+        raise NotFound("This share link does not exist.")
     return scan
 
 

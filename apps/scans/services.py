@@ -25,7 +25,15 @@ from apps.organizations.webhooks import webhook_emit
 from apps.scans import measured
 from apps.scans import report as report_builder
 from apps.scans.engine_inputs import build_engine_inputs
-from apps.scans.models import IdempotencyRecord, Scan, ScanSeries, ScanUsage, WeatherCacheEntry
+from apps.scans.models import (
+    IdempotencyRecord,
+    RevokedShareLink,
+    Scan,
+    ScanSeries,
+    ScanUsage,
+    WeatherCacheEntry,
+    share_token_digest,
+)
 from apps.scans.studio_link import studio_load
 
 log = logging.getLogger(__name__)
@@ -499,6 +507,9 @@ def scan_share(*, scan: Scan) -> Scan:
 
 @transaction.atomic
 def scan_unshare(*, scan: Scan) -> Scan:
+    """Withdraw the link; its token is remembered (as a digest) so the homeowner is told it was withdrawn."""
+    if scan.share_token:
+        RevokedShareLink.objects.get_or_create(token_digest=share_token_digest(scan.share_token), scan=scan)
     scan.share_token = None
     scan.shared_at = None
     scan.save(update_fields=["share_token", "shared_at"])

@@ -300,9 +300,7 @@ def base_set_upload(*, profile: StudioProfile, content: bytes, filename: str = "
             else exc.message
         )
         lines = [gettext("Lines: %(lines)s") % {"lines": ", ".join(map(str, exc.lines))}] if exc.lines else []
-        raise StudioError(
-            message, code=exc.code, title="Meter file rejected", errors={"file": [message, *lines]}
-        ) from exc
+        raise StudioError(message, code=exc.code, errors={"file": [message, *lines]}) from exc
     return _store_upload(profile=profile, parsed=parsed, filename=filename)
 
 

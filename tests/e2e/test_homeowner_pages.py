@@ -118,9 +118,43 @@ def test_revoked_link_page(live_server, shared_scan, browser):
     context = browser.new_context(**PHONE, locale="nl-NL")
     page = context.new_page()
     response = page.goto(f"{live_server.url}/s/{token}")
-    assert response.status == 404
+    assert response.status == 410  # withdrawn by the installer, not unknown
     assert page.locator("h1").inner_text() == "Dit rapport is niet beschikbaar"
+    assert "ingetrokken" in page.inner_text("main")
     assert "URLconf" not in page.content()
     page.click(".share-lang a[lang=en]")
     assert page.locator("h1").inner_text() == "This report is not available"
+    context.close()
+
+
+def test_pdf_download_from_the_share_page_is_drawn_once_and_then_served_from_storage(
+    live_server, shared_scan, browser, settings, tmp_path
+):
+    """The homeowner's "Download PDF" button: the first click draws and stores the PDF, the second is served
+    from storage — the same bytes (a new drawing would carry a new creation timestamp) and no new file."""
+    import io
+
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader
+
+    from apps.portal import pdf_cache
+
+    settings.MEDIA_ROOT = tmp_path
+    context = browser.new_context(**PHONE, locale="nl-NL", accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{shared_scan.share_token}")
+
+    def download() -> bytes:
+        with page.expect_download() as info:
+            page.click("a[download]")
+        return open(info.value.path(), "rb").read()
+
+    first = download()
+    folder = f"{pdf_cache.STORAGE_DIR}/{shared_scan.pk}/nl"
+    stored = default_storage.listdir(folder)[1]
+    second = download()
+    assert first.startswith(b"%PDF") and second == first
+    assert default_storage.listdir(folder)[1] == stored and len(stored) == 1
+    pages = PdfReader(io.BytesIO(first)).pages
+    assert all(len(p.extract_text().split()) > 40 for p in pages)  # no near-empty page
     context.close()

@@ -22,18 +22,53 @@ def test_revoked_link_is_a_short_page_in_the_visitors_language(settings, complet
     client = Client()
     for url in (reverse("portal:share", args=[token]), reverse("portal:share_pdf", args=[token])):
         dutch = client.get(url)
-        assert dutch.status_code == 404 and dutch["Content-Language"] == "nl"
+        assert dutch.status_code == 410 and dutch["Content-Language"] == "nl"  # withdrawn, not unknown
         body = dutch.content.decode()
-        assert "Dit rapport is niet beschikbaar" in body and "data-share-gone" in body
+        assert "Dit rapport is niet beschikbaar" in body and "data-share-revoked" in body
+        assert "ingetrokken" in body
         assert not any(marker in body for marker in DEBUG_MARKERS)
     english = client.get(reverse("portal:share", args=[token]), {"lang": "en"})
-    assert english.status_code == 404 and "This report is not available" in english.content.decode()
+    assert english.status_code == 410 and "has withdrawn this link" in english.content.decode()
 
 
-def test_unknown_link_gets_the_same_page(settings):
-    settings.DEBUG = True
+def test_a_reshared_scan_keeps_its_old_link_withdrawn(completed_scan):
+    old = services.scan_share(scan=completed_scan).share_token
+    services.scan_unshare(scan=completed_scan)
+    new = services.scan_share(scan=completed_scan).share_token
+    assert new != old
+    assert Client().get(reverse("portal:share", args=[new])).status_code == 200
+    assert Client().get(reverse("portal:share", args=[old])).status_code == 410
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_unknown_link_is_a_404_that_says_so(settings, debug):
+    settings.DEBUG = debug
     response = Client().get(reverse("portal:share", args=["no-such-token"]))
-    assert response.status_code == 404 and "data-share-gone" in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 404 and "data-share-gone" in body and "data-share-revoked" not in body
+    assert not any(marker in body for marker in DEBUG_MARKERS)
+
+
+def test_the_api_tells_a_withdrawn_link_from_an_unknown_one(completed_scan):
+    token = services.scan_share(scan=completed_scan).share_token
+    services.scan_unshare(scan=completed_scan)
+    withdrawn = Client().get(f"/v1/scans/shared/{token}")
+    assert withdrawn.status_code == 410 and withdrawn.json()["code"] == "gone"
+    assert Client().get("/v1/scans/shared/no-such-token").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/dossiers/x/no-such-tab/", "/s/"])
+def test_unmatched_url_with_debug_on_is_the_products_404(settings, path):
+    settings.DEBUG = True
+    response = Client().get(path, HTTP_ACCEPT_LANGUAGE="nl")
+    body = response.content.decode()
+    assert response.status_code == 404 and "Pagina niet gevonden" in body
+    assert not any(marker in body for marker in DEBUG_MARKERS)
+
+
+def test_slash_redirect_still_comes_first_with_debug_on(settings, owner_client):
+    settings.DEBUG = True
+    assert owner_client.get("/dossiers").status_code == 301
 
 
 def test_portal_404_and_500_pages_are_the_products(settings, owner_client):
@@ -62,3 +97,10 @@ def test_portal_404_is_the_products_own_with_debug_on(settings, owner_client, ou
     body = response.content.decode()
     assert response.status_code == 404 and "Pagina niet gevonden" in body
     assert not any(marker in body for marker in DEBUG_MARKERS) and "Buren" not in body
+
+
+def test_api_problem_titles_follow_the_callers_language():
+    """The problem title is translated like the detail (RFC 9457 §3.1.4 allows a localised title)."""
+    english = Client().get("/v1/scans/shared/no-such-token")
+    dutch = Client().get("/v1/scans/shared/no-such-token", HTTP_ACCEPT_LANGUAGE="nl")
+    assert english.json()["title"] == "Not found" and dutch.json()["title"] == "Niet gevonden"

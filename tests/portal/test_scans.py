@@ -173,7 +173,9 @@ def test_share_flow_public_page_viewed_and_revoke(owner_client, completed_scan, 
     listed = detail.context["scans"][0]
     assert listed.yearly_savings == completed_scan.report["overview"]["kpi"]["yearly_savings"]
     owner_client.post(reverse("portal:scan_unshare", args=[completed_scan.pk]))
-    assert client.get(reverse("portal:share", args=[token])).status_code == 404
+    assert (
+        client.get(reverse("portal:share", args=[token])).status_code == 410
+    )  # withdrawn: the homeowner is told so
 
 
 def test_sharing_refused_on_free_plan_in_words(owner, completed_scan, owner_client):

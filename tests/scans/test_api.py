@@ -406,7 +406,7 @@ def test_share_view_and_revoke(owner, completed, anon):
 
     revoked = client.delete(f"/v1/scans/{completed.id}/share").json()
     assert revoked == {"isShared": False, "shareToken": None}
-    assert anon.get(f"/v1/scans/shared/{shared['shareToken']}").status_code == 404
+    assert anon.get(f"/v1/scans/shared/{shared['shareToken']}").status_code == 410  # withdrawn, not unknown
 
 
 def test_share_needs_paid_plan_and_completed_scan(owner, outsider, seed_result):

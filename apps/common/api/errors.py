@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -11,22 +12,24 @@ from apps.common.errors import AppError
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://solarscan.app/problems/"
 
-# One problem type and title per error class (HTTP status); `code` keeps the specific reason.
+# One problem type and title per error class (HTTP status); `code` keeps the specific reason. The title is in
+# the caller's language (Accept-Language; English by default on the API), like the detail.
 PROBLEM_CLASSES: dict[int, tuple[str, str]] = {
-    400: ("invalid-request", "Invalid request"),
-    401: ("unauthenticated", "Authentication required"),
-    402: ("payment-required", "Paid plan required"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    406: ("not-acceptable", "Not acceptable"),
-    409: ("conflict", "Conflict"),
-    413: ("payload-too-large", "Request too large"),
-    415: ("unsupported-media-type", "Unsupported media type"),
-    429: ("too-many-requests", "Too many requests"),
-    500: ("server-error", "Server error"),
-    502: ("upstream-error", "Upstream service failed"),
-    503: ("unavailable", "Service unavailable"),
+    400: ("invalid-request", _("Invalid request")),
+    401: ("unauthenticated", _("Authentication required")),
+    402: ("payment-required", _("Paid plan required")),
+    403: ("forbidden", _("Forbidden")),
+    404: ("not-found", _("Not found")),
+    405: ("method-not-allowed", _("Method not allowed")),
+    406: ("not-acceptable", _("Not acceptable")),
+    409: ("conflict", _("Conflict")),
+    410: ("gone", _("Gone")),
+    413: ("payload-too-large", _("Request too large")),
+    415: ("unsupported-media-type", _("Unsupported media type")),
+    429: ("too-many-requests", _("Too many requests")),
+    500: ("server-error", _("Server error")),
+    502: ("upstream-error", _("Upstream service failed")),
+    503: ("unavailable", _("Service unavailable")),
 }
 
 
@@ -35,7 +38,7 @@ def problem(status: int, code: str, title: str, detail: str, errors: dict | None
     slug, class_title = PROBLEM_CLASSES.get(status, (code, title))
     body = {
         "type": PROBLEM_TYPE_BASE + slug,
-        "title": class_title,
+        "title": str(class_title),
         "status": status,
         "detail": detail,
         "code": code,

@@ -88,7 +88,7 @@ _WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 def _problem_response(status: int) -> dict:
     return {
-        "description": PROBLEM_CLASSES[status][1],
+        "description": str(PROBLEM_CLASSES[status][1]),
         "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
 
@@ -106,6 +106,8 @@ def _problem_statuses(method: str, path: str, operation: dict) -> list[int]:
         statuses.append(409)
     if "requestBody" in operation:
         statuses += [413, 415]
+    if path.startswith("/v1/scans/shared/"):
+        statuses.append(410)  # a share link the installer withdrew
     if method == "post" and (path.endswith("/share") or path == "/v1/proposals"):
         statuses.append(402)
     return sorted(statuses)

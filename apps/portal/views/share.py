@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.common import lockout
-from apps.common.errors import NotFound
+from apps.common.errors import Gone, NotFound
 from apps.organizations.selectors import membership_for
 from apps.portal.pdf_cache import PdfBusy, cached_report_pdf
 from apps.portal.reporting import branding_for, report_context
@@ -39,20 +39,29 @@ def _language(request) -> str:
 
 
 class ShareGone(Exception):
-    """The token matches no shared scan (unknown, or the installer revoked it)."""
+    """The token matches no shared scan: unknown, or (`revoked`) withdrawn by the installer."""
+
+    def __init__(self, token: str, *, revoked: bool):
+        super().__init__(token)
+        self.revoked = revoked
 
 
 def _shared(token: str):
     try:
         return selectors.scan_by_share_token(token=token)
+    except Gone as exc:
+        raise ShareGone(token, revoked=True) from exc
     except NotFound as exc:
-        raise ShareGone(token) from exc
+        raise ShareGone(token, revoked=False) from exc
 
 
-def _gone_page(request) -> HttpResponse:
+def _gone_page(request, *, revoked: bool) -> HttpResponse:
+    """404 for a link that never existed, 410 for one the installer withdrew: the page says which."""
     language = _language(request)
     with translation.override(language):
-        response = render(request, "portal/report/share_gone.html", status=404)
+        response = render(
+            request, "portal/report/share_gone.html", {"revoked": revoked}, status=410 if revoked else 404
+        )
     response["Content-Language"] = language
     return response
 
@@ -64,8 +73,8 @@ def friendly_gone(view):
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except ShareGone:
-            return _gone_page(request)
+        except ShareGone as gone:
+            return _gone_page(request, revoked=gone.revoked)
 
     return wrapper
 
