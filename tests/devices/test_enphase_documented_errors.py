@@ -10,8 +10,8 @@ import pytest
 
 from apps.devices import jobs, services
 from apps.devices.models import DeviceLink, Reading
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import create_link, link_enphase
+from tests.devices import support
+from tests.devices.support import create_link, link_enphase
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from apps.devices import vendors
 from apps.devices.models import Asset, DeviceLink, Reading, WebhookDelivery
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import create_link, follow_vendor_redirect, link_enode
+from tests.devices import support
+from tests.devices.support import create_link, follow_vendor_redirect, link_enode
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 

@@ -4,8 +4,8 @@ import pytest
 
 from apps.devices import crypto, services
 from apps.devices.models import Asset, DeviceLink, Reading
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import link_enode, link_enphase
+from tests.devices import support
+from tests.devices.support import link_enode, link_enphase
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 

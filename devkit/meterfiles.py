@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .constants import LOCAL_TZ
+from apps.studio.meterfiles.constants import LOCAL_TZ
 
 
 @dataclass
