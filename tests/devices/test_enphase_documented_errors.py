@@ -10,6 +10,7 @@ import pytest
 
 from apps.devices import jobs, services
 from apps.devices.models import DeviceLink, Reading
+from apps.devices.services import sync
 from tests.devices import support
 from tests.devices.support import create_link, link_enphase
 
@@ -100,7 +101,7 @@ def test_a_long_first_sync_continues_in_new_jobs_until_done(
     from apps.common.models import OutboxMessage
 
     settings.DEVICES_HISTORY_DAYS = 8
-    monkeypatch.setattr(services, "CHUNK_DAYS", 3)  # 9 days (8 back + today)
+    monkeypatch.setattr(sync, "CHUNK_DAYS", 3)  # 9 days (8 back + today)
     monkeypatch.setattr(jobs, "SYNC_BUDGET_S", 0.0)  # spent after the first chunk of every job
     link_id = link_enphase(owner.key_client(), dossier)
     runs = 0
