@@ -75,9 +75,14 @@ def link_restart(*, link: DeviceLink) -> LinkStart:
         raise vendor_app_error(exc) from None
 
 
-def link_enode_refresh_assets(*, link: DeviceLink) -> DeviceLink:
-    """Ask Enode which assets the household linked; any asset makes the link ``linked``."""
-    if link.provider != Provider.ENODE or link.status == DeviceLink.Status.REVOKED:
+def link_enode_returned(*, link_id: str) -> DeviceLink:
+    """Enode's Link UI sent the household back: ask Enode which assets they linked; any asset makes the
+    link ``linked``. The link id in the return address is all the household has (no login): an unknown
+    id is a 404, a revoked link stays as it is."""
+    link = DeviceLink.objects.filter(pk=link_id, provider=Provider.ENODE).first()
+    if link is None:
+        raise NotFound("Unknown device link.")
+    if link.status == DeviceLink.Status.REVOKED:
         return link
     try:
         with vendors.enode_client() as client:
