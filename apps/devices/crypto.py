@@ -73,37 +73,3 @@ def decrypt_json(value: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
-
-
-def check_token_key(app_configs=None, **kwargs):
-    """System check: production should set its own DEVICE_TOKEN_KEY (rotating SECRET_KEY would otherwise
-    make every stored vendor token unreadable)."""
-    from django.core.checks import Warning
-
-    if settings.DEBUG or settings.DEVICE_TOKEN_KEY:
-        return []
-    return [
-        Warning(
-            "DEVICE_TOKEN_KEY is not set; vendor tokens are encrypted with a key derived from SECRET_KEY.",
-            hint="Set DEVICE_TOKEN_KEY (a Fernet key or a long passphrase; comma-separated to rotate).",
-            id="devices.W001",
-        )
-    ]
-
-
-def check_vendor_mode(app_configs=None, **kwargs):
-    """Deploy check: DEBUG off never means fake vendors silently (issue 15)."""
-    from django.core.checks import Error
-
-    from apps.devices.vendors import vendor_mode
-
-    if settings.DEBUG or vendor_mode() != "fake" or settings.DEVICES_ALLOW_FAKE_VENDORS:
-        return []
-    return [
-        Error(
-            "DEVICES_VENDOR_MODE is 'fake' with DEBUG off: device links would talk to in-process fake vendors.",
-            hint="Set DEVICES_VENDOR_MODE=live with the vendors' credentials, or DEVICES_ALLOW_FAKE_VENDORS=true "
-            "for a demo or staging site.",
-            id="devices.E001",
-        )
-    ]

@@ -28,6 +28,7 @@ import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from apps.common.errors import AppError
 from apps.devices import crypto
@@ -141,7 +142,8 @@ def vendor_config(provider: str) -> VendorConfig:
     missing = [wanted.names[field] for field in wanted.required if not values[field]]
     if missing:
         raise VendorNotConfigured(
-            f"{wanted.label} is not configured on this server: set {', '.join(missing)}."
+            gettext("%(vendor)s is not configured on this server: set %(settings)s.")
+            % {"vendor": wanted.label, "settings": ", ".join(missing)}
         )
     return VendorConfig(**values)
 

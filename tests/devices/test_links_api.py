@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from apps.devices import crypto, jobs
+from apps.devices import checks, crypto, jobs
 from apps.devices.models import Asset, DeviceLink, Reading, VendorCredential
 from tests.devices import support
 from tests.devices.support import create_link, link_enode, link_enphase
@@ -288,6 +288,6 @@ def test_readings_per_day_and_hour(owner, outsider, dossier, vendor_fakes):
 def test_deploy_check_asks_for_a_token_key(settings, monkeypatch):
     monkeypatch.delenv("DEVICE_TOKEN_KEY", raising=False)
     settings.DEBUG, settings.DEVICE_TOKEN_KEY = False, None
-    assert [w.id for w in crypto.check_token_key()] == ["devices.W001"]
+    assert [w.id for w in checks.check_token_key()] == ["devices.W001"]
     settings.DEVICE_TOKEN_KEY = "a-long-passphrase"
-    assert crypto.check_token_key() == []
+    assert checks.check_token_key() == []

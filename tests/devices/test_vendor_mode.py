@@ -16,15 +16,24 @@ PROBE = """
 import json, sys, django
 django.setup()
 from django.conf import settings
+from django.utils import translation
 from apps.devices import vendors
-try:
-    vendors.vendor_config("enode")
-    outcome = None
-except vendors.VendorNotConfigured as exc:
-    outcome = [exc.status, exc.code, exc.detail]
+with translation.override("en"):
+    try:
+        vendors.vendor_config("enode")
+        outcome = None
+    except vendors.VendorNotConfigured as exc:
+        outcome = [exc.status, exc.code, exc.detail]
+with translation.override("nl"):
+    try:
+        vendors.vendor_config("pod")
+        dutch = None
+    except vendors.VendorNotConfigured as exc:
+        dutch = exc.detail
 print(json.dumps({
     "mode": settings.DEVICES_VENDOR_MODE,
     "outcome": outcome,
+    "dutch": dutch,
     "devkit": sorted(m for m in sys.modules if m.split(".")[0] == "devkit"),
 }))
 """
@@ -59,9 +68,14 @@ def test_debug_off_defaults_to_live_and_an_unconfigured_vendor_says_so(tmp_path)
         "ENODE_CLIENT_SECRET."
     )
     assert seen["devkit"] == []  # production never loads the stand-ins
+    # the portal shows the same sentence in Dutch (locale/nl), for POD's three required settings
+    assert (
+        seen["dutch"]
+        == "POD is niet ingesteld op deze server: stel POD_API_URL, POD_CLIENT_ID, POD_CLIENT_SECRET in."
+    )
 
 
 def test_debug_on_defaults_to_the_stand_ins(tmp_path):
     seen = _probe(tmp_path, DEBUG="true")
-    assert seen["mode"] == "fake" and seen["outcome"] is None
+    assert seen["mode"] == "fake" and seen["outcome"] is None and seen["dutch"] is None
     assert "devkit.vendors.embedded" in seen["devkit"]  # loaded by its dotted path, on first use only
