@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from apps.studio.meterfiles import parse_meter_file  # noqa: E402
-from apps.studio.meterfiles import synthetic as syn  # noqa: E402
+from devkit import meterfiles as syn  # noqa: E402
 
 TARGET_S = 1.0  # requirement: a year of quarter-hour data parses in at most 1 s
 

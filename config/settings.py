@@ -15,7 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("SOLARSCAN_DATA_DIR", str(BASE_DIR / "data")))
@@ -178,10 +178,39 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Solarscan <noreply@solarscan
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
-# Device vendors: "fake" (in-process fake servers, the embedded default) or "live"; never derived from DEBUG.
-# `check --deploy` refuses "fake" with DEBUG off unless DEVICES_ALLOW_FAKE_VENDORS=true (a staging demo).
-DEVICES_VENDOR_MODE = env_str("DEVICES_VENDOR_MODE", "fake")
+# Device vendors (apps.devices.vendors reads these and only these): "fake" (the stand-in servers of
+# devkit.vendors, started in-process; the embedded default with DEBUG on) or "live" (the default with DEBUG
+# off: an unconfigured vendor then answers 503 vendor_not_configured naming the settings to set, never fake
+# data). `check --deploy` refuses an explicit "fake" with DEBUG off unless DEVICES_ALLOW_FAKE_VENDORS=true
+# (a staging demo). DEVICES_FAKE_VENDORS is a dotted path loaded only in fake mode, so the product's code
+# never imports devkit.
+DEVICES_VENDOR_MODE = env_str("DEVICES_VENDOR_MODE", "fake" if DEBUG else "live")
 DEVICES_ALLOW_FAKE_VENDORS = env_bool("DEVICES_ALLOW_FAKE_VENDORS", False)
+DEVICES_FAKE_VENDORS = "devkit.vendors.embedded.stand_in_config"
+DEVICES_HISTORY_DAYS = env_int("DEVICES_HISTORY_DAYS", 365)  # how far back a first sync reaches [days]
+DEVICES_PUBLIC_BASE_URL = env_str("DEVICES_PUBLIC_BASE_URL", "")  # "": the address the request came in on
+DEVICES_MAX_RETRIES = env_int("DEVICES_MAX_RETRIES", 3)
+DEVICES_BACKOFF_S = env_float("DEVICES_BACKOFF_S", 0.5)
+DEVICE_TOKEN_KEY = env_str("DEVICE_TOKEN_KEY", "")  # "": a key derived from SECRET_KEY (deploy warning)
+ENODE_API_URL = env_str("ENODE_API_URL", "")
+ENODE_TOKEN_URL = env_str("ENODE_TOKEN_URL", "")
+ENODE_CLIENT_ID = env_str("ENODE_CLIENT_ID", "")
+ENODE_CLIENT_SECRET = env_str("ENODE_CLIENT_SECRET", "")
+ENODE_WEBHOOK_SECRET = env_str("ENODE_WEBHOOK_SECRET", "")
+ENODE_API_VERSION = env_str("ENODE_API_VERSION", "")
+ENPHASE_API_URL = env_str("ENPHASE_API_URL", "")
+ENPHASE_AUTH_URL = env_str("ENPHASE_AUTH_URL", "")
+ENPHASE_API_KEY = env_str("ENPHASE_API_KEY", "")
+ENPHASE_CLIENT_ID = env_str("ENPHASE_CLIENT_ID", "")
+ENPHASE_CLIENT_SECRET = env_str("ENPHASE_CLIENT_SECRET", "")
+# Calls a minute to Enlighten; None: 10 live (the document's example plan), unpaced against the stand-in.
+ENPHASE_REQUESTS_PER_MINUTE = (
+    env_int("ENPHASE_REQUESTS_PER_MINUTE", 0) if env_str("ENPHASE_REQUESTS_PER_MINUTE") is not None else None
+)
+POD_API_URL = env_str("POD_API_URL", "")
+POD_TOKEN_URL = env_str("POD_TOKEN_URL", "")
+POD_CLIENT_ID = env_str("POD_CLIENT_ID", "")
+POD_CLIENT_SECRET = env_str("POD_CLIENT_SECRET", "")
 
 # Transport security: on by default with DEBUG off (README "Production"). Behind a TLS-terminating proxy set
 # SECURE_PROXY_SSL_HEADER=true (it must overwrite X-Forwarded-Proto); SECURE_SSL_REDIRECT=false if it redirects.

@@ -9,8 +9,8 @@ class DevicesConfig(AppConfig):
     def ready(self) -> None:
         from django.core.checks import register
 
+        from apps.devices.checks import check_token_key, check_vendor_mode
         from apps.devices.clients.http import install_log_redaction
-        from apps.devices.crypto import check_token_key, check_vendor_mode
 
         register(check_token_key, "security", deploy=True)
         register(check_vendor_mode, "security", deploy=True)

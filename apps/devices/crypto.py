@@ -1,6 +1,6 @@
 """Encryption at rest for vendor tokens and OAuth state (Fernet: AES-128-CBC + HMAC-SHA256).
 
-Key: ``DEVICE_TOKEN_KEY`` (Django setting, else environment variable). It may be a Fernet key (32
+Key: the ``DEVICE_TOKEN_KEY`` setting (config/settings.py reads the environment). It may be a Fernet key (32
 url-safe base64 bytes) or any passphrase (stretched with SHA-256). Several keys separated by commas
 rotate: the first encrypts, all decrypt. Without one, a development key is derived from ``SECRET_KEY``
 (which the embedded run regenerates per start: tokens of an earlier run then read as absent and the
@@ -13,7 +13,6 @@ import base64
 import hashlib
 import json
 import logging
-import os
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -35,7 +34,7 @@ def _fernet_key(text: str) -> bytes:
 
 
 def configured_keys() -> list[bytes]:
-    value = getattr(settings, "DEVICE_TOKEN_KEY", None) or os.environ.get("DEVICE_TOKEN_KEY") or ""
+    value = settings.DEVICE_TOKEN_KEY or ""
     keys = [part for part in value.split(",") if part.strip()]
     if not keys:
         keys = [settings.SECRET_KEY]
@@ -74,38 +73,3 @@ def decrypt_json(value: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return data if isinstance(data, dict) else None
-
-
-def check_token_key(app_configs=None, **kwargs):
-    """System check: production should set its own DEVICE_TOKEN_KEY (rotating SECRET_KEY would otherwise
-    make every stored vendor token unreadable)."""
-    from django.core.checks import Warning
-
-    explicit = getattr(settings, "DEVICE_TOKEN_KEY", None) or os.environ.get("DEVICE_TOKEN_KEY")
-    if settings.DEBUG or explicit:
-        return []
-    return [
-        Warning(
-            "DEVICE_TOKEN_KEY is not set; vendor tokens are encrypted with a key derived from SECRET_KEY.",
-            hint="Set DEVICE_TOKEN_KEY (a Fernet key or a long passphrase; comma-separated to rotate).",
-            id="devices.W001",
-        )
-    ]
-
-
-def check_vendor_mode(app_configs=None, **kwargs):
-    """Deploy check: DEBUG off never means fake vendors silently (issue 15)."""
-    from django.core.checks import Error
-
-    from apps.devices.vendors import vendor_mode
-
-    if settings.DEBUG or vendor_mode() != "fake" or getattr(settings, "DEVICES_ALLOW_FAKE_VENDORS", False):
-        return []
-    return [
-        Error(
-            "DEVICES_VENDOR_MODE is 'fake' with DEBUG off: device links would talk to in-process fake vendors.",
-            hint="Set DEVICES_VENDOR_MODE=live with the vendors' credentials, or DEVICES_ALLOW_FAKE_VENDORS=true "
-            "for a demo or staging site.",
-            id="devices.E001",
-        )
-    ]

@@ -16,12 +16,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from ninja import NinjaAPI, Router, Schema, Status
 
+from apps.common.api.errors import PROBLEM_CONTENT_TYPE, problem
 from apps.common.errors import AppError
 from apps.devices import services
 from apps.devices.clients.enode.webhooks import SIGNATURE_HEADER
-from apps.devices.models import DeviceLink
-
-PROBLEM_TYPE_BASE = "https://solarscan.app/problems/"
 
 
 class WebhookAck(Schema):
@@ -42,6 +40,7 @@ class Problem(Schema):
     status: int
     detail: str
     code: str
+    errors: dict[str, list[str]] | None = None
 
 
 router = Router(tags=["vendor hooks"])
@@ -83,10 +82,7 @@ def enode_webhook(request: HttpRequest):
 
 @router.get("/enode/return", response={200: LinkState, 400: Problem, 404: Problem, 503: Problem}, auth=None)
 def enode_return(request: HttpRequest, link: str):
-    found = DeviceLink.objects.filter(pk=link, provider="enode").first()
-    if found is None:
-        raise AppError("Unknown device link.", status=404, code="not_found", title="Not found")
-    found = services.link_enode_refresh_assets(link=found)
+    found = services.link_enode_returned(link_id=link)
     if _wants_html(request):
         return _done_page(found.status)
     return Status(200, LinkState(id=found.pk, provider=found.provider, status=found.status))
@@ -119,11 +115,6 @@ api.add_router("/", router)
 
 @api.exception_handler(AppError)
 def _app_error(request: HttpRequest, exc: AppError):
-    body = {
-        "type": PROBLEM_TYPE_BASE + exc.code,
-        "title": exc.title,
-        "status": exc.status,
-        "detail": exc.detail,
-        "code": exc.code,
-    }
-    return JsonResponse(body, status=exc.status, content_type="application/problem+json")
+    """The same problem body as /v1 (``apps.common.api.errors.problem``)."""
+    body = problem(exc.status, exc.code, exc.title, exc.detail, exc.errors)
+    return JsonResponse(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)

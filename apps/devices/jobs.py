@@ -54,8 +54,3 @@ def queue_due_refreshes() -> None:
     """Queue a sync for every linked device not synced within the refresh interval."""
     for link_id in services.links_queue_refresh(max_age=refresh_interval()):
         sync_link.send(link_id)
-
-
-@dramatiq.actor(queue_name="devices", max_retries=0)
-def refresh_links() -> None:
-    queue_due_refreshes()

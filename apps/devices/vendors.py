@@ -1,9 +1,10 @@
-"""Configured vendor clients, built from settings / environment variables.
+"""Configured vendor clients, built from Django settings (``config/settings.py`` reads the environment).
 
-``DEVICES_VENDOR_MODE``: ``fake`` (the default, whatever DEBUG says; ``check --deploy`` refuses it with DEBUG off
-unless ``DEVICES_ALLOW_FAKE_VENDORS``) starts the fake vendor servers of
-``apps.devices.fakes`` in this process on first use (127.0.0.1, free ports) and uses their credentials;
-``live`` reads the real endpoints and credentials:
+``DEVICES_VENDOR_MODE``: ``fake`` (the default with DEBUG on) asks ``DEVICES_FAKE_VENDORS`` (a dotted path to
+the stand-ins of ``devkit.vendors``, loaded only then, never imported) for the endpoints and credentials of
+fake servers started in this process; ``live`` (the default with DEBUG off) reads the real ones, and a vendor
+whose settings are missing answers 503 ``vendor_not_configured`` naming them, never fake data.
+``check --deploy`` refuses an explicit ``fake`` with DEBUG off unless ``DEVICES_ALLOW_FAKE_VENDORS``.
 
 =====================  ==============================================================================
 Enode                  ``ENODE_API_URL``, ``ENODE_TOKEN_URL``, ``ENODE_CLIENT_ID``,
@@ -15,20 +16,19 @@ Callbacks              ``DEVICES_PUBLIC_BASE_URL`` (default: the address the req
                        vendors send the household back (``/hooks/enode/return``, ``/hooks/enphase/callback``)
 =====================  ==============================================================================
 
-Each name is read from Django settings first (tests override them there), then the environment.
 Secrets are never logged.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from apps.common.errors import AppError
 from apps.devices import crypto
@@ -38,37 +38,11 @@ from apps.devices.clients.enphase import EnphaseClient
 from apps.devices.clients.pod import PodClient
 from apps.devices.models import DeviceLink, Provider, VendorCredential
 
-FAKE_ENODE_WEBHOOK_SECRET = "fake-enode-webhook-secret"  # noqa: S105 - development fake only
-
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
-
-
-def conf(name: str, default: Any = None) -> Any:
-    value = getattr(settings, name, None)
-    if value is None or value == "":
-        value = os.environ.get(name)
-    return default if value is None or value == "" else value
-
-
-def conf_int(name: str, default: int) -> int:
-    value = conf(name, default)
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from exc
-
-
-def conf_float(name: str, default: float) -> float:
-    value = conf(name, default)
-    try:
-        return float(value)
-    except (TypeError, ValueError) as exc:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from exc
-
 
 def vendor_mode() -> str:
-    """The explicit DEVICES_VENDOR_MODE setting (default "fake"; the deploy check refuses it in production)."""
-    mode = str(conf("DEVICES_VENDOR_MODE", "fake")).strip().lower()
+    """DEVICES_VENDOR_MODE: "fake" or "live" (settings default it from DEBUG; the deploy check refuses an
+    explicit "fake" in production)."""
+    mode = str(settings.DEVICES_VENDOR_MODE or "").strip().lower()
     if mode not in ("fake", "live"):
         raise ImproperlyConfigured(f"DEVICES_VENDOR_MODE={mode!r}: use 'fake' or 'live'")
     return mode
@@ -76,11 +50,11 @@ def vendor_mode() -> str:
 
 def history_days() -> int:
     """How far back the first sync reaches [days]."""
-    return conf_int("DEVICES_HISTORY_DAYS", 365)
+    return int(settings.DEVICES_HISTORY_DAYS)
 
 
 def public_base_url() -> str:
-    configured = conf("DEVICES_PUBLIC_BASE_URL")
+    configured = settings.DEVICES_PUBLIC_BASE_URL
     if configured:
         return str(configured).rstrip("/")
     from apps.common.middleware import request_base_url
@@ -90,25 +64,8 @@ def public_base_url() -> str:
 
 def retry_policy() -> RetryPolicy:
     return RetryPolicy(
-        max_retries=conf_int("DEVICES_MAX_RETRIES", 3), backoff_base=conf_float("DEVICES_BACKOFF_S", 0.5)
+        max_retries=int(settings.DEVICES_MAX_RETRIES), backoff_base=float(settings.DEVICES_BACKOFF_S)
     )
-
-
-# ----------------------------------------------------------------------------------------- fakes
-
-_FAKES: dict[str, Any] = {}
-_FAKES_LOCK = threading.Lock()
-
-
-def fake_server(provider: str):
-    """The in-process fake for ``provider`` (started on first use, kept for the process)."""
-    with _FAKES_LOCK:
-        handle = _FAKES.get(provider)
-        if handle is None:
-            from apps.devices.fakes.server import start_fake_server
-
-            handle = _FAKES[provider] = start_fake_server(provider)
-        return handle
 
 
 @dataclass(frozen=True)
@@ -131,80 +88,64 @@ class VendorNotConfigured(AppError):
     title = "Device vendor not configured"
 
 
-def _require(provider: str, **values: str) -> None:
-    missing = [name for name, value in values.items() if not value]
-    if missing:
-        raise VendorNotConfigured(f"{provider} is not configured on this server: set {', '.join(missing)}.")
+@dataclass(frozen=True)
+class VendorSettings:
+    """Which Django setting holds each ``VendorConfig`` field of one vendor, and which must be set."""
+
+    label: str
+    names: dict[str, str]  # VendorConfig field -> setting name
+    required: tuple[str, ...]  # VendorConfig fields a live vendor cannot work without
+
+
+VENDOR_SETTINGS = {
+    Provider.ENODE: VendorSettings(
+        "Enode",
+        {
+            "api_url": "ENODE_API_URL",
+            "token_url": "ENODE_TOKEN_URL",
+            "client_id": "ENODE_CLIENT_ID",
+            "client_secret": "ENODE_CLIENT_SECRET",
+            "webhook_secret": "ENODE_WEBHOOK_SECRET",
+            "api_version": "ENODE_API_VERSION",
+        },
+        ("api_url", "token_url", "client_id", "client_secret"),
+    ),
+    Provider.ENPHASE: VendorSettings(
+        "Enphase",
+        {
+            "api_url": "ENPHASE_API_URL",
+            "auth_url": "ENPHASE_AUTH_URL",
+            "api_key": "ENPHASE_API_KEY",
+            "client_id": "ENPHASE_CLIENT_ID",
+            "client_secret": "ENPHASE_CLIENT_SECRET",
+        },
+        ("api_url", "auth_url", "api_key", "client_id", "client_secret"),
+    ),
+    Provider.POD: VendorSettings(
+        "POD",
+        {
+            "api_url": "POD_API_URL",
+            "token_url": "POD_TOKEN_URL",
+            "client_id": "POD_CLIENT_ID",
+            "client_secret": "POD_CLIENT_SECRET",
+        },
+        ("api_url", "client_id", "client_secret"),
+    ),
+}
 
 
 def vendor_config(provider: str) -> VendorConfig:
     if vendor_mode() == "fake":
-        base = fake_server(provider).base_url
-        if provider == Provider.ENODE:
-            from apps.devices.fakes import enode as f
-
-            return VendorConfig(
-                api_url=base,
-                token_url=f"{base}/oauth2/token",
-                client_id=f.CLIENT_ID,
-                client_secret=f.CLIENT_SECRET,
-                webhook_secret=str(conf("ENODE_WEBHOOK_SECRET", FAKE_ENODE_WEBHOOK_SECRET)),
-            )
-        if provider == Provider.ENPHASE:
-            from apps.devices.fakes import enphase as f
-
-            return VendorConfig(
-                api_url=f"{base}/api/v4",
-                auth_url=base,
-                api_key=f.API_KEY,
-                client_id=f.CLIENT_ID,
-                client_secret=f.CLIENT_SECRET,
-            )
-        from apps.devices.fakes import pod as f
-
-        return VendorConfig(api_url=base, client_id=f.CLIENT_ID, client_secret=f.CLIENT_SECRET)
-    if provider == Provider.ENODE:
-        cfg = VendorConfig(
-            api_url=conf("ENODE_API_URL", ""),
-            token_url=conf("ENODE_TOKEN_URL", ""),
-            client_id=conf("ENODE_CLIENT_ID", ""),
-            client_secret=conf("ENODE_CLIENT_SECRET", ""),
-            webhook_secret=conf("ENODE_WEBHOOK_SECRET", ""),
-            api_version=conf("ENODE_API_VERSION", ""),
+        return VendorConfig(**import_string(settings.DEVICES_FAKE_VENDORS)(provider))
+    wanted = VENDOR_SETTINGS[provider]
+    values = {field: str(getattr(settings, name, "") or "") for field, name in wanted.names.items()}
+    missing = [wanted.names[field] for field in wanted.required if not values[field]]
+    if missing:
+        raise VendorNotConfigured(
+            gettext("%(vendor)s is not configured on this server: set %(settings)s.")
+            % {"vendor": wanted.label, "settings": ", ".join(missing)}
         )
-        _require(
-            "Enode",
-            ENODE_API_URL=cfg.api_url,
-            ENODE_TOKEN_URL=cfg.token_url,
-            ENODE_CLIENT_ID=cfg.client_id,
-            ENODE_CLIENT_SECRET=cfg.client_secret,
-        )
-        return cfg
-    if provider == Provider.ENPHASE:
-        cfg = VendorConfig(
-            api_url=conf("ENPHASE_API_URL", ""),
-            auth_url=conf("ENPHASE_AUTH_URL", ""),
-            api_key=conf("ENPHASE_API_KEY", ""),
-            client_id=conf("ENPHASE_CLIENT_ID", ""),
-            client_secret=conf("ENPHASE_CLIENT_SECRET", ""),
-        )
-        _require(
-            "Enphase",
-            ENPHASE_API_URL=cfg.api_url,
-            ENPHASE_AUTH_URL=cfg.auth_url,
-            ENPHASE_API_KEY=cfg.api_key,
-            ENPHASE_CLIENT_ID=cfg.client_id,
-            ENPHASE_CLIENT_SECRET=cfg.client_secret,
-        )
-        return cfg
-    cfg = VendorConfig(
-        api_url=conf("POD_API_URL", ""),
-        token_url=conf("POD_TOKEN_URL", ""),
-        client_id=conf("POD_CLIENT_ID", ""),
-        client_secret=conf("POD_CLIENT_SECRET", ""),
-    )
-    _require("POD", POD_API_URL=cfg.api_url, POD_CLIENT_ID=cfg.client_id, POD_CLIENT_SECRET=cfg.client_secret)
-    return cfg
+    return VendorConfig(**values)
 
 
 def enode_webhook_secret() -> str:
@@ -300,7 +241,10 @@ def enphase_client(link: DeviceLink) -> EnphaseClient:
 def enphase_requests_per_minute() -> int | None:
     """Pace Enlighten calls to the plan's limit (the document's example plan: 10 a minute) instead of
     running into its 409s; the local fake has no limit unless asked."""
-    return conf_int("ENPHASE_REQUESTS_PER_MINUTE", 10 if vendor_mode() == "live" else 0) or None
+    configured = settings.ENPHASE_REQUESTS_PER_MINUTE
+    if configured is None:
+        configured = 10 if vendor_mode() == "live" else 0
+    return int(configured) or None
 
 
 def pod_client() -> PodClient:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from apps.devices.clients import RetryPolicy
-from apps.devices.fakes.server import start_fake_server
+from devkit.vendors.server import start_fake_server
 
 
 class SleepRecorder:

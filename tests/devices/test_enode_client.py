@@ -25,8 +25,8 @@ from apps.devices.clients.enode import (
     sign_webhook_body,
     verify_webhook_signature,
 )
-from apps.devices.fakes import enode as fe
-from apps.devices.fakes import household as hh
+from devkit.vendors import enode as fe
+from devkit.vendors import household as hh
 
 from .conftest import shared_http
 

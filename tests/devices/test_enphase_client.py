@@ -18,8 +18,8 @@ from apps.devices.clients import (
     VendorUnavailable,
 )
 from apps.devices.clients.enphase import EnphaseClient, new_oauth_state
-from apps.devices.fakes import enphase as fe
-from apps.devices.fakes import household as hh
+from devkit.vendors import enphase as fe
+from devkit.vendors import household as hh
 
 from .conftest import FakeClock, SleepRecorder, shared_http
 

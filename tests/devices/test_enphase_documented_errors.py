@@ -10,8 +10,9 @@ import pytest
 
 from apps.devices import jobs, services
 from apps.devices.models import DeviceLink, Reading
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import create_link, link_enphase
+from apps.devices.services import sync
+from tests.devices import support
+from tests.devices.support import create_link, link_enphase
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -100,7 +101,7 @@ def test_a_long_first_sync_continues_in_new_jobs_until_done(
     from apps.common.models import OutboxMessage
 
     settings.DEVICES_HISTORY_DAYS = 8
-    monkeypatch.setattr(services, "CHUNK_DAYS", 3)  # 9 days (8 back + today)
+    monkeypatch.setattr(sync, "CHUNK_DAYS", 3)  # 9 days (8 back + today)
     monkeypatch.setattr(jobs, "SYNC_BUDGET_S", 0.0)  # spent after the first chunk of every job
     link_id = link_enphase(owner.key_client(), dossier)
     runs = 0

@@ -22,8 +22,8 @@ from apps.scans.jobs import run_scan
 from apps.scans.models import Scan
 from apps.studio.layers.common import unpack
 from apps.studio.services import layer_add
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import link_enphase
+from tests.devices import support
+from tests.devices.support import link_enphase
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 

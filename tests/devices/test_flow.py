@@ -9,8 +9,8 @@ from apps.scans.jobs import run_scan
 from apps.scans.models import Scan
 from apps.studio.layers.common import unpack
 from apps.studio.models import StudioProfile
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import link_enode
+from tests.devices import support
+from tests.devices.support import link_enode
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 
@@ -78,7 +78,7 @@ def test_other_organizations_profile_cannot_be_targeted(owner, outsider, dossier
 
 
 def test_studio_profile_needs_measurements(owner, dossier, vendor_fakes):
-    from tests.devices.test_links_support import create_link
+    from tests.devices.support import create_link
 
     body = create_link(owner.key_client(), dossier, "enode")
     response = owner.key_client().post(f"/v1/device-links/{body['id']}/studio-profile", {}, format="json")
@@ -88,7 +88,7 @@ def test_studio_profile_needs_measurements(owner, dossier, vendor_fakes):
 def test_enphase_production_and_consumption_become_net_import_and_export(
     owner, dossier, vendor_fakes, settings
 ):
-    from tests.devices.test_links_support import link_enphase
+    from tests.devices.support import link_enphase
 
     settings.DEVICES_HISTORY_DAYS = 8
     link_id = link_enphase(owner.key_client(), dossier)
@@ -106,8 +106,8 @@ def test_enphase_production_and_consumption_become_net_import_and_export(
 
 
 def test_pod_consumption_builds_a_base_without_export(owner, dossier, vendor_fakes):
-    from apps.devices.fakes import pod as fake_pod
-    from tests.devices.test_links_support import create_link
+    from devkit.vendors import pod as fake_pod
+    from tests.devices.support import create_link
 
     body = create_link(
         owner.key_client(),

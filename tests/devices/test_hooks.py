@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from apps.devices import vendors
 from apps.devices.models import Asset, DeviceLink, Reading, WebhookDelivery
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import create_link, follow_vendor_redirect, link_enode
+from tests.devices import support
+from tests.devices.support import create_link, follow_vendor_redirect, link_enode
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 
@@ -137,7 +137,16 @@ def test_denied_consent_marks_the_link(enphase_pending):
 
 
 def test_enode_return_for_an_unknown_link_is_404(db, vendor_fakes):
-    assert APIClient().get("/hooks/enode/return", {"link": "c" * 25}).status_code == 404
+    response = APIClient().get("/hooks/enode/return", {"link": "c" * 25})
+    assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
+    # the one problem shape of /v1 (apps.common.api.errors.problem: type and title per HTTP status)
+    assert response.json() == {
+        "type": "https://solarscan.app/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "Unknown device link.",
+        "code": "not_found",
+    }
 
 
 def test_webhook_needs_no_csrf_token(enode_link, vendor_fakes):

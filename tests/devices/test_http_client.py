@@ -12,7 +12,7 @@ import pytest
 from apps.devices.clients import CallbackTokenStore, Token, VendorError
 from apps.devices.clients.errors import redact
 from apps.devices.clients.http import RetryPolicy, iter_pages, parse_retry_after
-from apps.devices.fakes.server import start_fake_server
+from devkit.vendors.server import start_fake_server
 
 from .conftest import shared_http
 
@@ -91,14 +91,17 @@ def test_fake_control_endpoints_over_http(vendor):
 
 
 def test_clients_and_fakes_import_no_django():
-    """Static check of every import statement under apps/devices/clients and apps/devices/fakes."""
+    """Static check of every import statement under apps/devices/clients and devkit/vendors."""
     import ast
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2] / "apps" / "devices"
+    root = Path(__file__).resolve().parents[2]
     forbidden = ("django", "rest_framework", "dramatiq", "ninja")
     offenders = []
-    for path in [*root.joinpath("clients").rglob("*.py"), *root.joinpath("fakes").rglob("*.py")]:
+    for path in [
+        *root.joinpath("apps/devices/clients").rglob("*.py"),
+        *root.joinpath("devkit/vendors").rglob("*.py"),
+    ]:
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             names = []
             if isinstance(node, ast.Import):

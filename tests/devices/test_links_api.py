@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from apps.devices import crypto, jobs
+from apps.devices import checks, crypto, jobs
 from apps.devices.models import Asset, DeviceLink, Reading, VendorCredential
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import create_link, link_enode, link_enphase
+from tests.devices import support
+from tests.devices.support import create_link, link_enode, link_enphase
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 
@@ -34,8 +34,8 @@ def test_enphase_authorize_url_carries_a_state(owner, dossier, vendor_fakes):
 
 
 def test_pod_link_is_linked_at_once_and_syncs(owner, dossier, vendor_fakes):
-    from apps.devices.fakes import pod as fake_pod
     from apps.devices.services import link_sync
+    from devkit.vendors import pod as fake_pod
 
     body = create_link(
         owner.key_client(),
@@ -206,7 +206,7 @@ def test_relink_gives_a_fresh_url_and_revives_a_revoked_link(owner, dossier, ven
     from rest_framework.test import APIClient
 
     from apps.devices.services import link_revoke
-    from tests.devices.test_links_support import follow_vendor_redirect
+    from tests.devices.support import follow_vendor_redirect
 
     client = owner.key_client()
     link_id = link_enphase(client, dossier)
@@ -220,15 +220,16 @@ def test_relink_gives_a_fresh_url_and_revives_a_revoked_link(owner, dossier, ven
 
 def test_fake_mode_starts_the_fakes_on_first_use(settings, monkeypatch):
     from apps.devices import vendors
+    from devkit.vendors import embedded
 
     settings.DEVICES_VENDOR_MODE = "fake"
-    monkeypatch.setattr(vendors, "_FAKES", {})
+    monkeypatch.setattr(embedded, "_SERVERS", {})
     try:
         cfg = vendors.vendor_config("enphase")
         assert cfg.api_url.startswith("http://127.0.0.1:") and cfg.api_url.endswith("/api/v4")
         assert vendors.vendor_config("enphase").api_url == cfg.api_url  # started once
     finally:
-        for handle in vendors._FAKES.values():
+        for handle in embedded._SERVERS.values():
             handle.stop()
 
 
@@ -287,6 +288,6 @@ def test_readings_per_day_and_hour(owner, outsider, dossier, vendor_fakes):
 def test_deploy_check_asks_for_a_token_key(settings, monkeypatch):
     monkeypatch.delenv("DEVICE_TOKEN_KEY", raising=False)
     settings.DEBUG, settings.DEVICE_TOKEN_KEY = False, None
-    assert [w.id for w in crypto.check_token_key()] == ["devices.W001"]
+    assert [w.id for w in checks.check_token_key()] == ["devices.W001"]
     settings.DEVICE_TOKEN_KEY = "a-long-passphrase"
-    assert crypto.check_token_key() == []
+    assert checks.check_token_key() == []

@@ -4,8 +4,9 @@ import pytest
 
 from apps.devices import crypto, services
 from apps.devices.models import Asset, DeviceLink, Reading
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import link_enode, link_enphase
+from apps.devices.services import sync
+from tests.devices import support
+from tests.devices.support import link_enode, link_enphase
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 
@@ -54,8 +55,8 @@ def test_a_sync_cut_by_vendor_errors_resumes_where_it_stopped(
 ):
     settings.DEVICES_HISTORY_DAYS = 8
     fake = vendor_fakes["enode"].app
-    monkeypatch.setattr(services, "CHUNK_DAYS", 3)
-    store = services._store_chunk
+    monkeypatch.setattr(sync, "CHUNK_DAYS", 3)
+    store = sync._store_chunk
     calls = []
 
     def store_then_break(*args, **kwargs):
@@ -65,7 +66,7 @@ def test_a_sync_cut_by_vendor_errors_resumes_where_it_stopped(
             fake.fail_next(500, 50)
         return written
 
-    monkeypatch.setattr(services, "_store_chunk", store_then_break)
+    monkeypatch.setattr(sync, "_store_chunk", store_then_break)
     broken = services.link_sync(link_id=enode_link)
     assert broken.status == "partial" and broken.retryable and broken.readings_written > 0
     link = DeviceLink.objects.get(pk=enode_link)
@@ -76,7 +77,7 @@ def test_a_sync_cut_by_vendor_errors_resumes_where_it_stopped(
     assert kept  # finished chunks stay
 
     fake.reset()  # vendor back
-    monkeypatch.setattr(services, "_store_chunk", store)
+    monkeypatch.setattr(sync, "_store_chunk", store)
     hem_before = len(fake.requests_to("/hem-systems/"))
     resumed = services.link_sync(link_id=enode_link)
     assert resumed.status == "ok"
@@ -163,7 +164,7 @@ def test_an_unexpected_error_is_not_recorded_as_ok(enode_link, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_store_chunk", boom)
+    monkeypatch.setattr(sync, "_store_chunk", boom)
     with pytest.raises(RuntimeError):
         services.link_sync(link_id=enode_link)
     link = DeviceLink.objects.get(pk=enode_link)

@@ -15,8 +15,8 @@ from apps.devices.clients import (
     VendorUnavailable,
 )
 from apps.devices.clients.pod import PodClient, build_onboarding, validate_pod
-from apps.devices.fakes import household as hh
-from apps.devices.fakes import pod as fp
+from devkit.vendors import household as hh
+from devkit.vendors import pod as fp
 
 from .conftest import FakeClock, shared_http
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.devices import test_links_support as support
+from tests.devices import support
 
 dossier = support.dossier  # fixture
 

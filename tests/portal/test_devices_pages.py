@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 from apps.devices import services
 from apps.devices.models import Asset, DeviceLink
 from tests.devices import conftest as devices_conftest
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import follow_vendor_redirect
+from tests.devices import support
+from tests.devices.support import follow_vendor_redirect
 
 vendor_fakes, fake = support.vendor_fakes, devices_conftest.fake  # fixtures
 

@@ -10,8 +10,8 @@ from apps.devices.models import DeviceLink
 from apps.scans.jobs import run_scan
 from apps.scans.models import Scan
 from tests.devices import conftest as devices_conftest
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import link_enphase
+from tests.devices import support
+from tests.devices.support import link_enphase
 
 from .conftest import SEED_BODY
 

@@ -16,7 +16,7 @@ from apps.studio.meterfiles import (
     detect_format,
     read_meter_file,
 )
-from apps.studio.meterfiles import synthetic as syn
+from devkit import meterfiles as syn
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from apps.studio.meterfiles import MAX_FILE_BYTES, MeterFileError, parse_meter_file, read_meter_file
-from apps.studio.meterfiles import synthetic as syn
+from devkit import meterfiles as syn
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -179,7 +179,7 @@ def test_package_imports_no_django():
     import sys
 
     code = (
-        "import sys; import apps.studio.meterfiles, apps.studio.meterfiles.synthetic; "
+        "import sys; import apps.studio.meterfiles, devkit.meterfiles; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework', 'dramatiq')]; "
         "assert not bad, bad"
     )

@@ -1,6 +1,6 @@
 """Meter-file parsing onto the 8760-hour reference year: totals, gaps, multi-year, partial year, speed.
 
-Full-year files are generated in each layout by ``apps.studio.meterfiles.synthetic`` with whole-Wh
+Full-year files are generated in each layout by ``devkit.meterfiles`` with whole-Wh
 energies, so the file totals the tests compare with are exact sums of what each file says.
 """
 
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from apps.studio.meterfiles import HOURS_PER_YEAR, STANDARD_TIME, parse_meter_file, read_meter_file
-from apps.studio.meterfiles import synthetic as syn
+from devkit import meterfiles as syn
 
 REL = 1e-6  # totals must match the file to 1e-6 relative
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from apps.common.errors import AppError, NotFound
-from apps.studio.meterfiles.synthetic import fluvius_csv, generic_csv, homewizard_csv, synthetic_data
 from apps.studio.models import StudioProfile
 from apps.studio.selectors import studio_profile_for_scan
+from devkit.meterfiles import fluvius_csv, generic_csv, homewizard_csv, synthetic_data
 
 
 @pytest.fixture(scope="module")

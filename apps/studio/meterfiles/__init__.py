@@ -37,13 +37,33 @@ Methods (each documented where it is implemented):
 
 from __future__ import annotations
 
-from .constants import HOURS_PER_YEAR, MAX_FILE_BYTES, MAX_FILE_LINES, STANDARD_TIME
+from .constants import (
+    DSMR_READER,
+    FLUVIUS,
+    GENERIC,
+    HOMEWIZARD,
+    HOURS_PER_YEAR,
+    MAX_FILE_BYTES,
+    MAX_FILE_LINES,
+    STANDARD_TIME,
+)
+from .dsmr_reader import read_dsmr_reader
 from .errors import ERROR_CODES, MeterFileError
-from .readers import DSMR_READER, EXPECTED_FORMATS, FLUVIUS, GENERIC, HOMEWIZARD, READERS, decode, detect
+from .fluvius import read_fluvius
+from .generic import read_generic
+from .homewizard import read_homewizard
 from .result import Gap, GapReport, MeterSeries, ParsedMeterFile
+from .sniff import EXPECTED_FORMATS, decode, detect
 from .timebase import finish, to_reference_year
 
 FORMATS = (FLUVIUS, HOMEWIZARD, DSMR_READER, GENERIC)
+# The dispatcher: ``sniff.detect`` names the layout, its reader (one module per format) parses it.
+READERS = {
+    FLUVIUS: read_fluvius,
+    HOMEWIZARD: read_homewizard,
+    DSMR_READER: read_dsmr_reader,
+    GENERIC: read_generic,
+}
 
 __all__ = [
     "ERROR_CODES",

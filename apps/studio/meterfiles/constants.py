@@ -85,3 +85,9 @@ MONTHLY_SHARE_EXPORT = (
 )
 
 DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+# The layouts the readers understand (``meterfiles.FORMATS``; the name is stored with every upload).
+FLUVIUS = "fluvius"
+HOMEWIZARD = "homewizard"
+DSMR_READER = "dsmr-reader"
+GENERIC = "generic"

@@ -24,7 +24,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from ..clients.enode.webhooks import SIGNATURE_HEADER, sign_webhook_body
+from apps.devices.clients.enode.webhooks import SIGNATURE_HEADER, sign_webhook_body
+
 from . import household as hh
 from .base import FakeVendorApp, Request, Response, redirect
 

@@ -1,4 +1,4 @@
-"""Synthetic meter exports in each supported layout (for tests, the benchmark and demo fixtures).
+"""Synthetic meter exports in each supported layout, for tests and the benchmark only (never demo or product).
 
 The energies are whole watt-hours, so the totals a test expects are exact sums of what the file says.
 The load shape is made up (a base load, a morning and an evening peak, seeded noise) and the export a
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .constants import LOCAL_TZ
+from apps.studio.meterfiles.constants import LOCAL_TZ
 
 
 @dataclass

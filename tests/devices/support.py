@@ -1,4 +1,5 @@
-"""Shared fixtures for the device-link tests (imported by test_links_*, test_hooks*, test_flow*).
+"""Shared fixtures and helpers for the device-link tests (imported by test_links_*, test_hooks*, test_flow*,
+and tests/scans); a plain module, not a test module, so importing it collects no tests twice.
 
 Fresh fake vendor servers per test on 127.0.0.1 (real HTTP), instant retry sleeps, a short history.
 """
@@ -15,6 +16,7 @@ import pytest
 from apps.devices import vendors
 from apps.devices.clients import RetryPolicy
 from apps.dossiers.services import dossier_create
+from devkit.vendors import embedded
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def vendor_fakes(fake, settings, monkeypatch):
     frozen = dt.datetime.now(dt.UTC)
     handles = {"enode": fake("enode", now=frozen), "enphase": fake("enphase", now=frozen), "pod": fake("pod")}
     for name, handle in handles.items():
-        monkeypatch.setitem(vendors._FAKES, name, handle)
+        monkeypatch.setitem(embedded._SERVERS, name, handle)
     monkeypatch.setattr(
         vendors, "retry_policy", lambda: RetryPolicy(max_retries=2, backoff_base=0.01, sleep=lambda s: None)
     )

@@ -6,7 +6,7 @@
     ...
     stop()
 
-Also runnable by hand: ``python -m apps.devices.fakes.server enode --port 8101``.
+Also runnable by hand: ``python -m devkit.vendors.server enode --port 8101``.
 """
 
 from __future__ import annotations
