@@ -12,8 +12,8 @@ import pytest
 from apps.engine import defaults as d
 from apps.engine import reference_data as r
 from apps.engine.api import run_scan, scan_price_year, scan_weather_year
-from apps.engine.examples import seed_example_inputs
 from apps.engine.types import TariffInput
+from devkit.engine.examples import seed_example_inputs
 
 # Published figures of each file (shared/data/SOURCES.md): hours in the local calendar year, annual mean
 # [EUR/MWh], hours below zero.

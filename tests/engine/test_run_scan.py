@@ -10,11 +10,11 @@ import pytest
 
 from apps.engine import defaults as d
 from apps.engine.api import run_scan
-from apps.engine.examples import seed_example_inputs
 from apps.engine.types import (
     StudioConsumption,
     TariffInput,
 )
+from devkit.engine.examples import seed_example_inputs
 
 SEED = seed_example_inputs()
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from apps.engine.api import calibrate_existing_pv, run_scan
-from apps.engine.examples import seed_example_inputs
+from devkit.engine.examples import seed_example_inputs
 
 
 def test_one_factor_scales_every_existing_array_to_the_measured_total():

@@ -17,12 +17,11 @@ from apps.engine.sizing import (
     SizingProblem,
     design_flows,
     evaluate,
-    reference_sizing,
     size_system,
-    solve_reference_lp,
 )
 from apps.engine.tariffs import levelise, reference_day_ahead
 from apps.engine.types import BatteryInput, TariffInput
+from devkit.engine.reference_lp import reference_sizing, solve_reference_lp
 
 T = 672
 START = 24 * 150  # 31 May: sunny weeks with surplus and negative midday prices

@@ -199,8 +199,8 @@ def test_issue_north_east_west_case_is_exact(monkeypatch):
     # issues 11/12 (EUR 1,000 per PV installation, EUR 0.10/kWh feed-in cost) and EUR 18/kWp/yr O&M on
     # the measured 2023 weather, buying nothing wins (next to the seed's 4 kWp of existing panels) and
     # the multi-roof search would not be exercised.
-    from apps.engine.examples import seed_example_inputs
     from apps.engine.types import NewPvArray
+    from devkit.engine.examples import seed_example_inputs
 
     seed = seed_example_inputs()
     roofs = tuple(
