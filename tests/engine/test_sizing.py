@@ -173,9 +173,9 @@ def test_infeasible_renewable_minimum_is_reported():
 
 @pytest.mark.parametrize("exhaustive", [16, 0], ids=["every-panel-set", "lagrangian"])
 def test_renewable_minimum_meets_the_fraction_at_least_cost(exhaustive, monkeypatch):
-    from apps.engine import sizing
+    from apps.engine.sizing import goals
 
-    monkeypatch.setattr(sizing, "_EXHAUSTIVE_PANEL_SETS", exhaustive)
+    monkeypatch.setattr(goals, "_EXHAUSTIVE_PANEL_SETS", exhaustive)
     problem = _problem(FLAT, BATTERY, goal="renewable-minimum", fraction=0.6)
     out = size_system(problem)
     assert out.status == "optimal"
@@ -248,7 +248,8 @@ def test_two_arrays_match_brute_force():
 def test_coordinate_search_matches_enumeration(monkeypatch):
     # Three roofs: above GRID_SEARCH_MAX_COMBINATIONS the no-battery search is coordinate descent; it must
     # find the same optimum (within 0.5 %) as enumerating all 7^3 combinations.
-    from apps.engine import sizing
+    from apps.engine import defaults
+    from apps.engine.sizing import candidates
 
     load, _ = _profiles(T)
     h = np.arange(T) % 24
@@ -262,7 +263,7 @@ def test_coordinate_search_matches_enumeration(monkeypatch):
         pv_cost_per_kwp=np.array([1000.0, 1100.0, 1200.0]) * SCALE,
     )
     full = size_system(problem).best.annual_cost
-    monkeypatch.setattr(sizing.d, "GRID_SEARCH_MAX_COMBINATIONS", 10)
-    assert sizing._panel_combos(problem) is None
+    monkeypatch.setattr(defaults, "GRID_SEARCH_MAX_COMBINATIONS", 10)
+    assert candidates.panel_combos(problem) is None
     coordinate = size_system(problem).best.annual_cost
     assert coordinate <= full * 1.005

@@ -10,9 +10,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from apps.engine import sizing
+from apps.engine import defaults as d
 from apps.engine.scenarios import build_case, case_finance
-from apps.engine.sizing import Design, _evaluate_greedy_batch, _evaluate_no_battery_batch, size_system
+from apps.engine.sizing import Design, candidates, evaluate, no_battery, size_system
+from apps.engine.sizing.evaluation import evaluate_greedy_batch, evaluate_no_battery_batch
 from apps.engine.types import BatteryInput, TariffInput
 from tests.engine.test_sizing import BATTERY, FLAT, SCALE, T, _problem
 
@@ -56,9 +57,9 @@ def test_exact_search_equals_enumeration_without_battery(seed, monkeypatch):
     # and it proves its optimality within SIZING_PROOF_TOLERANCE (0.001 %).
     n, max_panels = (3, 9) if seed % 2 else (4, 5)
     problem = _multi_roof(seed, n, max_panels, None)
-    brute = min(e.annual_cost for e in _evaluate_no_battery_batch(problem, _all_combos(problem)))
-    monkeypatch.setattr(sizing.d, "GRID_SEARCH_MAX_COMBINATIONS", 0)
-    exact = sizing._exact_no_battery(problem)
+    brute = min(e.annual_cost for e in evaluate_no_battery_batch(problem, _all_combos(problem)))
+    monkeypatch.setattr(d, "GRID_SEARCH_MAX_COMBINATIONS", 0)
+    exact = no_battery.exact_no_battery(problem)
     assert exact is not None
     assert exact[0].annual_cost <= brute * (1 + 1e-5) + 1e-9
     assert size_system(problem).best.annual_cost <= brute * 1.001
@@ -66,9 +67,9 @@ def test_exact_search_equals_enumeration_without_battery(seed, monkeypatch):
 
 def _brute_with_battery(problem, caps: np.ndarray) -> float:
     combos = _all_combos(problem)
-    best = min(e.annual_cost for e in _evaluate_no_battery_batch(problem, combos))
+    best = min(e.annual_cost for e in evaluate_no_battery_batch(problem, combos))
     for cap in caps:
-        evals = _evaluate_greedy_batch(
+        evals = evaluate_greedy_batch(
             problem, combos, np.full(len(combos), cap), problem.battery.power_rating_kw
         )
         best = min(best, min(e.annual_cost for e in evals))
@@ -135,10 +136,10 @@ def test_no_neighbouring_design_has_a_better_reported_npv(battery_cost):
     chosen = size_system(problem).best.design
     base = _npv(problem, FLAT, chosen)
     neighbours = [
-        Design(p, chosen.capacity_kwh, chosen.power_kw) for p in sizing._neighbours(problem, chosen.panels)
+        Design(p, chosen.capacity_kwh, chosen.power_kw) for p in candidates.neighbours(problem, chosen.panels)
     ]
     neighbours += [
-        Design(p, chosen.capacity_kwh, chosen.power_kw) for p in sizing._transfers(problem, chosen.panels)
+        Design(p, chosen.capacity_kwh, chosen.power_kw) for p in candidates.transfers(problem, chosen.panels)
     ]
     neighbours.append(Design(chosen.panels))
     if chosen.capacity_kwh > 0:
@@ -166,7 +167,7 @@ def test_objective_is_minus_reported_npv_as_annuity():
     problem = replace(problem, cost=cost)
     crf = problem.lifecycle.crf
     designs = [Design((0, 0)), Design((4, 2)), Design((4, 2), 3.0, 3.0), Design((1, 7), 6.5, 3.0)]
-    costs = [sizing.evaluate(problem, x).annual_cost for x in designs]
+    costs = [evaluate(problem, x).annual_cost for x in designs]
     npvs = [_npv(problem, FLAT, x) for x in designs]
     for c, v in zip(costs[1:], npvs[1:], strict=True):
         assert c - costs[0] == pytest.approx(-crf * (v - npvs[0]), rel=1e-9, abs=1e-9)
@@ -227,9 +228,9 @@ def test_issue_north_east_west_case_is_exact(monkeypatch):
         include_pv_maintenance_costs=False,
     )
     problem = _scan_problem(inputs)
-    evals = _evaluate_no_battery_batch(problem, _all_combos(problem))
+    evals = evaluate_no_battery_batch(problem, _all_combos(problem))
     brute = min(evals, key=lambda e: e.annual_cost)
     assert sum(brute.design.panels) > 0  # a non-trivial optimum
-    monkeypatch.setattr(sizing.d, "GRID_SEARCH_MAX_COMBINATIONS", 0)
+    monkeypatch.setattr(d, "GRID_SEARCH_MAX_COMBINATIONS", 0)
     found = size_system(problem).best
     assert found.annual_cost <= brute.annual_cost * (1 + 1e-5)
