@@ -73,9 +73,9 @@ def test_seed_body_runs_and_conserves_energy(seed_result):
     assert r.existing_pv[0].installed_kwp == pytest.approx(4.0)
     # The seed's bill (3,500 kWh bought, 800 exported) needs the existing panels' yield fitted to it
     # (load.reconstruct_gross_load): a Dutch south roof simulates 700-1100 kWh/kWp/yr, times the factor.
-    factor = r.assumptions["existingPvBillFactor"]
+    factor = r.assumptions.gross_load.existing_pv_bill_factor
     assert 700 * factor < r.existing_pv[0].specific_yield_kwh_per_kwp < 1100 * factor
-    assert r.assumptions["billReconstructionWarning"]
+    assert r.assumptions.gross_load.bill_reconstruction_warning
 
 
 def test_seed_body_report_fields(seed_result):
@@ -95,17 +95,14 @@ def test_seed_body_report_fields(seed_result):
         ("dynamic", True),
     }
     assert r.payback_range is not None
-    for key in (
-        "discountRate",
-        "priceEscalation",
-        "pvDegradationPerYear",
-        "gridCarbonIntensityKgPerKwh",
-        "netMeteringYears",
-    ):
-        assert key in r.assumptions
+    a = r.assumptions
+    # The rates used are the scan's own (the seed body leaves them at the engine's defaults).
+    assert (a.discount_rate, a.price_escalation) == (SEED.discount_rate, SEED.price_escalation)
+    assert a.pv_degradation_per_year == d.PV_DEGRADATION_PER_YEAR
+    assert a.grid_carbon_intensity_kg_per_kwh == d.GRID_CARBON_INTENSITY_KG_PER_KWH
     # A 2026 scan starts in 2027: no net metering in any analysis year (salderingsregeling ends 2027).
-    assert r.assumptions["netMeteringYears"] == []
-    assert r.co2["co2_saved_kg"] >= 0
+    assert a.net_metering_years == ()
+    assert r.co2.co2_saved_kg >= 0
 
 
 def test_seed_body_self_sufficiency_takes_battery(seed_result):
