@@ -19,7 +19,7 @@ import numpy as np
 from apps.engine import defaults as d
 from apps.engine.battery import standby_kwh_per_hour
 from apps.engine.sizing import SizingProblem
-from apps.engine.tariffs import LevelisedTariff, month_of_hour
+from apps.engine.tariffs import LevelisedTariff, month_index_of
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def _lp_energy(cp, sp, tariff: LevelisedTariff, grid_import, grid_export, n_hour
     rate = tariff.demand_rate
     if rate != 0:
         peak = cp.Variable(12)
-        months = month_of_hour(n_hours)
+        months = month_index_of(n_hours)
         month_map = sp.csr_matrix((np.ones(n_hours), (np.arange(n_hours), months)), shape=(n_hours, 12))
         cons += [grid_import <= month_map @ peak, peak >= tariff.demand_floor_kw]
         if rate < 0:

@@ -30,14 +30,14 @@ def test_time_base_helpers():
     from apps.engine import timebase as tb
 
     # Calendar facts of 2025: January has 744 hours, February 672; 1 January 2025 is a Wednesday.
-    counts = np.bincount(tb.month_of_hour(), minlength=13)[1:]
+    counts = np.bincount(tb.month_number(), minlength=13)[1:]
     assert counts[0] == 744 and counts[1] == 672 and counts.sum() == HOURS
     assert tb.weekday()[0] == 2 and tb.day_of_year()[-1] == 365 and tb.hour_of_day()[25] == 1
     assert tb.days_in_month().tolist() == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
     assert tb.daily_sum(np.ones(HOURS)).tolist() == [24.0] * 365
     assert tb.monthly_sum(np.ones(HOURS)).tolist() == (counts * 1.0).tolist()
     with pytest.raises(ValueError):
-        tb.month_of_hour()[0] = 5  # cached arrays are read-only
+        tb.month_number()[0] = 5  # cached arrays are read-only
 
 
 # KNMI De Bilt yearly global irradiation per year [kWh/m2] (shared/data/SOURCES.md, from the KNMI file).
