@@ -15,6 +15,7 @@ from apps.engine.types import (
     TariffInput,
 )
 from devkit.engine.examples import seed_example_inputs
+from tests.engine.checks import assert_conservation
 
 SEED = seed_example_inputs()
 
@@ -24,46 +25,12 @@ def seed_result():
     return run_scan(SEED)
 
 
-def _assert_conservation(result):
-    s = result.series
-    # Design §4: load = PV used on site + battery used on site + grid used on site, and
-    # PV = used on site + stored + exported + wasted, every hour.
-    assert np.allclose(
-        s.consumption, s.solar_used_onsite + s.battery_used_onsite + s.grid_used_onsite, atol=1e-9
-    )
-    assert np.allclose(
-        s.solar_production,
-        s.solar_used_onsite + s.solar_stored + s.solar_exported + s.solar_wasted,
-        atol=1e-9,
-    )
-    for name in (
-        "solar_used_onsite",
-        "solar_stored",
-        "solar_exported",
-        "solar_wasted",
-        "grid_used_onsite",
-        "grid_stored",
-        "battery_used_onsite",
-    ):
-        assert getattr(s, name).min() >= -1e-9, name
-        assert getattr(s, name).shape == (8760,)
-    if result.battery is not None:
-        b = result.battery
-        level = s.battery_level
-        eta = np.sqrt(b.roundtrip_efficiency_pct / 100)
-        # Battery: level[t] = level[t-1] + eta·stored - discharged/eta (cyclic year).
-        expected = np.roll(level, 1) + eta * (s.solar_stored + s.grid_stored) - s.battery_used_onsite / eta
-        assert np.allclose(level, expected, atol=1e-6)
-        assert level.min() >= b.capacity_kwh * b.min_charge_level_pct / 100 - 1e-6
-        assert level.max() <= b.capacity_kwh + 1e-6
-
-
 def test_seed_body_runs_and_conserves_energy(seed_result):
     r = seed_result
     assert r.status == "optimal" and r.reason is None
     assert r.engine_version == d.ENGINE_VERSION
     assert r.weather_source == "offline"
-    _assert_conservation(r)
+    assert_conservation(r)
     # The series' consumption includes the battery's own standby draw (defaults.BATTERY_STANDBY_W).
     standby = r.battery.standby_kwh_per_year if r.battery is not None else 0.0
     assert r.yearly_usage_kwh + standby == pytest.approx(r.series.consumption.sum())
@@ -118,7 +85,7 @@ def test_cost_savings_flat_and_dynamic_conserve_energy():
     for tariff in (SEED.tariff, TariffInput(type="dynamic")):
         r = run_scan(replace(SEED, goal="cost-savings", tariff=tariff))
         assert r.status == "optimal"
-        _assert_conservation(r)
+        assert_conservation(r)
         assert np.all(r.series.grid_stored == 0)  # grid charging not allowed in the seed body
 
 
@@ -138,7 +105,7 @@ def test_studio_profile_input():
     )
     assert r.status == "optimal"
     assert r.yearly_usage_kwh == pytest.approx(4000)
-    _assert_conservation(r)
+    assert_conservation(r)
 
 
 def test_engine_imports_no_django():

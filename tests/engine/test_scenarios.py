@@ -13,7 +13,10 @@ from apps.engine.scenarios import alternative_tariff, build_case, contract_scena
 from apps.engine.sizing import Design, SizingProblem
 from apps.engine.tariffs import levelise
 from apps.engine.types import BatteryInput, NewPvArray, TariffInput
-from tests.engine.test_run_scan import SEED, _assert_conservation
+from devkit.engine.examples import seed_example_inputs
+from tests.engine.checks import assert_conservation
+
+SEED = seed_example_inputs()
 
 H = 8760
 
@@ -86,13 +89,13 @@ def test_run_scan_two_roofs_and_net_metering_year():
     assert r.status == "optimal"
     assert len(r.new_pv) == 2 and r.new_pv[1].panel_count >= 2
     assert r.assumptions.net_metering_years == (2026,)  # the caller explicitly modelled 2026
-    _assert_conservation(r)
+    assert_conservation(r)
 
 
 def test_run_scan_battery_only():
     r = run_scan(replace(SEED, new_pv=(), goal="cost-savings"))
     assert r.status == "optimal" and r.new_pv == ()
-    _assert_conservation(r)
+    assert_conservation(r)
 
 
 def test_dynamic_scan_fixed_column_equals_a_real_fixed_scan():

@@ -15,7 +15,7 @@ from apps.engine.scenarios import build_case, case_finance
 from apps.engine.sizing import Design, candidates, evaluate, no_battery, size_system
 from apps.engine.sizing.evaluation import evaluate_greedy_batch, evaluate_no_battery_batch
 from apps.engine.types import BatteryInput, TariffInput
-from tests.engine.test_sizing import BATTERY, FLAT, SCALE, T, _problem
+from tests.engine.sizing_cases import BATTERY, FLAT, SCALE, T, make_problem
 
 DAYS = T // 24
 
@@ -36,7 +36,7 @@ def _roofs(rng: np.random.Generator, n: int) -> np.ndarray:
 def _multi_roof(seed: int, n: int, max_panels: int, battery: BatteryInput | None, tariff=FLAT):
     rng = np.random.default_rng(seed)
     return replace(
-        _problem(tariff, battery),
+        make_problem(tariff, battery),
         new_pv_yield=_roofs(rng, n),
         panel_kwp=np.full(n, 0.4),
         min_panels=np.zeros(n),
@@ -109,7 +109,7 @@ def test_battery_case_needs_a_panel_moved_between_roofs():
     # case would no longer isolate the transfer move it was built for.
     battery = replace(BATTERY, cost_per_kwh=120.0 * SCALE, capacity_kwh=6.0, standby_w=0.0)
     problem = replace(
-        _problem(FLAT, battery),
+        make_problem(FLAT, battery),
         new_pv_yield=np.array([east, west]),
         panel_kwp=np.array([0.4, 0.4]),
         min_panels=np.zeros(2),
