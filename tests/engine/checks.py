@@ -2,6 +2,17 @@
 
 import numpy as np
 
+FLOWS = (
+    "solar_used_onsite",
+    "solar_stored",
+    "solar_exported",
+    "solar_wasted",
+    "grid_used_onsite",
+    "grid_stored",
+    "battery_used_onsite",
+)
+"""The hourly flows of a dispatched year that are never negative [kWh per hour]."""
+
 
 def assert_conservation(result) -> None:
     """Every hour of a result's series balances (load and PV), flows are non-negative, and the battery's
@@ -17,15 +28,7 @@ def assert_conservation(result) -> None:
         s.solar_used_onsite + s.solar_stored + s.solar_exported + s.solar_wasted,
         atol=1e-9,
     )
-    for name in (
-        "solar_used_onsite",
-        "solar_stored",
-        "solar_exported",
-        "solar_wasted",
-        "grid_used_onsite",
-        "grid_stored",
-        "battery_used_onsite",
-    ):
+    for name in FLOWS:
         assert getattr(s, name).min() >= -1e-9, name
         assert getattr(s, name).shape == (8760,)
     if result.battery is not None:
