@@ -10,7 +10,7 @@ household already has 4 kWp and exports; with the honest defaults it buys little
 four roofs (north/east/south/west, 0-20 panels each). Weather is cached (one warm-up run per case, not
 timed), as in production where the weather of a location is stored. For each case it prints the median
 and max wall time over the repeats, the peak traced Python memory (tracemalloc) and the process's max RSS,
-then, for the cost-savings cases, the full-LP reference (``sizing.reference_sizing``: one relaxed
+then, for the cost-savings cases, the full-LP reference (``devkit.engine.reference_lp.reference_sizing``: one relaxed
 full-year cvxpy + Clarabel LP, then its panel counts settled on integers and re-solved) and the ratio of
 the engine's sizing cost to it.
 """
@@ -29,11 +29,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from apps.engine.api import run_scan  # noqa: E402
-from apps.engine.examples import seed_example_inputs  # noqa: E402
 from apps.engine.types import (  # noqa: E402
     ScanInputs,
     TariffInput,
 )
+from devkit.engine.examples import seed_example_inputs  # noqa: E402
 
 
 def cases() -> dict[str, ScanInputs]:
@@ -90,7 +90,8 @@ def _time_case(inputs: ScanInputs, repeats: int) -> tuple[list[float], float, ob
 def _reference(inputs: ScanInputs) -> tuple[float, float, float, float]:
     """(engine sizing cost, settled full-LP cost, relaxed LP cost, LP seconds) [EUR/yr]."""
     from apps.engine import api
-    from apps.engine.sizing import reference_sizing, size_system
+    from apps.engine.sizing import size_system
+    from devkit.engine.reference_lp import reference_sizing
 
     captured = {}
     original = api.size_system

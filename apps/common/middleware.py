@@ -6,7 +6,8 @@ from contextvars import ContextVar
 from django.http import JsonResponse
 from django.utils import translation
 
-from apps.common.api.errors import PROBLEM_CONTENT_TYPE, camel, problem
+from apps.common.api.errors import PROBLEM_CONTENT_TYPE, problem
+from apps.common.naming import camel
 
 logger = logging.getLogger("solarscan.api")
 _current_request: ContextVar = ContextVar("current_request", default=None)

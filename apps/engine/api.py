@@ -1,5 +1,9 @@
 """The engine's single entry point: ``run_scan(inputs, weather_provider=None) -> ScanResult``.
 
+The result is typed: frozen dataclasses of ``apps.engine.types`` with their units in their docstrings
+(``ScanResult``, ``Assumptions``, ``Co2Summary``, ...), never dicts keyed by API field names; the scans
+app maps them to the report's names (``apps.scans.report``).
+
 weather → PV per array → load → sizing → BAU → finance → scenarios → CO2 → hourly series. Pure: the
 same inputs (and weather) give the same result; nothing here touches Django, the network (unless the
 given provider does) or the clock. A goal that cannot be met returns ``status="infeasible"`` with a
@@ -8,31 +12,35 @@ reason; bad inputs raise ``ValueError`` (the API layer validates them first).
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 import numpy as np
 
 from apps.engine import defaults as d
+from apps.engine.assumptions import scan_assumptions
 from apps.engine.battery import deliverable_power_kw, effective_roundtrip_pct, standby_kwh_per_hour
 from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
 from apps.engine.pv import kwh_per_kwp, pv_stats
 from apps.engine.reconstruction import reorder_days
-from apps.engine.reference_data import latest_price_year, price_source, price_years, weather_years
+from apps.engine.reference_data import latest_price_year, weather_years
 from apps.engine.scenarios import battery_finance, build_case, case_finance, contract_scenarios, payback_range
 from apps.engine.sizing import Design, SizingProblem, size_system
 from apps.engine.spread import MeasuredYears, battery_value_by_price_year, weather_year_figures
-from apps.engine.tariffs import bill, energy_tax, levelise, reference_day_ahead, tariffs_by_year
+from apps.engine.tariffs import bill, levelise, tariffs_by_year
 from apps.engine.types import (
     BatteryInput,
     BatteryResult,
+    BillFit,
+    ExistingPvCalibration,
     HourlySeries,
     KnownConsumption,
     PvArrayResult,
     ScanInputs,
     ScanResult,
     StudioConsumption,
+    StudioReconstruction,
     TariffInput,
 )
 from apps.engine.weather import OfflineWeather, Weather, WeatherProvider
@@ -40,8 +48,8 @@ from apps.engine.weather import OfflineWeather, Weather, WeatherProvider
 
 def _gross_load(
     inputs: ScanInputs, existing_pv: np.ndarray, calendar_year: int | None = None
-) -> tuple[np.ndarray, np.ndarray, dict]:
-    """(hourly gross consumption, hourly existing PV production, what was reconstructed) [kWh per hour].
+) -> tuple[np.ndarray, np.ndarray, BillFit | StudioReconstruction | None]:
+    """(hourly gross consumption, hourly existing PV production [kWh per hour], how it was reconstructed).
 
     ``calendar_year``: the year whose weekdays and public holidays (of the tariff's country) the household
     profile follows (the scan's weather year; None: the reference year).
@@ -63,35 +71,32 @@ def _gross_load(
                 year=calendar_year,
                 country=inputs.tariff.country,
             )
-            notes = {
-                "grossLoadMethod": "bill fit",
-                "billImportKwh": c.yearly_kwh,
-                "billExportKwh": c.yearly_export_kwh,
-                "baselineImportKwh": round(fit.import_kwh, 1),
-                "baselineExportKwh": round(fit.export_kwh, 1),
-                "existingPvBillFactor": round(fit.pv_factor, 4),
-                "existingPvBillFactorRange": list(d.EXISTING_PV_SCALE_RANGE),
-                "billReconstructionWarning": fit.warning,
-            }
+            notes = BillFit(
+                bill_import_kwh=c.yearly_kwh,
+                bill_export_kwh=c.yearly_export_kwh,
+                baseline_import_kwh=round(fit.import_kwh, 1),
+                baseline_export_kwh=round(fit.export_kwh, 1),
+                existing_pv_bill_factor=round(fit.pv_factor, 4),
+                existing_pv_bill_factor_range=d.EXISTING_PV_SCALE_RANGE,
+                bill_reconstruction_warning=fit.warning,
+            )
             return fit.gross, existing_pv * fit.pv_factor, notes
         load = load_profile(c.yearly_kwh, c.load_profile, year=calendar_year, country=inputs.tariff.country)
-        return load, existing_pv, {}
+        return load, existing_pv, None
     if isinstance(c, StudioConsumption):
         gross = validate_profile(c.hourly_kwh, "studio profile")
         if c.hourly_existing_pv_kwh is not None:
             production = validate_profile(c.hourly_existing_pv_kwh, "studio existing production")
-            notes = {
-                "existingPvSource": "studio profile",
-                "grossLoadMethod": "studio reconstruction",
-                "existingProductionKwh": round(float(production.sum()), 1),
-            }
-            if c.hourly_import_kwh is not None and c.hourly_export_kwh is not None:
-                notes["meterImportKwh"] = round(float(np.sum(c.hourly_import_kwh)), 1)
-                notes["meterExportKwh"] = round(float(np.sum(c.hourly_export_kwh)), 1)
+            metered = c.hourly_import_kwh is not None and c.hourly_export_kwh is not None
+            notes = StudioReconstruction(
+                existing_production_kwh=round(float(production.sum()), 1),
+                meter_import_kwh=round(float(np.sum(c.hourly_import_kwh)), 1) if metered else None,
+                meter_export_kwh=round(float(np.sum(c.hourly_export_kwh)), 1) if metered else None,
+            )
             return gross, production, notes
         if c.hourly_export_kwh is not None:
             raise ValueError("a studio profile with grid export needs its existing production (solar layer)")
-        return gross, existing_pv, {}
+        return gross, existing_pv, None
     raise ValueError("consumption must be KnownConsumption or StudioConsumption")
 
 
@@ -134,112 +139,9 @@ def _cost_params(inputs: ScanInputs) -> CostParams:
     )
 
 
-def _day_ahead_source(tariff: TariffInput, price_year: int | None) -> str | None:
-    """Where a dynamic contract's day-ahead prices come from, for the report's assumptions."""
-    if tariff.type != "dynamic":
-        return None
-    if tariff.day_ahead_eur_per_kwh is not None:
-        return tariff.price_source or "supplied"
-    return price_source(tariff.country, price_year)
-
-
-def weather_source(weather: Weather) -> str:
-    """Where a scan's weather comes from, for the report's assumptions."""
-    if weather.source == "offline":
-        return f"KNMI De Bilt (station 260) hourly measurements {weather.year}, carried to the location"
-    return "PVGIS typical meteorological year (JRC) at the location"
-
-
-def _assumptions(
-    inputs: ScanInputs, params: CostParams, yearly, weather: Weather, price_year: int | None
-) -> dict:
-    """Every rate, price and factor the result depends on (for the report and reproduction)."""
-    first = yearly[0]
-    tariff = inputs.tariff
-    return {
-        "engineVersion": d.ENGINE_VERSION,
-        "firstOperatingYear": inputs.first_operating_year,
-        "analysisYears": params.years,
-        "discountRate": params.discount_rate,
-        "priceEscalation": params.price_escalation,
-        "omEscalation": params.om_escalation,
-        "pvDegradationPerYear": params.pv_degradation,
-        "pvOmEurPerKwYear": params.pv_om_eur_per_kw_year,
-        "batteryOmFractionPerYear": params.battery_om_fraction,
-        "batteryLifeYears": params.battery_life_years,
-        "batteryCapacityFadePerYear": params.battery_fade_per_year,
-        "batteryReplacementCostFraction": params.battery_replacement_fraction,
-        "batteryCostEurPerKw": d.BATTERY_COST_EUR_PER_KW,
-        "pvFixedCostEur": params.pv_fixed_eur,
-        "batteryFixedCostEur": params.battery_fixed_eur,
-        "batteryMaxCRate": d.BATTERY_MAX_C_RATE,
-        "batteryStandbyW": inputs.battery.standby_w if inputs.battery is not None else None,
-        "tariffType": tariff.type,
-        "country": tariff.country,
-        "taxesIncluded": tariff.taxes_included,
-        "energyTaxEurPerKwh": energy_tax(tariff.country, inputs.first_operating_year),
-        "energyTaxEurPerKwhByYear": {str(y): v for y, v in d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR.items()}
-        if tariff.country == "NL"
-        else None,
-        "vat": d.NL_VAT if tariff.country == "NL" else d.BE_VAT,
-        "importPriceYearOneMeanEurPerKwh": float(first.import_price.mean()),
-        "exportPriceYearOneMeanEurPerKwh": float(first.export_price.mean()),
-        "bareSupplyPriceEurPerKwh": first.bare_supply_price,
-        "feedInCostEurPerKwh": first.feed_in_cost,
-        "feedInCostIsDefault": tariff.feed_in_cost_eur_per_kwh is None,
-        "fixedMonthlyEur": first.fixed_monthly,
-        "netMeteringYears": [inputs.first_operating_year + i for i, t in enumerate(yearly) if t.net_metering],
-        "netMeteringLastYearByLaw": d.NL_NET_METERING_LAST_YEAR,
-        "feedInFloorFraction": d.NL_FEED_IN_FLOOR_FRACTION,
-        "feedInFloorYears": list(d.NL_FEED_IN_FLOOR_YEARS),
-        "capacityTariffEurPerKwYearInclVat": first.demand_rate,
-        "capacityTariffFloorKw": first.demand_floor_kw if first.demand_rate else None,
-        "dynamicSupplierMarkupEurPerKwh": (
-            tariff.supplier_markup_eur_per_kwh
-            if tariff.supplier_markup_eur_per_kwh is not None
-            else d.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH
-        ),
-        "dynamicFeedInFeeEurPerKwh": (
-            tariff.feed_in_fee_eur_per_kwh
-            if tariff.feed_in_fee_eur_per_kwh is not None
-            else d.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH
-        ),
-        "dayAheadSource": _day_ahead_source(tariff, price_year),
-        "dayAheadPriceYear": price_year,
-        "dayAheadMeanEurPerKwh": (
-            float(np.mean(tariff.day_ahead_eur_per_kwh))
-            if tariff.day_ahead_eur_per_kwh is not None
-            else float(reference_day_ahead(tariff.country, price_year).mean())
-            if price_year is not None
-            else None
-        ),
-        "builtInPriceYears": list(price_years(tariff.country)),
-        "weatherSource": weather_source(weather),
-        "weatherYear": weather.year,
-        "weatherSpreadYears": list(weather_years()),
-        # The comparison's fixed-price column: the scan's own fixed contract, else the stated default.
-        "comparisonFixedPriceSource": "scan" if tariff.type == "flat" else "default",
-        "comparisonFixedPriceEurPerKwh": tariff.flat_eur_per_kwh
-        if tariff.type == "flat"
-        else d.DEFAULT_FIXED_PRICE_EUR_PER_KWH,
-        "comparisonFixedFeedInEurPerKwh": tariff.feed_in_eur_per_kwh
-        if tariff.type == "flat"
-        else d.DEFAULT_FIXED_FEED_IN_EUR_PER_KWH,
-        "pvLifetimeYears": d.PV_LIFETIME_YEARS,
-        "paybackRangeEscalationLowHigh": list(d.PRICE_ESCALATION_LOW_HIGH),
-        "paybackRangeBatteryFadeLowHigh": list(d.BATTERY_CAPACITY_FADE_LOW_HIGH),
-        "gridCarbonIntensityKgPerKwh": d.GRID_CARBON_INTENSITY_KG_PER_KWH,
-        "treeKgCo2PerYear": d.TREE_KG_CO2_PER_YEAR,
-        "carKgCo2PerKm": d.CAR_KG_CO2_PER_KM,
-        "flightKgCo2": d.FLIGHT_KG_CO2,
-        "selfSufficiencyTolerance": d.SELF_SUFFICIENCY_TOLERANCE,
-        "batteryCapacityStepKwh": d.BATTERY_CAPACITY_STEP_KWH,
-    }
-
-
 def calibrate_existing_pv(
     series: list[np.ndarray], measured_kwh: float | None
-) -> tuple[list[np.ndarray], dict | None]:
+) -> tuple[list[np.ndarray], ExistingPvCalibration | None]:
     """Scale the existing arrays' simulated hourly production [kWh per hour] by one factor so that their
     yearly total equals a measured yearly production [kWh/yr].
 
@@ -250,25 +152,20 @@ def calibrate_existing_pv(
     if measured_kwh is None:
         return series, None
     simulated = float(sum(s.sum() for s in series))
-    info = {
-        "measured_kwh": float(measured_kwh),
-        "simulated_kwh": simulated,
-        "raw_factor": None,
-        "factor": 1.0,
-    }
     if simulated <= 0:
-        info["warning"] = "no existing PV production simulated: the measured production is not used"
-        return series, info
+        warning = "no existing PV production simulated: the measured production is not used"
+        return series, ExistingPvCalibration(float(measured_kwh), simulated, None, 1.0, warning)
     lo, hi = d.EXISTING_PV_SCALE_RANGE
     raw = float(measured_kwh) / simulated
     factor = min(max(raw, lo), hi)
-    info["raw_factor"], info["factor"] = raw, factor
-    info["warning"] = (
+    warning = (
         None
         if factor == raw
         else f"measured/simulated = {raw:.2f} is outside {lo}-{hi}: clipped to {factor}; check the existing PV"
     )
-    return [s * factor for s in series], info
+    return [s * factor for s in series], ExistingPvCalibration(
+        float(measured_kwh), simulated, raw, factor, warning
+    )
 
 
 def _rescaled(series: list[np.ndarray], simulated: np.ndarray, used: np.ndarray) -> list[np.ndarray]:
@@ -300,7 +197,14 @@ def scan_weather_year(price_year: int | None) -> int:
 
 def _site_series(
     inputs: ScanInputs, weather: Weather, factor: float | None = None
-) -> tuple[list[np.ndarray], dict | None, np.ndarray, np.ndarray, np.ndarray, dict]:
+) -> tuple[
+    list[np.ndarray],
+    ExistingPvCalibration | None,
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    BillFit | StudioReconstruction | None,
+]:
     """PV and load of the household under one weather year: (existing PV per array, calibration, existing PV
     total, new-PV yield per array [kWh/kWp per hour], gross load [kWh per hour], reconstruction notes). ``factor``: apply this
     existing-PV calibration factor instead of deriving it (the other measured years reuse the scan's)."""
@@ -374,9 +278,13 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         within_hour_kwh=within_hour if measured is not None else None,
     )
     yearly = tariffs_by_year(inputs.tariff, inputs.first_operating_year, params.years)
-    assumptions = {**_assumptions(inputs, params, yearly, weather, price_year), **reconstruction_notes}
-    if measured is not None:
-        assumptions["meterWithinHourImportExportKwh"] = round(float(within_hour.sum()), 1)
+    assumptions = replace(
+        scan_assumptions(inputs, params, yearly, weather, price_year),
+        gross_load=reconstruction_notes,
+        meter_within_hour_import_export_kwh=round(float(within_hour.sum()), 1)
+        if measured is not None
+        else None,
+    )
     outcome = size_system(problem)
     if outcome.status != "optimal" or outcome.best is None:
         return ScanResult(
@@ -417,7 +325,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
     prange = payback_range(case)
 
     # The same design on every measured weather year, and the battery on every measured price year.
-    factor = calibration["factor"] if calibration else None
+    factor = calibration.factor if calibration else None
     measured_years = MeasuredYears(
         problem, lambda w: _site_series(inputs, w, factor)[2:5], inputs.location.lat, inputs.location.lon
     )
@@ -586,10 +494,7 @@ def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None
         finance=fin,
         scenarios=scenarios,
         payback_range=prange,
-        co2={
-            **{k: v for k, v in asdict(co2).items() if k not in ("monthly_saved_kg", "equivalents")},
-            "equivalents": asdict(co2.equivalents),
-        },
+        co2=co2,
         series=series,
         monthly_co2_savings_kg=tuple(float(x) for x in co2.monthly_saved_kg),
         assumptions=assumptions,

@@ -33,7 +33,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from apps.engine import defaults as d
-from apps.engine.tariffs import month_of_hour
+from apps.engine.tariffs import month_index_of
 
 
 def deliverable_power_kw(power_kw, capacity_kwh):
@@ -217,7 +217,7 @@ class DispatchLP:
             lower.append(np.full(n, -highspy.kHighsInf))
             upper.append(np.zeros(n))  # set per solve
         if self.demand:
-            months = month_of_hour(n)
+            months = month_index_of(n)
             month_map = sp.csr_matrix((np.ones(n), (np.arange(n), months)), shape=(n, 12))
             blocks = [sp.csr_matrix((n, n))]
             if self.grid_charging:

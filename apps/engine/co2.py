@@ -8,40 +8,11 @@ emissions of exported energy belong to the grid's own accounting).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from apps.engine import defaults as d
 from apps.engine.timebase import HOURS, monthly_sum
-
-
-@dataclass(frozen=True)
-class Co2Equivalents:
-    """Yearly CO2 savings expressed as trees [trees growing a year], car km [km/yr], flights [flights/yr]."""
-
-    trees: float
-    car_km: float
-    flights: float
-
-
-@dataclass(frozen=True, eq=False)
-class Co2Summary:
-    """CO2 figures of a scenario against its baseline.
-
-    grid_carbon_intensity [kg CO2/kWh]; co2_from_grid_import_kg, co2_from_grid_import_baseline_kg,
-    co2_avoided_by_export_kg, co2_saved_kg [kg CO2/yr]; co2_saved_total_kg [kg CO2 over the period];
-    monthly_saved_kg [kg CO2 per month, 12 values]; equivalents of the yearly savings.
-    """
-
-    grid_carbon_intensity: float
-    co2_from_grid_import_kg: float
-    co2_from_grid_import_baseline_kg: float
-    co2_avoided_by_export_kg: float
-    co2_saved_kg: float
-    co2_saved_total_kg: float
-    monthly_saved_kg: np.ndarray
-    equivalents: Co2Equivalents
+from apps.engine.types import Co2Equivalents, Co2Summary
 
 
 def _series(name: str, values: np.ndarray | float) -> np.ndarray:

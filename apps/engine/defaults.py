@@ -89,10 +89,6 @@ PV_IAM_MODEL = "physical"
 uses the same physical (De Soto/Sjerps-Koomen) model (Dobos 2014)."""
 
 # Load ----------------------------------------------------------------------------------------------------
-STANDARD_LOAD_PROFILE = "bdew-h25"
-"""Shape of the 'standard' residential load: BDEW H25 household standard load profile (2025 revision,
-dynamised), from demandlib 0.2.2. Source: BDEW, 'Standardlastprofile Strom' (2025)."""
-
 # The load profile's public holidays follow the scan's calendar year and country:
 # apps.engine.load.public_holidays (the `holidays` package; NL without Good Friday).
 
@@ -169,9 +165,12 @@ flights. Source: energievergelijk.nl 'CO2-uitstoot' (citing PBL/EEA per-passenge
 # (end of physical section)
 
 # --- Economic: tariffs, battery, sizing, finance, scenarios --------------------------------------------
-ENGINE_VERSION = "0.2.0"
-"""Version of the engine's sizing and finance model, stored with every result so a scan can be
-reproduced [semver]. Bump when a default or a formula below changes."""
+ENGINE_VERSION = "0.3.0"
+"""Version of the engine's sizing and finance model, stored with every result so that results of
+different engines can be told apart [semver]. Rule: it changes whenever results can change (a default, a
+formula, the search, a data file): bump the minor version and append the new (version, fingerprint) pair
+to tests/engine/data/engine_fingerprint.json — tests/engine/test_engine_version.py fails when the
+outputs on its fixed cases change and the version does not. 0.3.0: typed results (issue 17)."""
 
 # Calendar and regulation ----------------------------------------------------------------------------
 DEFAULT_FIRST_OPERATING_YEAR = 2027
@@ -357,9 +356,6 @@ BATTERY_CAPACITY_STEP_KWH = 0.1
 SELF_SUFFICIENCY_TOLERANCE = 0.005
 """For the self-sufficiency goal: designs whose grid import is within this fraction of the yearly load of
 the minimum are considered equal and the cheapest is chosen [-]. Assumption (lexicographic epsilon)."""
-
-SIZING_COST_TOLERANCE = 0.005
-"""Allowed relative gap of the fast sizing to the full-year LP [-]. Source: engine brief (0.5 %)."""
 
 GRID_SEARCH_MAX_COMBINATIONS = 400
 """Above this many panel-count combinations of the new PV arrays the sizing switches from enumeration to

@@ -21,7 +21,14 @@ from apps.engine import defaults as d
 from apps.engine.finance import CostParams, evaluate_finance
 from apps.engine.sizing import Design, DesignFlows, SizingProblem, design_flows
 from apps.engine.tariffs import ResolvedTariff, energy_cost, levelise, tariffs_by_year
-from apps.engine.types import FinanceResult, PaybackRange, ScenarioResult, TariffInput
+from apps.engine.types import (
+    FinanceResult,
+    PaybackAssumptions,
+    PaybackCase,
+    PaybackRange,
+    ScenarioResult,
+    TariffInput,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,12 +202,9 @@ def payback_range(case: DesignCase) -> PaybackRange:
         low=case_finance(case, optimistic).payback_years,
         base=case_finance(case, base).payback_years,
         high=case_finance(case, pessimistic).payback_years,
-        assumptions={
-            "low": {"priceEscalation": esc_hi, "batteryFadePerYear": fade_lo},
-            "base": {
-                "priceEscalation": base.price_escalation,
-                "batteryFadePerYear": base.battery_fade_per_year,
-            },
-            "high": {"priceEscalation": esc_lo, "batteryFadePerYear": fade_hi},
-        },
+        assumptions=PaybackAssumptions(
+            low=PaybackCase(esc_hi, fade_lo),
+            base=PaybackCase(base.price_escalation, base.battery_fade_per_year),
+            high=PaybackCase(esc_lo, fade_hi),
+        ),
     )

@@ -26,18 +26,10 @@ import numpy as np
 
 from apps.engine import defaults as d
 from apps.engine.reference_data import day_ahead_year, latest_price_year
+from apps.engine.timebase import HOURS, month_index
 from apps.engine.types import BillBreakdown, TariffInput
 
-HOURS = 8760
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-@lru_cache(maxsize=1)
-def _month_of_hour() -> np.ndarray:
-    """Month index 0..11 of each of the 8760 hours (non-leap calendar)."""
-    out = np.repeat(np.arange(12), np.array(_MONTH_DAYS) * 24)
-    out.flags.writeable = False
-    return out
 
 
 @lru_cache(maxsize=1)
@@ -52,9 +44,10 @@ def month_starts_of(hours: int = HOURS) -> np.ndarray:
     return starts[starts < hours]
 
 
-def month_of_hour(hours: int = HOURS) -> np.ndarray:
-    """Month index 0..11 for ``hours`` steps; shorter horizons (tests) fall in the first months."""
-    base = _month_of_hour()
+def month_index_of(hours: int = HOURS) -> np.ndarray:
+    """Month index 0..11 of each of ``hours`` steps (``timebase.month_index`` for a year); shorter horizons
+    (tests) fall in the first months."""
+    base = month_index()
     if hours <= HOURS:
         return base[:hours]
     return np.minimum(np.arange(hours) // (24 * 31), 11)
@@ -264,7 +257,7 @@ def bill(grid_import: np.ndarray, grid_export: np.ndarray, tariff: ResolvedTarif
     """Full yearly bill with its monthly energy / demand / fixed parts [EUR]."""
     imp = np.asarray(grid_import, dtype=float)
     exp = np.asarray(grid_export, dtype=float)
-    months = month_of_hour(imp.shape[0])
+    months = month_index_of(imp.shape[0])
     m_import = np.bincount(months, weights=imp * tariff.import_price, minlength=12)
     m_revenue = np.bincount(months, weights=exp * tariff.export_price, minlength=12)
     m_fee = np.bincount(months, weights=exp * tariff.feed_in_cost, minlength=12)

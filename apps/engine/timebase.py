@@ -38,15 +38,15 @@ def hour_centres() -> pd.DatetimeIndex:
 
 
 @lru_cache(maxsize=1)
-def month_of_hour() -> np.ndarray:
-    """Month of each step, 1..12 (8760 ints, read-only)."""
+def month_number() -> np.ndarray:
+    """Calendar month of each step, 1..12 (8760 ints, read-only); ``month_index`` counts from 0."""
     return _readonly(np.asarray(hourly_index().month, dtype=np.int8))
 
 
 @lru_cache(maxsize=1)
 def month_index() -> np.ndarray:
-    """Month of each step, 0..11 (8760 ints, read-only), handy for ``np.bincount``."""
-    return _readonly(month_of_hour().astype(np.intp) - 1)
+    """Month of each step as an index, 0..11 (8760 ints, read-only), handy for ``np.bincount``."""
+    return _readonly(month_number().astype(np.intp) - 1)
 
 
 @lru_cache(maxsize=1)

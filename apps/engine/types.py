@@ -9,7 +9,7 @@ Hourly arrays have 8760 values (non-leap year, local standard time UTC+1).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -325,13 +325,178 @@ class ScenarioResult:
 
 
 @dataclass(frozen=True)
+class PaybackCase:
+    """One case of the payback range: price escalation [-/yr, 0.02 = 2 %/yr] and battery capacity fade
+    [-/yr]."""
+
+    price_escalation: float
+    battery_fade_per_year: float
+
+
+@dataclass(frozen=True)
+class PaybackAssumptions:
+    """The cases behind the payback range: low (optimistic), base (the scan's own), high (pessimistic)."""
+
+    low: PaybackCase
+    base: PaybackCase
+    high: PaybackCase
+
+
+@dataclass(frozen=True)
 class PaybackRange:
     """Payback [years or None] under low/base/high assumptions, with the assumptions used."""
 
     low: float | None
     base: float | None
     high: float | None
-    assumptions: dict[str, Any]
+    assumptions: PaybackAssumptions
+
+
+@dataclass(frozen=True)
+class Co2Equivalents:
+    """Yearly CO2 savings expressed as trees [trees growing a year], car km [km/yr], flights [flights/yr]."""
+
+    trees: float
+    car_km: float
+    flights: float
+
+
+@dataclass(frozen=True, eq=False)
+class Co2Summary:
+    """CO2 figures of a scenario against its baseline.
+
+    grid_carbon_intensity [kg CO2/kWh]; co2_from_grid_import_kg, co2_from_grid_import_baseline_kg,
+    co2_avoided_by_export_kg, co2_saved_kg [kg CO2/yr]; co2_saved_total_kg [kg CO2 over the period];
+    monthly_saved_kg [kg CO2 per month, 12 values]; equivalents of the yearly savings.
+    """
+
+    grid_carbon_intensity: float
+    co2_from_grid_import_kg: float
+    co2_from_grid_import_baseline_kg: float
+    co2_avoided_by_export_kg: float
+    co2_saved_kg: float
+    co2_saved_total_kg: float
+    monthly_saved_kg: np.ndarray
+    equivalents: Co2Equivalents
+
+
+@dataclass(frozen=True)
+class ExistingPvCalibration:
+    """The existing arrays scaled to a measured yearly production: measured_kwh and simulated_kwh [kWh/yr],
+    raw_factor (measured / simulated; None when nothing was simulated) and factor (applied, within
+    ``EXISTING_PV_SCALE_RANGE``) [-], warning (None, or why the factor was clipped or not applied)."""
+
+    measured_kwh: float
+    simulated_kwh: float
+    raw_factor: float | None
+    factor: float
+    warning: str | None
+
+
+@dataclass(frozen=True)
+class BillFit:
+    """Gross load of a home with existing PV reconstructed from its bill (``load.reconstruct_gross_load``):
+    the bill's import and export [kWh/yr], the baseline's import and export that the fit reproduces
+    [kWh/yr, rounded to 0.1], the factor on the existing PV's simulated yield [-, rounded to 4 digits] and
+    its allowed range, and a warning when the bill could not be reproduced within it (else None)."""
+
+    method: ClassVar[str] = "bill fit"
+
+    bill_import_kwh: float
+    bill_export_kwh: float
+    baseline_import_kwh: float
+    baseline_export_kwh: float
+    existing_pv_bill_factor: float
+    existing_pv_bill_factor_range: tuple[float, float]
+    bill_reconstruction_warning: str | None
+
+
+@dataclass(frozen=True)
+class StudioReconstruction:
+    """Gross load of a studio profile with a solar layer (``apps.engine.reconstruction``): the existing
+    production used [kWh/yr, rounded to 0.1]; with a measured meter its import and export [kWh/yr, rounded
+    to 0.1], else None."""
+
+    method: ClassVar[str] = "studio reconstruction"
+
+    existing_production_kwh: float
+    meter_import_kwh: float | None = None
+    meter_export_kwh: float | None = None
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Every rate, price and factor a result depends on (for the report and for reproducing it).
+
+    Units: rates and fractions per year as fractions [-/yr] (discount_rate 0.05); money [EUR], prices
+    [EUR/kWh], capacity tariff [EUR/kW/yr incl. VAT], powers [kW] and [W] (battery_standby_w), energy
+    [kWh]; years are calendar years; CO2 factors [kg CO2/kWh], [kg CO2/yr per tree], [kg CO2/km],
+    [kg CO2 per flight]. ``energy_tax_eur_per_kwh_by_year`` is keyed by the year as text (None outside NL);
+    ``capacity_tariff_floor_kw`` None without a capacity tariff; the ``day_ahead_*`` fields None for a
+    flat contract. ``gross_load``: how the gross consumption of a home with existing PV was
+    reconstructed (None without one); ``meter_within_hour_import_export_kwh`` [kWh/yr, rounded to 0.1]:
+    import and export within the same hour of a measured meter, netted by the hourly model (None without
+    a measured meter).
+    """
+
+    engine_version: str
+    first_operating_year: int
+    analysis_years: int
+    discount_rate: float
+    price_escalation: float
+    om_escalation: float
+    pv_degradation_per_year: float
+    pv_om_eur_per_kw_year: float
+    battery_om_fraction_per_year: float
+    battery_life_years: float
+    battery_capacity_fade_per_year: float
+    battery_replacement_cost_fraction: float
+    battery_cost_eur_per_kw: float
+    pv_fixed_cost_eur: float
+    battery_fixed_cost_eur: float
+    battery_max_c_rate: float
+    battery_standby_w: float | None
+    tariff_type: TariffType
+    country: Country
+    taxes_included: bool
+    energy_tax_eur_per_kwh: float
+    energy_tax_eur_per_kwh_by_year: dict[str, float] | None
+    vat: float
+    import_price_year_one_mean_eur_per_kwh: float
+    export_price_year_one_mean_eur_per_kwh: float
+    bare_supply_price_eur_per_kwh: float
+    feed_in_cost_eur_per_kwh: float
+    feed_in_cost_is_default: bool
+    fixed_monthly_eur: float
+    net_metering_years: tuple[int, ...]
+    net_metering_last_year_by_law: int
+    feed_in_floor_fraction: float
+    feed_in_floor_years: tuple[int, ...]
+    capacity_tariff_eur_per_kw_year_incl_vat: float
+    capacity_tariff_floor_kw: float | None
+    dynamic_supplier_markup_eur_per_kwh: float
+    dynamic_feed_in_fee_eur_per_kwh: float
+    day_ahead_source: str | None
+    day_ahead_price_year: int | None
+    day_ahead_mean_eur_per_kwh: float | None
+    built_in_price_years: tuple[int, ...]
+    weather_source: str
+    weather_year: int | None
+    weather_spread_years: tuple[int, ...]
+    comparison_fixed_price_source: Literal["scan", "default"]
+    comparison_fixed_price_eur_per_kwh: float
+    comparison_fixed_feed_in_eur_per_kwh: float
+    pv_lifetime_years: int
+    payback_range_escalation_low_high: tuple[float, float]
+    payback_range_battery_fade_low_high: tuple[float, float]
+    grid_carbon_intensity_kg_per_kwh: float
+    tree_kg_co2_per_year: float
+    car_kg_co2_per_km: float
+    flight_kg_co2: float
+    self_sufficiency_tolerance: float
+    battery_capacity_step_kwh: float
+    gross_load: BillFit | StudioReconstruction | None = None
+    meter_within_hour_import_export_kwh: float | None = None
 
 
 @dataclass(frozen=True)
@@ -386,8 +551,9 @@ class HourlySeries:
 
 @dataclass(frozen=True, eq=False)
 class ScanResult:
-    """Everything the FullReportDto needs. When ``status == "infeasible"`` only status, reason, inputs
-    echo and assumptions are meaningful; the rest is None."""
+    """Everything the FullReportDto needs, typed (units on each dataclass; the report's camelCase names
+    are the scans app's business, ``apps.scans.report``). When ``status == "infeasible"`` only status,
+    reason, inputs echo and assumptions are meaningful; the rest is None."""
 
     status: Status
     reason: str | None
@@ -418,14 +584,13 @@ class ScanResult:
     finance: FinanceResult | None = None
     scenarios: tuple[ScenarioResult, ...] = ()
     payback_range: PaybackRange | None = None
-    co2: dict[str, Any] = field(default_factory=dict)
+    co2: Co2Summary | None = None
     series: HourlySeries | None = None
     monthly_co2_savings_kg: tuple[float, ...] = ()
-    assumptions: dict[str, Any] = field(default_factory=dict)
+    assumptions: Assumptions | None = None
     sizing_method: str = ""
-    # When a measured yearly production was given: measured_kwh, simulated_kwh, raw_factor, factor
-    # (applied, within EXISTING_PV_SCALE_RANGE), warning (None or why the factor was clipped / not applied)
-    existing_pv_calibration: dict[str, Any] | None = None
+    # When a measured yearly production was given: how the existing arrays were scaled to it.
+    existing_pv_calibration: ExistingPvCalibration | None = None
     # Measured years: the scan's own weather and price year, the key figures on each measured weather
     # year, and the battery's value on a dynamic contract in each measured price year.
     weather_year: int | None = None

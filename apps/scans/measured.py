@@ -75,18 +75,18 @@ def report_block(inputs: dict, result) -> dict | None:
     decision = inputs.get(KEY)
     if not decision:
         return None
-    calibration = result.existing_pv_calibration or {}
-    simulated = calibration.get("simulated_kwh")
-    if simulated is None:
-        simulated = sum(a.yearly_output_kwh for a in result.existing_pv)
-    used = bool(decision.get("used")) and bool(calibration) and calibration.get("raw_factor") is not None
-    warning = calibration.get("warning") if calibration else None
+    calibration = result.existing_pv_calibration
+    if calibration is not None:
+        simulated, warning = calibration.simulated_kwh, calibration.warning
+    else:
+        simulated, warning = sum(a.yearly_output_kwh for a in result.existing_pv), None
+    used = bool(decision.get("used")) and calibration is not None and calibration.raw_factor is not None
     return {
         "measured_kwh": decision["measured_kwh"],
         "measured_yearly_kwh": decision.get("yearly_kwh"),
         "simulated_kwh": round(simulated, 1),
-        "factor": round(calibration["factor"], 4) if used else None,
-        "raw_factor": round(calibration["raw_factor"], 4) if used else None,
+        "factor": round(calibration.factor, 4) if used else None,
+        "raw_factor": round(calibration.raw_factor, 4) if used else None,
         "applied": used,
         "period": {
             "start": decision["period_start"],

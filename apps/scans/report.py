@@ -1,6 +1,9 @@
-"""Report assembly: an engine `ScanResult` → the seed's FullReportDto (snake_case here, camelCase on the
-wire) plus the `accuracy`, `scenarios`, `paybackRange` and `assumptions` blocks, the hourly series and the
-small monthly/yearly chart arrays. Pure functions: no database, no Django.
+"""Report assembly, the one mapper from the engine's typed results to the report's names: an engine
+`ScanResult` (frozen dataclasses) → the seed's FullReportDto (snake_case here, camelCase on the wire) plus
+the `accuracy`, `scenarios`, `paybackRange` and `assumptions` blocks, the hourly series and the small
+monthly/yearly chart arrays. Its blocks for a home with panels (`existing_household`), a measured
+production (`measured`) and the measured years (`year_spread`) read the same typed result. Pure
+functions: no database.
 
 Units follow the seed: `overview.kpi.selfSufficiency` is a fraction (0.68); the `selfConsumption`,
 `solar.directConsumption/toGrid` and `sustainability` shares are percentages (68); money in EUR; energy in
@@ -10,12 +13,13 @@ kWh; `losses` a fraction (0.14); `parameters.discountRate` a percentage.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 import numpy as np
 
-from apps.engine.types import PvArrayResult, ScanResult
+from apps.common.naming import camel
+from apps.engine.types import Assumptions, BillFit, PvArrayResult, ScanResult, StudioReconstruction
 from apps.scans import existing_household
 from apps.scans import measured as measured_production
 from apps.scans.series import HOURLY_SERIES
@@ -48,9 +52,7 @@ def roof_direction(azimuth_deg: float) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """Dataclasses / numpy values → JSON-safe Python (used for the engine's free-form dicts)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return _plain(asdict(value))
+    """numpy values, tuples and non-finite floats → JSON-safe Python."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -64,19 +66,51 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _co2(result: ScanResult) -> dict[str, Any]:
-    """The engine's CO2 figures as a plain dict (it may hand us a dict or a dataclass)."""
-    co2 = _plain(result.co2) or {}
-    equivalents = co2.get("equivalents") or {}
+def _camel_fields(value: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An engine dataclass → {camelCase field name: JSON-safe value}, nested dataclasses likewise, in field
+    order (the report's blocks that echo the engine's own names: assumptions, payback-range cases)."""
     return {
-        "intensity": co2.get("grid_carbon_intensity"),
-        "import_kg": co2.get("co2_from_grid_import_kg"),
-        "avoided_by_export_kg": co2.get("co2_avoided_by_export_kg", 0.0),
-        "saved_kg": co2.get("co2_saved_kg"),
-        "saved_total_kg": co2.get("co2_saved_total_kg"),
-        "trees": equivalents.get("trees"),
-        "car_km": equivalents.get("car_km"),
-        "flights": equivalents.get("flights"),
+        camel(f.name): _camel_fields(v) if is_dataclass(v) else _plain(v)
+        for f in fields(value)
+        if f.name not in skip
+        for v in (getattr(value, f.name),)
+    }
+
+
+def engine_assumptions(assumptions: Assumptions) -> dict[str, Any]:
+    """The engine's assumptions under the report's names: every field camelCased, then how a home's gross
+    load was reconstructed (``grossLoadMethod`` and its figures) and the meter's within-hour flows."""
+    out = _camel_fields(assumptions, skip=("gross_load", "meter_within_hour_import_export_kwh"))
+    gross = assumptions.gross_load
+    if isinstance(gross, BillFit):
+        out.update({"grossLoadMethod": gross.method, **_camel_fields(gross)})
+    elif isinstance(gross, StudioReconstruction):
+        out.update(
+            {
+                "existingPvSource": "studio profile",
+                "grossLoadMethod": gross.method,
+                **_camel_fields(gross, skip=("meter_import_kwh", "meter_export_kwh")),
+            }
+        )
+        if gross.meter_import_kwh is not None:
+            out.update({"meterImportKwh": gross.meter_import_kwh, "meterExportKwh": gross.meter_export_kwh})
+    if assumptions.meter_within_hour_import_export_kwh is not None:
+        out["meterWithinHourImportExportKwh"] = assumptions.meter_within_hour_import_export_kwh
+    return out
+
+
+def _co2(result: ScanResult) -> dict[str, Any]:
+    """The engine's CO2 figures under the short names the report blocks below use."""
+    co2 = result.co2
+    return {
+        "intensity": co2.grid_carbon_intensity,
+        "import_kg": co2.co2_from_grid_import_kg,
+        "avoided_by_export_kg": co2.co2_avoided_by_export_kg,
+        "saved_kg": co2.co2_saved_kg,
+        "saved_total_kg": co2.co2_saved_total_kg,
+        "trees": co2.equivalents.trees,
+        "car_km": co2.equivalents.car_km,
+        "flights": co2.equivalents.flights,
     }
 
 
@@ -256,7 +290,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "direct_consumption": _pct(result.self_consumption),
             "to_grid": _pct(_share(result.grid_export_kwh, pv_out)),
             "has_solar_panels_currently": bool(
-                inputs.get("existing_pv") or (result.assumptions or {}).get("existingPvSource")
+                inputs.get("existing_pv") or isinstance(result.assumptions.gross_load, StudioReconstruction)
             ),
             "wants_new_solar_panels": bool(inputs.get("new_pv")),
             **_measured_vs_simulated(inputs, result),
@@ -296,7 +330,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             },
             "parameters": {
                 "evaluation_period": finance.years,
-                "discount_rate": _pct(_assumed(result, "discountRate", inputs.get("discount_rate")), 2),
+                "discount_rate": _pct(result.assumptions.discount_rate, 2),
                 "baseline_first_year_cost": _r(finance.baseline_year_one_bill),
                 "baseline_total_cost": _r(finance.baseline_lifecycle_cost),
             },
@@ -366,11 +400,11 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "low": _r(result.payback_range.low, 1),
             "base": _r(result.payback_range.base, 1),
             "high": _r(result.payback_range.high, 1),
-            "assumptions": _plain(result.payback_range.assumptions),
+            "assumptions": _camel_fields(result.payback_range.assumptions),
         },
         "year_spread": year_spread(result),
         "assumptions": {
-            **_plain(result.assumptions),
+            **engine_assumptions(result.assumptions),
             "weather_source": result.weather_source,
             "sizing_method": result.sizing_method,
             **_measured_assumption(inputs, result),
@@ -387,12 +421,6 @@ def _measured_vs_simulated(inputs: dict, result: ScanResult) -> dict:
 
 def _measured_assumption(inputs: dict, result: ScanResult) -> dict:
     return measured_production.assumption(inputs, result)
-
-
-def _assumed(result: ScanResult, name: str, fallback: float | None = None) -> float | None:
-    """A numeric assumption the engine reports (its own name), else `fallback`."""
-    value = (result.assumptions or {}).get(name)
-    return float(value) if isinstance(value, int | float) else fallback
 
 
 def summary(report: dict) -> dict:

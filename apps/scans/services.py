@@ -18,6 +18,7 @@ from dramatiq.middleware.time_limit import TimeLimitExceeded
 from apps.common.errors import AppError, Conflict, PaymentRequired, QuotaExceeded
 from apps.common.ids import new_token
 from apps.common.models import OutboxMessage
+from apps.common.naming import camel
 from apps.common.outbox import outbox_enqueue
 from apps.engine import defaults as engine_defaults
 from apps.organizations.models import Organization
@@ -75,15 +76,6 @@ REFERENCE_FIELDS = ("copied_from_id", "dossier_id")
 
 class TransientScanError(Exception):
     """Raised by scan_run for a failure worth retrying (the actor lets Dramatiq retry the message)."""
-
-
-class DeterministicScanError(Exception):
-    """A failure that will fail again with the same inputs: no retry, the scan goes to error."""
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def request_hash(data) -> str:
@@ -147,7 +139,7 @@ def adjustment_check(*, organization: Organization, root: Scan, inputs: dict) ->
     for name in {*inputs, *root.inputs} - set(REFERENCE_FIELDS) - set(ENGINE_PARAMETERS) - derived:
         if name not in allowed and inputs.get(name) != root.inputs.get(name):
             steps = ", ".join(sorted(allowed_steps)) or "none"
-            errors[_camel(name)] = [
+            errors[camel(name)] = [
                 f"May not differ from the original scan in an adjustment (adjustable steps: {steps})."
             ]
     if errors:

@@ -1,38 +1,37 @@
-"""Submitting a scan: the one entry point for the API and the portal.
-
-validate (the seed's flow rules, in `api.serializers.ScanCreateSerializer`) → for an adjustment, resolve the
-root and merge its inputs → check the adjustable steps → `services.scan_create` (quota, idempotency,
-enqueue). Takes the body in snake_case (the API's camelCase parser, or a form, provides it).
+"""Submitting a scan, the service side: for an adjustment, resolve the root and merge its inputs
+(``adjustment_start``); then, with inputs the API layer validated (``apps.scans.api.submission``: the seed's
+flow rules in ``ScanCreateSerializer``), check the adjustable steps and create the scan
+(``scan_submit_validated``: quota, idempotency, enqueue). Bodies and inputs are snake_case. Raises only
+``AppError``.
 """
 
-from apps.common.api.strict import STRICT_TYPES
 from apps.common.errors import AppError
 from apps.organizations.models import Organization
 from apps.scans import selectors, services
+from apps.scans.models import Scan
 
 
-def scan_submit(
-    *,
-    organization: Organization,
-    data: dict,
-    idempotency_key: str | None = None,
-    strict_types: bool = False,
-) -> services.CreatedScan:
-    """`strict_types`: JSON types exactly as the schema declares (the API); the portal's form posts text."""
-    from apps.scans.api.serializers import ScanCreateSerializer
-
+def adjustment_start(*, organization: Organization, data: dict) -> tuple[Scan | None, dict]:
+    """(the root original, the body to validate) for a body naming ``copied_from_id`` — the root's inputs
+    overlaid with what the body gives — else (None, the body)."""
     if not isinstance(data, dict):
         raise AppError("The body must be a JSON object.", errors={"body": ["Expected a JSON object."]})
-    body_hash = services.request_hash(data)
-    root = None
-    if data.get("copied_from_id"):
-        root = services.adjustment_root(organization=organization, copied_from_id=data["copied_from_id"])
-        data = services.adjustment_body(root=root, data=data)
-    serializer = ScanCreateSerializer(
-        data=data, context={"organization": organization, STRICT_TYPES: strict_types}
-    )
-    serializer.is_valid(raise_exception=True)
-    inputs = dict(serializer.validated_data)
+    if not data.get("copied_from_id"):
+        return None, data
+    root = services.adjustment_root(organization=organization, copied_from_id=data["copied_from_id"])
+    return root, services.adjustment_body(root=root, data=data)
+
+
+def scan_submit_validated(
+    *,
+    organization: Organization,
+    inputs: dict,
+    root: Scan | None,
+    body_hash: str,
+    idempotency_key: str | None = None,
+) -> services.CreatedScan:
+    """Validated ``inputs`` → (an adjustment: only the organization's adjustable steps may differ from
+    ``root``) → the dossier they name → ``services.scan_create``."""
     if root is not None:
         services.adjustment_check(organization=organization, root=root, inputs=inputs)
     dossier = None

@@ -98,7 +98,7 @@ def test_portal_form_text_is_still_coerced(owner, stub_broker):
     """The portal posts form text through the same submission; strictness is the JSON API's."""
     from djangorestframework_camel_case.util import underscoreize
 
-    from apps.scans.submission import scan_submit
+    from apps.scans.api.submission import scan_submit
 
     data = underscoreize(body(yearlyKwh="3500"))
     assert scan_submit(organization=owner.organization, data=data).scan.inputs["yearly_kwh"] == 3500.0

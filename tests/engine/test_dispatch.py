@@ -18,6 +18,7 @@ from apps.engine.load import household_profile
 from apps.engine.pv import kwh_per_kwp
 from apps.engine.timebase import HOURS
 from apps.engine.weather import OfflineWeather
+from tests.engine.checks import FLOWS
 
 ATOL = 1e-9  # kWh: "exact" up to float rounding
 
@@ -43,15 +44,7 @@ def assert_balanced(result: DispatchResult, battery: BatterySpec | None) -> None
     )
     np.testing.assert_allclose(result.grid_import, result.grid_used_onsite + result.grid_stored, atol=ATOL)
     np.testing.assert_array_equal(result.grid_export, result.solar_exported)
-    for name in (
-        "solar_used_onsite",
-        "solar_stored",
-        "solar_exported",
-        "solar_wasted",
-        "grid_used_onsite",
-        "grid_stored",
-        "battery_used_onsite",
-    ):
+    for name in FLOWS:
         assert getattr(result, name).min() >= -ATOL, name
     assert not np.any((result.solar_stored > ATOL) & (result.battery_used_onsite > ATOL))
     if battery is None:

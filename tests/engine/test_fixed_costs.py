@@ -10,8 +10,7 @@ from apps.engine import defaults as d
 from apps.engine.battery import deliverable_power_kw
 from apps.engine.finance import CostParams, battery_investment, pv_investment
 from apps.engine.sizing import Design, evaluate, size_system
-
-from .test_sizing import BATTERY, FLAT, SCALE, _problem
+from tests.engine.sizing_cases import BATTERY, FLAT, SCALE, make_problem
 
 
 def test_investment_adds_each_fixed_cost_once():
@@ -54,7 +53,7 @@ def _brute_force(problem, cap_step=0.1):
     ids=["none", "defaults", "costly-battery", "costly-pv"],
 )
 def test_sizing_with_fixed_costs_matches_brute_force(pv_fixed, battery_fixed, buys):
-    problem = _problem(FLAT, BATTERY)
+    problem = make_problem(FLAT, BATTERY)
     cost = replace(problem.cost, pv_fixed_eur=pv_fixed * SCALE, battery_fixed_eur=battery_fixed * SCALE)
     problem = replace(problem, cost=cost)
     out = size_system(problem)
@@ -78,13 +77,12 @@ def test_battery_power_follows_capacity():
 def test_report_never_shows_more_power_than_the_capacity_gives():
     from apps.engine import api as engine_api
     from apps.engine.types import BatteryInput
-
-    from .test_kpi_values import YIELD, _Weather, hand_inputs
+    from tests.engine.hand_case import YIELD, HandWeather, hand_inputs
 
     battery = BatteryInput(capacity_kwh=2.0, power_rating_kw=5.0, min_capacity_kwh=2.0, cost_per_kwh=300.0)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(engine_api, "kwh_per_kwp", lambda weather, tilt, azimuth, losses: YIELD.copy())
-        result = engine_api.run_scan(hand_inputs(battery=battery), weather_provider=_Weather())
+        result = engine_api.run_scan(hand_inputs(battery=battery), weather_provider=HandWeather())
     assert result.battery.capacity_kwh == pytest.approx(2.0)
     assert result.battery.power_kw == pytest.approx(2.0)  # 1 C x 2 kWh, not the 5 kW rating
     # A minimum power of 3 kW needs at least 3 kWh at 1 C: smaller capacities are not offered.

@@ -17,8 +17,8 @@ import pytest
 
 from apps.engine import api, load
 from apps.engine.dispatch import BatterySpec, dispatch_self_consumption
-from apps.engine.examples import seed_example_inputs
 from apps.engine.timebase import DAYS
+from devkit.engine.examples import seed_example_inputs
 
 NL_HOLIDAYS = {
     # New Year, Easter Monday, King's Day, Ascension, Whit Monday, Christmas (2x)

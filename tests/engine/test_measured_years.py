@@ -12,8 +12,8 @@ import pytest
 from apps.engine import defaults as d
 from apps.engine import reference_data as r
 from apps.engine.api import run_scan, scan_price_year, scan_weather_year
-from apps.engine.examples import seed_example_inputs
 from apps.engine.types import TariffInput
+from devkit.engine.examples import seed_example_inputs
 
 # Published figures of each file (shared/data/SOURCES.md): hours in the local calendar year, annual mean
 # [EUR/MWh], hours below zero.
@@ -82,9 +82,9 @@ def test_year_one_mean_import_price_by_hand(dynamic_result):
     )
     assert 2027 not in d.NL_ENERGY_TAX_EUR_PER_KWH_BY_YEAR
     a = dynamic_result.assumptions
-    assert a["importPriceYearOneMeanEurPerKwh"] == pytest.approx(0.22845, abs=5e-5)
-    assert a["dayAheadPriceYear"] == 2024 and a["weatherYear"] == 2024
-    assert "EPEX" in a["dayAheadSource"] and "KNMI De Bilt" in a["weatherSource"]
+    assert a.import_price_year_one_mean_eur_per_kwh == pytest.approx(0.22845, abs=5e-5)
+    assert a.day_ahead_price_year == 2024 and a.weather_year == 2024
+    assert "EPEX" in a.day_ahead_source and "KNMI De Bilt" in a.weather_source
 
 
 def test_design_is_re_evaluated_on_every_weather_year(dynamic_result):

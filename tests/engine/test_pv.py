@@ -121,7 +121,7 @@ def test_solar_position_is_computed_once_and_arrays_are_fast(weather):
 def test_pv_runs_on_pvgis_weather():
     # The PVGIS path yields the same kind of Weather; a synthetic TMY body in PVGIS's JSON shape.
     from apps.engine.weather import parse_pvgis_tmy
-    from tests.engine.test_weather import pvgis_tmy_body
+    from tests.engine.pvgis_bodies import pvgis_tmy_body
 
     weather = parse_pvgis_tmy(pvgis_tmy_body(), 52.1, 5.1)
     series = pv.kwh_per_kwp(weather, 35, 180, 14)

@@ -10,11 +10,12 @@ import pytest
 
 from apps.engine import defaults as d
 from apps.engine.api import run_scan
-from apps.engine.examples import seed_example_inputs
 from apps.engine.types import (
     StudioConsumption,
     TariffInput,
 )
+from devkit.engine.examples import seed_example_inputs
+from tests.engine.checks import assert_conservation
 
 SEED = seed_example_inputs()
 
@@ -24,46 +25,12 @@ def seed_result():
     return run_scan(SEED)
 
 
-def _assert_conservation(result):
-    s = result.series
-    # Design §4: load = PV used on site + battery used on site + grid used on site, and
-    # PV = used on site + stored + exported + wasted, every hour.
-    assert np.allclose(
-        s.consumption, s.solar_used_onsite + s.battery_used_onsite + s.grid_used_onsite, atol=1e-9
-    )
-    assert np.allclose(
-        s.solar_production,
-        s.solar_used_onsite + s.solar_stored + s.solar_exported + s.solar_wasted,
-        atol=1e-9,
-    )
-    for name in (
-        "solar_used_onsite",
-        "solar_stored",
-        "solar_exported",
-        "solar_wasted",
-        "grid_used_onsite",
-        "grid_stored",
-        "battery_used_onsite",
-    ):
-        assert getattr(s, name).min() >= -1e-9, name
-        assert getattr(s, name).shape == (8760,)
-    if result.battery is not None:
-        b = result.battery
-        level = s.battery_level
-        eta = np.sqrt(b.roundtrip_efficiency_pct / 100)
-        # Battery: level[t] = level[t-1] + eta·stored - discharged/eta (cyclic year).
-        expected = np.roll(level, 1) + eta * (s.solar_stored + s.grid_stored) - s.battery_used_onsite / eta
-        assert np.allclose(level, expected, atol=1e-6)
-        assert level.min() >= b.capacity_kwh * b.min_charge_level_pct / 100 - 1e-6
-        assert level.max() <= b.capacity_kwh + 1e-6
-
-
 def test_seed_body_runs_and_conserves_energy(seed_result):
     r = seed_result
     assert r.status == "optimal" and r.reason is None
     assert r.engine_version == d.ENGINE_VERSION
     assert r.weather_source == "offline"
-    _assert_conservation(r)
+    assert_conservation(r)
     # The series' consumption includes the battery's own standby draw (defaults.BATTERY_STANDBY_W).
     standby = r.battery.standby_kwh_per_year if r.battery is not None else 0.0
     assert r.yearly_usage_kwh + standby == pytest.approx(r.series.consumption.sum())
@@ -73,9 +40,9 @@ def test_seed_body_runs_and_conserves_energy(seed_result):
     assert r.existing_pv[0].installed_kwp == pytest.approx(4.0)
     # The seed's bill (3,500 kWh bought, 800 exported) needs the existing panels' yield fitted to it
     # (load.reconstruct_gross_load): a Dutch south roof simulates 700-1100 kWh/kWp/yr, times the factor.
-    factor = r.assumptions["existingPvBillFactor"]
+    factor = r.assumptions.gross_load.existing_pv_bill_factor
     assert 700 * factor < r.existing_pv[0].specific_yield_kwh_per_kwp < 1100 * factor
-    assert r.assumptions["billReconstructionWarning"]
+    assert r.assumptions.gross_load.bill_reconstruction_warning
 
 
 def test_seed_body_report_fields(seed_result):
@@ -95,17 +62,14 @@ def test_seed_body_report_fields(seed_result):
         ("dynamic", True),
     }
     assert r.payback_range is not None
-    for key in (
-        "discountRate",
-        "priceEscalation",
-        "pvDegradationPerYear",
-        "gridCarbonIntensityKgPerKwh",
-        "netMeteringYears",
-    ):
-        assert key in r.assumptions
+    a = r.assumptions
+    # The rates used are the scan's own (the seed body leaves them at the engine's defaults).
+    assert (a.discount_rate, a.price_escalation) == (SEED.discount_rate, SEED.price_escalation)
+    assert a.pv_degradation_per_year == d.PV_DEGRADATION_PER_YEAR
+    assert a.grid_carbon_intensity_kg_per_kwh == d.GRID_CARBON_INTENSITY_KG_PER_KWH
     # A 2026 scan starts in 2027: no net metering in any analysis year (salderingsregeling ends 2027).
-    assert r.assumptions["netMeteringYears"] == []
-    assert r.co2["co2_saved_kg"] >= 0
+    assert a.net_metering_years == ()
+    assert r.co2.co2_saved_kg >= 0
 
 
 def test_seed_body_self_sufficiency_takes_battery(seed_result):
@@ -121,7 +85,7 @@ def test_cost_savings_flat_and_dynamic_conserve_energy():
     for tariff in (SEED.tariff, TariffInput(type="dynamic")):
         r = run_scan(replace(SEED, goal="cost-savings", tariff=tariff))
         assert r.status == "optimal"
-        _assert_conservation(r)
+        assert_conservation(r)
         assert np.all(r.series.grid_stored == 0)  # grid charging not allowed in the seed body
 
 
@@ -141,7 +105,7 @@ def test_studio_profile_input():
     )
     assert r.status == "optimal"
     assert r.yearly_usage_kwh == pytest.approx(4000)
-    _assert_conservation(r)
+    assert_conservation(r)
 
 
 def test_engine_imports_no_django():

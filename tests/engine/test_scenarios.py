@@ -13,7 +13,10 @@ from apps.engine.scenarios import alternative_tariff, build_case, contract_scena
 from apps.engine.sizing import Design, SizingProblem
 from apps.engine.tariffs import levelise
 from apps.engine.types import BatteryInput, NewPvArray, TariffInput
-from tests.engine.test_run_scan import SEED, _assert_conservation
+from devkit.engine.examples import seed_example_inputs
+from tests.engine.checks import assert_conservation
+
+SEED = seed_example_inputs()
 
 H = 8760
 
@@ -73,7 +76,7 @@ def test_payback_range_is_ordered():
     assert pr.low is not None and pr.base is not None
     assert pr.low <= pr.base
     assert pr.high is None or pr.base <= pr.high
-    assert pr.assumptions["low"]["priceEscalation"] > pr.assumptions["high"]["priceEscalation"]
+    assert pr.assumptions.low.price_escalation > pr.assumptions.high.price_escalation
 
 
 def test_run_scan_two_roofs_and_net_metering_year():
@@ -85,14 +88,14 @@ def test_run_scan_two_roofs_and_net_metering_year():
     r = run_scan(inputs)
     assert r.status == "optimal"
     assert len(r.new_pv) == 2 and r.new_pv[1].panel_count >= 2
-    assert r.assumptions["netMeteringYears"] == [2026]  # the caller explicitly modelled 2026
-    _assert_conservation(r)
+    assert r.assumptions.net_metering_years == (2026,)  # the caller explicitly modelled 2026
+    assert_conservation(r)
 
 
 def test_run_scan_battery_only():
     r = run_scan(replace(SEED, new_pv=(), goal="cost-savings"))
     assert r.status == "optimal" and r.new_pv == ()
-    _assert_conservation(r)
+    assert_conservation(r)
 
 
 def test_dynamic_scan_fixed_column_equals_a_real_fixed_scan():
@@ -110,6 +113,6 @@ def test_dynamic_scan_fixed_column_equals_a_real_fixed_scan():
     assert fixed.finance.payback_years is not None
     assert column.payback_years == pytest.approx(fixed.finance.payback_years, rel=1e-9)
     a = dynamic.assumptions
-    assert a["comparisonFixedPriceSource"] == "default"
-    assert (a["comparisonFixedPriceEurPerKwh"], a["comparisonFixedFeedInEurPerKwh"]) == (0.28, 0.05)
-    assert fixed.assumptions["comparisonFixedPriceSource"] == "scan"
+    assert a.comparison_fixed_price_source == "default"
+    assert (a.comparison_fixed_price_eur_per_kwh, a.comparison_fixed_feed_in_eur_per_kwh) == (0.28, 0.05)
+    assert fixed.assumptions.comparison_fixed_price_source == "scan"

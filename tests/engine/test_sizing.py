@@ -11,75 +11,22 @@ import pytest
 
 from apps.engine.battery import dispatch_lp, greedy_batch, one_way_efficiency
 from apps.engine.dispatch import BatterySpec, dispatch_self_consumption
-from apps.engine.finance import CostParams
 from apps.engine.sizing import (
     Design,
     SizingProblem,
     design_flows,
     evaluate,
-    reference_sizing,
     size_system,
-    solve_reference_lp,
 )
-from apps.engine.tariffs import levelise, reference_day_ahead
-from apps.engine.types import BatteryInput, TariffInput
-
-T = 672
-START = 24 * 150  # 31 May: sunny weeks with surplus and negative midday prices
-SCALE = T / 8760
-
-
-def _profiles(hours: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    h = np.arange(hours) % 24
-    load = 0.2 + 0.25 * rng.random(hours) + 0.35 * np.exp(-0.5 * ((h - 19) / 2.0) ** 2)
-    day = np.repeat(rng.uniform(0.3, 1.0, hours // 24 + 1), 24)[:hours]
-    pv_yield = 0.75 * np.clip(np.sin((h - 5) / 15 * np.pi), 0, None) * day  # kWh per kWp per hour
-    return load, pv_yield
-
-
-def _problem(
-    tariff: TariffInput,
-    battery: BatteryInput | None = None,
-    goal="cost-savings",
-    fraction=None,
-    max_panels=12,
-):
-    load, pv_yield = _profiles(T)
-    lev = levelise(tariff, 2030, 20, 0.05, 0.0, hours=T)
-    return SizingProblem(
-        load=load,
-        existing_pv=np.zeros(T),
-        new_pv_yield=pv_yield[None, :],
-        panel_kwp=np.array([0.4]),
-        min_panels=np.array([0.0]),
-        max_panels=np.array([float(max_panels)]),
-        pv_cost_per_kwp=np.array([1100.0 * SCALE]),
-        battery=battery,
-        tariff=lev,
-        cost=CostParams(years=20),
-        goal=goal,
-        min_fraction=fraction,
-    )
-
-
-FLAT = TariffInput(flat_eur_per_kwh=0.30, feed_in_eur_per_kwh=0.05)
-DYNAMIC = TariffInput(
-    type="dynamic", day_ahead_eur_per_kwh=np.array(reference_day_ahead()[START : START + T])
-)
-BATTERY = BatteryInput(
-    capacity_kwh=8.0,
-    power_rating_kw=3.0,
-    minimum_charge_level=10,
-    roundtrip_efficiency=90,
-    cost_per_kwh=300.0 * SCALE,
-)
+from apps.engine.types import TariffInput
+from devkit.engine.reference_lp import reference_sizing, solve_reference_lp
+from tests.engine.sizing_cases import BATTERY, DYNAMIC, FLAT, SCALE, T, make_problem, profiles
 
 
 def test_greedy_kernel_equals_dispatch_module_full_year():
     # Source: dispatch.py's hour-by-hour rule; the prefix-scan kernel must reproduce it exactly.
     rng = np.random.default_rng(3)
-    load, pv_yield = _profiles(8760, seed=3)
+    load, pv_yield = profiles(8760, seed=3)
     pv = 4.0 * pv_yield * (1 + 0.2 * rng.random(8760))
     direct = np.minimum(pv, load)
     for cap, power, floor in ((5.0, 2.5, 20.0), (13.5, 5.0, 0.0), (0.5, 0.2, 10.0)):
@@ -94,7 +41,7 @@ def test_greedy_kernel_equals_dispatch_module_full_year():
 def test_greedy_equals_lp_on_flat_tariff(fixed_eur):
     # On a flat tariff the self-consumption rule is cost-optimal: same cost as the dispatch LP (HiGHS)
     # and as the full cvxpy/Clarabel LP with the sizes fixed, fixed installation costs included in both.
-    problem = _problem(FLAT, BATTERY)
+    problem = make_problem(FLAT, BATTERY)
     cost = replace(problem.cost, pv_fixed_eur=fixed_eur * SCALE, battery_fixed_eur=fixed_eur * SCALE)
     problem = replace(problem, cost=cost)
     design = Design((10,), 5.0, 3.0)
@@ -117,7 +64,7 @@ def _brute_force(problem: SizingProblem, dispatch: str, cap_step: float) -> floa
 
 
 def test_flat_sizing_matches_brute_force():
-    problem = _problem(FLAT, BATTERY)
+    problem = make_problem(FLAT, BATTERY)
     out = size_system(problem)
     brute = _brute_force(problem, "greedy", 0.1)
     # Source: brute-force grid of every panel count x 0.1 kWh capacity step; bar 0.5 % (brief).
@@ -126,7 +73,7 @@ def test_flat_sizing_matches_brute_force():
 
 
 def test_dynamic_sizing_matches_brute_force():
-    problem = _problem(DYNAMIC, BATTERY)
+    problem = make_problem(DYNAMIC, BATTERY)
     out = size_system(problem)
     assert out.dispatch == "lp"
     brute = _brute_force(problem, "lp", 0.5)
@@ -135,7 +82,7 @@ def test_dynamic_sizing_matches_brute_force():
 
 @pytest.mark.parametrize("tariff", [FLAT, DYNAMIC], ids=["flat", "dynamic"])
 def test_fast_sizing_within_half_percent_of_full_lp(tariff):
-    problem = _problem(tariff, BATTERY)
+    problem = make_problem(tariff, BATTERY)
     out = size_system(problem)
     ref = reference_sizing(problem)
     # Source: brief — sizing cost within 0.5 % of a straightforward full-year LP of the same case.
@@ -145,7 +92,7 @@ def test_fast_sizing_within_half_percent_of_full_lp(tariff):
 
 
 def test_no_grid_charging_when_disallowed():
-    problem = _problem(DYNAMIC, BATTERY)
+    problem = make_problem(DYNAMIC, BATTERY)
     flows = design_flows(problem, Design((8,), 6.0, 3.0), "lp")
     surplus = np.maximum(flows.pv - flows.load, 0)
     assert np.all(flows.grid_stored == 0)
@@ -160,13 +107,13 @@ def test_no_grid_charging_when_disallowed():
 def test_higher_feed_in_never_lowers_pv(battery):
     chosen = []
     for feed_in in (0.0, 0.05, 0.10, 0.20, 0.28):
-        problem = _problem(replace(FLAT, feed_in_eur_per_kwh=feed_in), battery)
+        problem = make_problem(replace(FLAT, feed_in_eur_per_kwh=feed_in), battery)
         chosen.append(size_system(problem).best.design.panels[0])
     assert chosen == sorted(chosen), chosen
 
 
 def test_infeasible_renewable_minimum_is_reported():
-    problem = _problem(FLAT, BATTERY, goal="renewable-minimum", fraction=0.99, max_panels=4)
+    problem = make_problem(FLAT, BATTERY, goal="renewable-minimum", fraction=0.99, max_panels=4)
     out = size_system(problem)
     assert out.status == "infeasible"
     assert "cannot be reached" in out.reason and "99%" in out.reason
@@ -174,10 +121,10 @@ def test_infeasible_renewable_minimum_is_reported():
 
 @pytest.mark.parametrize("exhaustive", [16, 0], ids=["every-panel-set", "lagrangian"])
 def test_renewable_minimum_meets_the_fraction_at_least_cost(exhaustive, monkeypatch):
-    from apps.engine import sizing
+    from apps.engine.sizing import goals
 
-    monkeypatch.setattr(sizing, "_EXHAUSTIVE_PANEL_SETS", exhaustive)
-    problem = _problem(FLAT, BATTERY, goal="renewable-minimum", fraction=0.6)
+    monkeypatch.setattr(goals, "_EXHAUSTIVE_PANEL_SETS", exhaustive)
+    problem = make_problem(FLAT, BATTERY, goal="renewable-minimum", fraction=0.6)
     out = size_system(problem)
     assert out.status == "optimal"
     assert out.best.self_sufficiency >= 0.6 - 1e-9
@@ -193,7 +140,7 @@ def test_renewable_minimum_meets_the_fraction_at_least_cost(exhaustive, monkeypa
 
 
 def test_self_sufficiency_goal_minimises_import_first():
-    problem = _problem(FLAT, BATTERY, goal="self-sufficiency")
+    problem = make_problem(FLAT, BATTERY, goal="self-sufficiency")
     out = size_system(problem)
     top = evaluate(problem, Design((12,), 8.0, 3.0))
     assert out.best.grid_to_load <= top.grid_to_load + 0.005 * problem.load.sum() + 1e-9
@@ -205,7 +152,7 @@ def test_capacity_tariff_dispatch_shaves_the_peak():
     # Belgian capacity tariff: the cost-optimal dispatch never costs more than the greedy rule, and the
     # full cvxpy LP with the same fixed sizes agrees with the HiGHS dispatch LP.
     tariff = TariffInput(country="BE", capacity_tariff=True, flat_eur_per_kwh=0.35, feed_in_eur_per_kwh=0.03)
-    problem = _problem(tariff, BATTERY)
+    problem = make_problem(tariff, BATTERY)
     assert not problem.greedy_is_optimal
     design = Design((4,), 5.0, 3.0)
     greedy = evaluate(problem, design, "greedy", keep_flows=True)
@@ -222,14 +169,14 @@ def test_capacity_tariff_dispatch_shaves_the_peak():
 def test_two_arrays_match_brute_force():
     # East and west roofs (PV peaks at 9h and 15h), each 0..6 panels, battery up to 6 kWh: every combination
     # x every 0.2 kWh is evaluated; the search must be within 0.5 % of the best (brief).
-    load, _ = _profiles(T)
+    load, _ = profiles(T)
     h = np.arange(T) % 24
     day = np.repeat(np.random.default_rng(9).uniform(0.3, 1.0, T // 24), 24)
     east = 0.7 * np.clip(np.sin((h - 4) / 12 * np.pi), 0, None) * day
     west = 0.7 * np.clip(np.sin((h - 10) / 12 * np.pi), 0, None) * day
     battery = replace(BATTERY, capacity_kwh=6.0)
     problem = replace(
-        _problem(FLAT, battery),
+        make_problem(FLAT, battery),
         new_pv_yield=np.array([east, west]),
         panel_kwp=np.array([0.4, 0.4]),
         min_panels=np.array([0.0, 0.0]),
@@ -249,13 +196,14 @@ def test_two_arrays_match_brute_force():
 def test_coordinate_search_matches_enumeration(monkeypatch):
     # Three roofs: above GRID_SEARCH_MAX_COMBINATIONS the no-battery search is coordinate descent; it must
     # find the same optimum (within 0.5 %) as enumerating all 7^3 combinations.
-    from apps.engine import sizing
+    from apps.engine import defaults
+    from apps.engine.sizing import candidates
 
-    load, _ = _profiles(T)
+    load, _ = profiles(T)
     h = np.arange(T) % 24
     shapes = [0.7 * np.clip(np.sin((h - s) / 12 * np.pi), 0, None) for s in (4, 7, 10)]
     problem = replace(
-        _problem(FLAT, None),
+        make_problem(FLAT, None),
         new_pv_yield=np.array(shapes),
         panel_kwp=np.array([0.4, 0.4, 0.4]),
         min_panels=np.zeros(3),
@@ -263,7 +211,7 @@ def test_coordinate_search_matches_enumeration(monkeypatch):
         pv_cost_per_kwp=np.array([1000.0, 1100.0, 1200.0]) * SCALE,
     )
     full = size_system(problem).best.annual_cost
-    monkeypatch.setattr(sizing.d, "GRID_SEARCH_MAX_COMBINATIONS", 10)
-    assert sizing._panel_combos(problem) is None
+    monkeypatch.setattr(defaults, "GRID_SEARCH_MAX_COMBINATIONS", 10)
+    assert candidates.panel_combos(problem) is None
     coordinate = size_system(problem).best.annual_cost
     assert coordinate <= full * 1.005

@@ -10,11 +10,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from apps.engine import sizing
+from apps.engine import defaults as d
 from apps.engine.scenarios import build_case, case_finance
-from apps.engine.sizing import Design, _evaluate_greedy_batch, _evaluate_no_battery_batch, size_system
+from apps.engine.sizing import Design, candidates, evaluate, no_battery, size_system
+from apps.engine.sizing.evaluation import evaluate_greedy_batch, evaluate_no_battery_batch
 from apps.engine.types import BatteryInput, TariffInput
-from tests.engine.test_sizing import BATTERY, FLAT, SCALE, T, _problem
+from tests.engine.sizing_cases import BATTERY, FLAT, SCALE, T, make_problem
 
 DAYS = T // 24
 
@@ -35,7 +36,7 @@ def _roofs(rng: np.random.Generator, n: int) -> np.ndarray:
 def _multi_roof(seed: int, n: int, max_panels: int, battery: BatteryInput | None, tariff=FLAT):
     rng = np.random.default_rng(seed)
     return replace(
-        _problem(tariff, battery),
+        make_problem(tariff, battery),
         new_pv_yield=_roofs(rng, n),
         panel_kwp=np.full(n, 0.4),
         min_panels=np.zeros(n),
@@ -56,9 +57,9 @@ def test_exact_search_equals_enumeration_without_battery(seed, monkeypatch):
     # and it proves its optimality within SIZING_PROOF_TOLERANCE (0.001 %).
     n, max_panels = (3, 9) if seed % 2 else (4, 5)
     problem = _multi_roof(seed, n, max_panels, None)
-    brute = min(e.annual_cost for e in _evaluate_no_battery_batch(problem, _all_combos(problem)))
-    monkeypatch.setattr(sizing.d, "GRID_SEARCH_MAX_COMBINATIONS", 0)
-    exact = sizing._exact_no_battery(problem)
+    brute = min(e.annual_cost for e in evaluate_no_battery_batch(problem, _all_combos(problem)))
+    monkeypatch.setattr(d, "GRID_SEARCH_MAX_COMBINATIONS", 0)
+    exact = no_battery.exact_no_battery(problem)
     assert exact is not None
     assert exact[0].annual_cost <= brute * (1 + 1e-5) + 1e-9
     assert size_system(problem).best.annual_cost <= brute * 1.001
@@ -66,9 +67,9 @@ def test_exact_search_equals_enumeration_without_battery(seed, monkeypatch):
 
 def _brute_with_battery(problem, caps: np.ndarray) -> float:
     combos = _all_combos(problem)
-    best = min(e.annual_cost for e in _evaluate_no_battery_batch(problem, combos))
+    best = min(e.annual_cost for e in evaluate_no_battery_batch(problem, combos))
     for cap in caps:
-        evals = _evaluate_greedy_batch(
+        evals = evaluate_greedy_batch(
             problem, combos, np.full(len(combos), cap), problem.battery.power_rating_kw
         )
         best = min(best, min(e.annual_cost for e in evals))
@@ -108,7 +109,7 @@ def test_battery_case_needs_a_panel_moved_between_roofs():
     # case would no longer isolate the transfer move it was built for.
     battery = replace(BATTERY, cost_per_kwh=120.0 * SCALE, capacity_kwh=6.0, standby_w=0.0)
     problem = replace(
-        _problem(FLAT, battery),
+        make_problem(FLAT, battery),
         new_pv_yield=np.array([east, west]),
         panel_kwp=np.array([0.4, 0.4]),
         min_panels=np.zeros(2),
@@ -135,10 +136,10 @@ def test_no_neighbouring_design_has_a_better_reported_npv(battery_cost):
     chosen = size_system(problem).best.design
     base = _npv(problem, FLAT, chosen)
     neighbours = [
-        Design(p, chosen.capacity_kwh, chosen.power_kw) for p in sizing._neighbours(problem, chosen.panels)
+        Design(p, chosen.capacity_kwh, chosen.power_kw) for p in candidates.neighbours(problem, chosen.panels)
     ]
     neighbours += [
-        Design(p, chosen.capacity_kwh, chosen.power_kw) for p in sizing._transfers(problem, chosen.panels)
+        Design(p, chosen.capacity_kwh, chosen.power_kw) for p in candidates.transfers(problem, chosen.panels)
     ]
     neighbours.append(Design(chosen.panels))
     if chosen.capacity_kwh > 0:
@@ -166,7 +167,7 @@ def test_objective_is_minus_reported_npv_as_annuity():
     problem = replace(problem, cost=cost)
     crf = problem.lifecycle.crf
     designs = [Design((0, 0)), Design((4, 2)), Design((4, 2), 3.0, 3.0), Design((1, 7), 6.5, 3.0)]
-    costs = [sizing.evaluate(problem, x).annual_cost for x in designs]
+    costs = [evaluate(problem, x).annual_cost for x in designs]
     npvs = [_npv(problem, FLAT, x) for x in designs]
     for c, v in zip(costs[1:], npvs[1:], strict=True):
         assert c - costs[0] == pytest.approx(-crf * (v - npvs[0]), rel=1e-9, abs=1e-9)
@@ -199,8 +200,8 @@ def test_issue_north_east_west_case_is_exact(monkeypatch):
     # issues 11/12 (EUR 1,000 per PV installation, EUR 0.10/kWh feed-in cost) and EUR 18/kWp/yr O&M on
     # the measured 2023 weather, buying nothing wins (next to the seed's 4 kWp of existing panels) and
     # the multi-roof search would not be exercised.
-    from apps.engine.examples import seed_example_inputs
     from apps.engine.types import NewPvArray
+    from devkit.engine.examples import seed_example_inputs
 
     seed = seed_example_inputs()
     roofs = tuple(
@@ -227,9 +228,9 @@ def test_issue_north_east_west_case_is_exact(monkeypatch):
         include_pv_maintenance_costs=False,
     )
     problem = _scan_problem(inputs)
-    evals = _evaluate_no_battery_batch(problem, _all_combos(problem))
+    evals = evaluate_no_battery_batch(problem, _all_combos(problem))
     brute = min(evals, key=lambda e: e.annual_cost)
     assert sum(brute.design.panels) > 0  # a non-trivial optimum
-    monkeypatch.setattr(sizing.d, "GRID_SEARCH_MAX_COMBINATIONS", 0)
+    monkeypatch.setattr(d, "GRID_SEARCH_MAX_COMBINATIONS", 0)
     found = size_system(problem).best
     assert found.annual_cost <= brute.annual_cost * (1 + 1e-5)

@@ -9,6 +9,7 @@ import pytest
 from apps.engine import defaults as d
 from apps.engine import weather as w
 from apps.engine.timebase import HOURS, hourly_index
+from tests.engine.pvgis_bodies import code, pvgis_tmy_body
 
 DE_BILT = (52.09, 5.12)
 
@@ -30,14 +31,14 @@ def test_time_base_helpers():
     from apps.engine import timebase as tb
 
     # Calendar facts of 2025: January has 744 hours, February 672; 1 January 2025 is a Wednesday.
-    counts = np.bincount(tb.month_of_hour(), minlength=13)[1:]
+    counts = np.bincount(tb.month_number(), minlength=13)[1:]
     assert counts[0] == 744 and counts[1] == 672 and counts.sum() == HOURS
     assert tb.weekday()[0] == 2 and tb.day_of_year()[-1] == 365 and tb.hour_of_day()[25] == 1
     assert tb.days_in_month().tolist() == [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
     assert tb.daily_sum(np.ones(HOURS)).tolist() == [24.0] * 365
     assert tb.monthly_sum(np.ones(HOURS)).tolist() == (counts * 1.0).tolist()
     with pytest.raises(ValueError):
-        tb.month_of_hour()[0] = 5  # cached arrays are read-only
+        tb.month_number()[0] = 5  # cached arrays are read-only
 
 
 # KNMI De Bilt yearly global irradiation per year [kWh/m2] (shared/data/SOURCES.md, from the KNMI file).
@@ -166,61 +167,6 @@ def test_location_validation_and_keys():
 
 # --- PVGIS --------------------------------------------------------------------------------------------
 
-# Months of a TMY come from different years; February 2016 is a leap month (its 29th must be dropped).
-MONTH_YEARS = [2012, 2016, 2009, 2018, 2007, 2011, 2015, 2013, 2020, 2010, 2017, 2014]
-
-
-def _code(month: int, day: int, hour: int) -> float:
-    """A value that identifies its UTC month/day/hour, carried in T2m to track where rows land."""
-    return month * 100.0 + day + hour / 100.0
-
-
-def pvgis_tmy_body() -> dict:
-    """A body in PVGIS 5.x's documented JSON TMY output shape (inputs/outputs/meta; ``tmy_hourly`` rows
-    keyed ``time(UTC)`` 'YYYYMMDD:HHMM', T2m, RH, G(h), Gb(n), Gd(h), IR(h), WS10m, WD10m, SP)."""
-    import calendar
-
-    rows = []
-    for month, year in enumerate(MONTH_YEARS, start=1):
-        for day in range(1, calendar.monthrange(year, month)[1] + 1):
-            for hour in range(24):
-                sun = max(0.0, np.sin(np.pi * (hour - 5) / 14.0)) * (0.5 + 0.5 * np.sin(np.pi * month / 12.0))
-                rows.append(
-                    {
-                        "time(UTC)": f"{year}{month:02d}{day:02d}:{hour:02d}10",
-                        "T2m": _code(month, day, hour),
-                        "RH": 80.0,
-                        "G(h)": round(600.0 * sun, 2),
-                        "Gb(n)": round(400.0 * sun, 2),
-                        "Gd(h)": round(250.0 * sun, 2),
-                        "IR(h)": 300.0,
-                        "WS10m": 3.0,
-                        "WD10m": 220.0,
-                        "SP": 101300.0,
-                    }
-                )
-    return {
-        "inputs": {
-            "location": {"latitude": 52.1, "longitude": 5.1, "elevation": 4.0},
-            "meteo_data": {
-                "radiation_db": "PVGIS-SARAH3",
-                "meteo_db": "ERA5",
-                "year_min": 2005,
-                "year_max": 2023,
-                "use_horizon": True,
-                "horizon_db": "DEM-calculated",
-            },
-        },
-        "outputs": {
-            "months_selected": [{"month": m, "year": y} for m, y in enumerate(MONTH_YEARS, start=1)],
-            "tmy_hourly": rows,
-        },
-        "meta": {
-            "inputs": {"location": {"description": "Selected location"}},
-            "outputs": {"tmy_hourly": {"type": "time series", "timestamp": "hourly"}},
-        },
-    }
-
 
 @pytest.fixture(scope="module")
 def body() -> dict:
@@ -233,11 +179,11 @@ def test_parse_pvgis_tmy_maps_onto_the_time_base(body):
     assert weather.source == "pvgis" and weather.altitude == 4.0
     assert weather.temp_air.shape == (HOURS,)
     # UTC → UTC+1: local step 1 (01:00+01) is Jan 1 00:10 UTC; step 0 wraps to Dec 31 23:10 UTC.
-    assert weather.temp_air[1] == _code(1, 1, 0)
-    assert weather.temp_air[0] == _code(12, 31, 23)
+    assert weather.temp_air[1] == code(1, 1, 0)
+    assert weather.temp_air[0] == code(12, 31, 23)
     # March 1 00:10 UTC lands on local step 59 days * 24 + 1: Feb 29 was dropped, not shifted in.
-    assert weather.temp_air[59 * 24 + 1] == _code(3, 1, 0)
-    assert not np.any(np.isclose(weather.temp_air, _code(2, 29, 12)))
+    assert weather.temp_air[59 * 24 + 1] == code(3, 1, 0)
+    assert not np.any(np.isclose(weather.temp_air, code(2, 29, 12)))
     # Everything else is carried through unchanged (only moved).
     ghi = np.array([row["G(h)"] for row in body["outputs"]["tmy_hourly"] if row["time(UTC)"][4:8] != "0229"])
     assert weather.ghi.sum() == pytest.approx(ghi.sum())
@@ -247,7 +193,7 @@ def test_parse_pvgis_tmy_maps_onto_the_time_base(body):
 def test_parse_pvgis_tmy_without_meta_block(body):
     lean = {"inputs": body["inputs"], "outputs": body["outputs"]}
     weather = w.parse_pvgis_tmy(lean, 52.1, 5.1)
-    assert weather.temp_air[1] == _code(1, 1, 0)
+    assert weather.temp_air[1] == code(1, 1, 0)
 
 
 class DictCache:

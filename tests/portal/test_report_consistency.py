@@ -99,7 +99,7 @@ def test_nothing_bought_shows_not_applicable(owner, dossier, owner_client):
     from dataclasses import replace
 
     from apps.engine.api import run_scan
-    from apps.engine.examples import seed_example_inputs
+    from devkit.engine.examples import seed_example_inputs
     from tests.scans.conftest import complete_scan
 
     result = run_scan(replace(seed_example_inputs(), new_pv=(), battery=None, goal="cost-savings"))

@@ -23,11 +23,10 @@ from apps.organizations.models import WebhookDelivery
 from apps.organizations.services import api_key_create, organization_create
 from apps.scans import services
 from apps.scans.models import Scan, ScanUsage
+from tests.webhook_receivers import Receiver
 
 from .conftest import MINIMAL_BODY, complete_scan, make_endpoint
-from .test_concurrency import _database_url
-from .test_reliability import _wait
-from .test_webhooks import Receiver
+from .waiting import database_url, wait_until
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -69,7 +68,7 @@ class OwnRedis:
 def spawn_worker(redis: OwnRedis, threads: int = 2, **extra_env) -> subprocess.Popen:
     """A `rundramatiq` worker (all queues) on the test's own Redis and the test database; its own process
     group, so a test can kill -9 all of it."""
-    env = {**os.environ, "DATABASE_URL": _database_url(), "DRAMATIQ_BROKER_URL": redis.url,
+    env = {**os.environ, "DATABASE_URL": database_url(), "DRAMATIQ_BROKER_URL": redis.url,
            "OUTBOX_RELAY_INTERVAL_S": "1", **extra_env,
            # the webhook receiver is on 127.0.0.1: local-development mode of the target check
            "WEBHOOK_ALLOW_HTTP": "true", "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true"}  # fmt: skip
@@ -128,7 +127,7 @@ def test_broker_outage_loses_nothing_and_costs_no_quota(outage, seed_result, cli
         services.scan_share(scan=shared)
         token = new_token(8)
         health_ping.send(token)  # the worker is up and listening before the outage
-        assert _wait(lambda: HealthPing.objects.filter(token=token).exists(), 60)
+        assert wait_until(lambda: HealthPing.objects.filter(token=token).exists(), 60)
 
         outage.stop()
         headers = {"HTTP_X_API_KEY": api}
@@ -154,10 +153,10 @@ def test_broker_outage_loses_nothing_and_costs_no_quota(outage, seed_result, cli
 
         outage.start()
         back = time.monotonic()
-        assert _wait(lambda: Scan.objects.filter(pk__in=ids, status="completed").count() == 2, 120), list(
-            Scan.objects.filter(pk__in=ids).values_list("status", "error_message")
+        assert wait_until(lambda: Scan.objects.filter(pk__in=ids, status="completed").count() == 2, 120), (
+            list(Scan.objects.filter(pk__in=ids).values_list("status", "error_message"))
         )
-        assert _wait(lambda: WebhookDelivery.objects.filter(status="succeeded").count() == 1, 60)
+        assert wait_until(lambda: WebhookDelivery.objects.filter(status="succeeded").count() == 1, 60)
         recovered_s = time.monotonic() - back
         assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
         # Two quota units were used and both bought a completed scan (the replay used none).

@@ -17,6 +17,7 @@ from apps.scans import services
 from apps.scans.models import Scan, ScanUsage
 
 from .conftest import SEED_BODY, resolved_inputs
+from .waiting import database_url
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL (DATABASE_URL=postgres://…)"
@@ -86,14 +87,6 @@ def test_two_workers_claim_a_scan_once():
     assert sorted(results) == [False, False, False, True]
 
 
-def _database_url() -> str:
-    params = connection.settings_dict
-    host = params.get("HOST") or "127.0.0.1"
-    port = params.get("PORT") or 5432
-    user = params.get("USER") or "postgres"
-    return f"postgres://{user}@{host}:{port}/{params['NAME']}"
-
-
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_posted_scan_is_completed_by_a_real_worker():
@@ -108,7 +101,7 @@ def test_posted_scan_is_completed_by_a_real_worker():
     process = subprocess.Popen(
         [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", "1"],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": _database_url()},
+        env={**os.environ, "DATABASE_URL": database_url()},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

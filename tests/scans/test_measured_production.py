@@ -60,7 +60,7 @@ def test_a_year_of_measured_production_scales_the_existing_pv(
     # Same body, same location; the seed's bill fit scaled its yield by existingPvBillFactor, the
     # measured production replaces that fit, so the simulated figure is the unscaled one.
     fitted = sum(a.yearly_output_kwh for a in seed_result.existing_pv)
-    simulated = fitted / seed_result.assumptions["existingPvBillFactor"]
+    simulated = fitted / seed_result.assumptions.gross_load.existing_pv_bill_factor
     measured = round(simulated * 0.8, 1)  # the roof gives 20 % less than the model says
     _as_full_year(enphase_link, measured)
 
@@ -115,7 +115,7 @@ def test_a_factor_out_of_range_is_clipped_with_a_warning(
     owner, dossier, enphase_link, seed_result, stub_broker
 ):
     fitted = sum(a.yearly_output_kwh for a in seed_result.existing_pv)  # unscaled: see the first test
-    simulated = fitted / seed_result.assumptions["existingPvBillFactor"]
+    simulated = fitted / seed_result.assumptions.gross_load.existing_pv_bill_factor
     _as_full_year(enphase_link, round(simulated * 2.5, 1))
     scan = _submit_and_run(owner, dossier)
     block = scan.report["solar"]["measured_vs_simulated"]

@@ -15,6 +15,7 @@ from apps.scans.models import Scan
 from config.dramatiq import start_queue_workers
 
 from .conftest import make_endpoint, make_scan
+from .waiting import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,15 +33,6 @@ def stub():
     broker.flush_all()
 
 
-def _wait(predicate, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
-
-
 def test_time_limit_fails_the_scan_at_once_with_the_advice(owner, stub, monkeypatch):
     broker, workers = stub
 
@@ -56,7 +48,7 @@ def test_time_limit_fails_the_scan_at_once_with_the_advice(owner, stub, monkeypa
     started = time.monotonic()
     run_scan.send_with_options(args=(scan.id,), time_limit=500)
 
-    assert _wait(lambda: Scan.objects.get(pk=scan.id).status == "error", 15)
+    assert wait_until(lambda: Scan.objects.get(pk=scan.id).status == "error", 15)
     elapsed = time.monotonic() - started
     scan.refresh_from_db()
     assert "Narrow the panel or battery ranges" in scan.error_message
@@ -91,7 +83,7 @@ def test_scans_keep_their_pace_while_webhook_deliveries_time_out(owner, stub, mo
         for scan in scans:
             run_scan.send(scan.id)
         ids = [s.id for s in scans]
-        assert _wait(lambda: Scan.objects.filter(pk__in=ids, status="completed").count() == 4, 30)
+        assert wait_until(lambda: Scan.objects.filter(pk__in=ids, status="completed").count() == 4, 30)
         elapsed = time.monotonic() - started
         attempted = WebhookDelivery.objects.filter(pk__in=[d.id for d in deliveries], attempt_count__gt=0)
         assert attempted.count() == 0, "scans waited for a delivery attempt to time out"

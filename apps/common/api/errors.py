@@ -3,11 +3,11 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions
 from rest_framework.response import Response
 
 from apps.common.errors import AppError
+from apps.common.naming import camel
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://solarscan.app/problems/"
@@ -46,10 +46,6 @@ def problem(status: int, code: str, title: str, detail: str, errors: dict | None
     if errors:
         body["errors"] = errors
     return body
-
-
-def camel(name: str) -> str:
-    return camelize_re.sub(underscore_to_camel, name)
 
 
 def flatten_errors(

@@ -21,8 +21,8 @@ from apps.portal.price_upload import MAX_BYTES, PriceFileError, parse_price_csv
 from apps.portal.reporting import branding_for, compare_rows, goal_label, kpi_summary, report_context
 from apps.portal.views.base import org_object_or_404, portal_view
 from apps.scans import selectors, services
+from apps.scans.api.submission import scan_submit
 from apps.scans.models import Scan
-from apps.scans.submission import scan_submit
 from apps.studio.selectors import studio_profile_list
 
 STATUS_LABELS = {

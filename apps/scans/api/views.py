@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from apps.common.api.fields import api_datetime
 from apps.common.api.pagination import PagePagination, PageQuerySerializer
 from apps.common.errors import AppError
+from apps.common.naming import camel
 from apps.organizations.selectors import organization_for_request
 from apps.scans import selectors, services
 from apps.scans.api.schema import ref
@@ -21,11 +22,11 @@ from apps.scans.api.serializers import (
     ScanStatusSerializer,
     ShareSerializer,
 )
+from apps.scans.api.submission import scan_submit
 from apps.scans.breakdown import FIELDS as BREAKDOWN_FIELDS
 from apps.scans.breakdown import breakdown
 from apps.scans.models import Scan
 from apps.scans.seen import scan_report_seen
-from apps.scans.submission import scan_submit
 
 IDEMPOTENCY_HEADER = "HTTP_IDEMPOTENCY_KEY"
 
@@ -34,11 +35,6 @@ class AnonScanThrottle(AnonRateThrottle):
     """The seed's 3 requests/min per IP for anonymous GET /v1/scans/:id (authenticated callers: none)."""
 
     scope = "anon_scan"
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def _snake(name: str) -> str:
@@ -234,7 +230,7 @@ class ScanBreakdownView(APIView):
         )
         query.is_valid(raise_exception=True)
         wanted = {_snake(f.strip()) for f in query.validated_data["fields"].split(",") if f.strip()}
-        unknown = sorted(_camel(f) for f in wanted - set(BREAKDOWN_FIELDS))
+        unknown = sorted(camel(f) for f in wanted - set(BREAKDOWN_FIELDS))
         if unknown:
             raise AppError(
                 f"fields: unknown field(s) {', '.join(unknown)}.",

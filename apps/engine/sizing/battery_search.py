@@ -1,0 +1,261 @@
+"""The search with a battery: memoised evaluations, golden-section search on the capacity (convex for
+fixed panels), local search over panel counts and the starts it begins from. A local search, not a proof.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from apps.engine import defaults as d
+from apps.engine.sizing.candidates import neighbours, panel_combos, transfers
+from apps.engine.sizing.evaluation import evaluate, evaluate_greedy_batch, evaluate_no_battery_batch
+from apps.engine.sizing.no_battery import exact_no_battery
+from apps.engine.sizing.problem import Design, Evaluation, SizingProblem, cost_key
+from apps.engine.tariffs import (
+    LevelisedTariff,
+)
+
+_GOLDEN = (math.sqrt(5) - 1) / 2
+
+
+LP_CAPACITY_TOL = 0.3
+
+
+"""Golden-section tolerance on the capacity with LP dispatch [kWh]; a last step checks +-0.1 kWh."""
+
+
+class Search:
+    """Memoised evaluations for one problem and one dispatch method."""
+
+    def __init__(self, problem: SizingProblem, dispatch: str) -> None:
+        self.problem = problem
+        self.dispatch = dispatch
+        self.memo: dict[Design, Evaluation] = {}
+        b = problem.battery
+        self.power = b.power_rating_kw if b is not None else 0.0
+        self.cmin = b.min_capacity_kwh if b is not None else 0.0
+        self.cmax = b.capacity_kwh if b is not None else 0.0
+        if b is not None and self.cmin <= 0:
+            self.cmin = min(d.BATTERY_CAPACITY_STEP_KWH, self.cmax)
+
+    def _round_cap(self, cap: float) -> float:
+        step = d.BATTERY_CAPACITY_STEP_KWH
+        return round(float(min(max(round(cap / step) * step, self.cmin), self.cmax)), 6)
+
+    def eval(self, panels: tuple[int, ...], cap: float) -> Evaluation:
+        cap = self._round_cap(cap) if cap > 0 else 0.0
+        design = Design(panels, cap, self.power if cap > 0 else 0.0)
+        if design not in self.memo:
+            self.memo[design] = evaluate(self.problem, design, self.dispatch if cap > 0 else "greedy")
+        return self.memo[design]
+
+    def prefetch(self, panel_sets: list[tuple[int, ...]], cap: float) -> None:
+        """Evaluate many panel sets at one capacity in one batch (self-consumption dispatch only)."""
+        if self.dispatch != "greedy" or cap <= 0:
+            return
+        cap = self._round_cap(cap)
+        todo = [p for p in panel_sets if Design(p, cap, self.power) not in self.memo]
+        if len(todo) > 1:
+            arr = np.array(todo, dtype=float).reshape(len(todo), self.problem.n_arrays)
+            self.add(evaluate_greedy_batch(self.problem, arr, np.full(len(todo), cap), self.power))
+
+    def add(self, evaluations: list[Evaluation]) -> None:
+        for e in evaluations:
+            self.memo.setdefault(e.design, e)
+
+    def golden_capacity(
+        self,
+        panels: tuple[int, ...],
+        key,
+        lo: float | None = None,
+        around: float | None = None,
+        width: float = 2.0,
+        tol: float | None = None,
+    ) -> Evaluation:
+        """Minimise ``key(evaluation)`` over the capacity in [lo or cmin, cmax] (convex in capacity).
+        With ``around``, start from the bracket around +- width [kWh] and widen it while the minimum
+        sits on its edge (valid for a convex function)."""
+        lower = self.cmin if lo is None else lo
+        upper = self.cmax
+        tol = tol or d.BATTERY_CAPACITY_STEP_KWH
+        a, b = lower, upper
+        if around is not None:
+            a, b = max(lower, around - width), min(upper, around + width)
+            while True:
+                fa, fb, fm = self.eval(panels, a), self.eval(panels, b), self.eval(panels, 0.5 * (a + b))
+                if key(fa) < key(fm) and a > lower:
+                    a = max(lower, a - 2 * width)
+                elif key(fb) < key(fm) and b < upper:
+                    b = min(upper, b + 2 * width)
+                else:
+                    break
+        best = min((self.eval(panels, a), self.eval(panels, b)), key=key)
+        if b - a <= tol:
+            return best
+        x1 = b - _GOLDEN * (b - a)
+        x2 = a + _GOLDEN * (b - a)
+        f1, f2 = self.eval(panels, x1), self.eval(panels, x2)
+        while b - a > 2 * tol:
+            if key(f1) <= key(f2):
+                b, x2, f2 = x2, x1, f1
+                x1 = b - _GOLDEN * (b - a)
+                f1 = self.eval(panels, x1)
+            else:
+                a, x1, f1 = x1, x2, f2
+                x2 = a + _GOLDEN * (b - a)
+                f2 = self.eval(panels, x2)
+        step = d.BATTERY_CAPACITY_STEP_KWH
+        best = min([best, f1, f2], key=key)
+        c = best.design.capacity_kwh
+        finals = [self.eval(panels, x) for x in (c - step, c + step) if lower <= x <= upper]
+        return min([best, *finals], key=key)
+
+    def min_capacity_for(self, panels: tuple[int, ...], limit: float) -> Evaluation | None:
+        """Smallest capacity whose grid energy used on site is <= limit [kWh] (monotone in capacity), or
+        None if even the largest battery does not reach it."""
+        hi = self.eval(panels, self.cmax)
+        if hi.grid_to_load > limit:
+            return None
+        lo_eval = self.eval(panels, self.cmin)
+        if lo_eval.grid_to_load <= limit:
+            return lo_eval
+        a, b = self.cmin, self.cmax
+        while b - a > d.BATTERY_CAPACITY_STEP_KWH:
+            m = 0.5 * (a + b)
+            if self.eval(panels, m).grid_to_load <= limit:
+                b = m
+            else:
+                a = m
+        return self.eval(panels, b)
+
+
+def _move_tiers(search: Search, cap: float) -> list[tuple]:
+    """Neighbourhoods tried in turn by ``local_panel_search``: (moves, capacities [kWh]). With a battery
+    and the batched self-consumption dispatch the last tier also shifts the capacity by
+    ``LOCAL_SEARCH_CAPACITY_SHIFT_KWH`` with each move (panels and storage are coupled: one panel less
+    may pay only with a slightly larger battery)."""
+    tiers = [(neighbours, [cap]), (transfers, [cap])]
+    if cap > 0 and search.dispatch == "greedy":
+        shift = d.LOCAL_SEARCH_CAPACITY_SHIFT_KWH
+        caps = [c for c in (cap - shift, cap + shift) if search.cmin <= c <= search.cmax]
+        tiers.append((lambda p, x: neighbours(p, x) + transfers(p, x), caps))
+    return tiers
+
+
+def _pattern_steps(search: Search, before: Evaluation, move: Evaluation, key) -> Evaluation:
+    """Repeat an improving move (the same change of panel counts, same capacity) while it keeps
+    improving, with doubling steps (1, 2, 4, ... times the move, halved again after a miss): a start far
+    from the optimum then walks there in few evaluations."""
+    problem = search.problem
+    delta = np.subtract(move.design.panels, before.design.panels)
+    step = 1
+    while step >= 1:
+        nxt = np.add(move.design.panels, step * delta)
+        inside = np.all(nxt >= problem.min_panels) and np.all(nxt <= problem.max_panels)
+        trial = search.eval(tuple(int(x) for x in nxt), move.design.capacity_kwh) if inside else None
+        if trial is not None and key(trial) < key(move) - 1e-9:
+            move = trial
+            step *= 2
+        else:
+            step //= 2
+    return move
+
+
+def local_panel_search(search: Search, start: Evaluation, key) -> Evaluation:
+    """Move panel counts to better integer neighbours (capacity re-optimised after each move): first
+    +-1 panel on one array; when none is better, one panel moved from one array to another (the cost
+    is coupled through the shared battery, so single-array moves alone can stall)."""
+    problem = search.problem
+    best = start
+    for _ in range(8 * max(1, problem.n_arrays) + 4):
+        cap = best.design.capacity_kwh
+        better = []
+        for moves, caps in _move_tiers(search, cap):
+            candidates = moves(problem, best.design.panels)
+            trial = []
+            for c in caps:
+                search.prefetch(candidates, c)
+                trial += [search.eval(p, c) for p in candidates]
+            better = [e for e in trial if key(e) < key(best) - 1e-9]
+            if better:
+                break
+        if not better:
+            break
+        move = _pattern_steps(search, best, min(better, key=key), key)
+        tol = LP_CAPACITY_TOL if search.dispatch == "lp" else None
+        best = min(
+            search.golden_capacity(move.design.panels, key, around=cap, width=1.0, tol=tol), move, key=key
+        )
+    return best
+
+
+def greedy_battery_search(
+    problem: SizingProblem,
+    search: Search,
+    key,
+    no_battery: list[Evaluation],
+    extra_starts: list[tuple[int, ...]] = (),
+) -> tuple[Evaluation, Evaluation]:
+    """Best design with a battery under ``key`` using the self-consumption dispatch, and the best without
+    (from ``no_battery``): a coarse batch over panel sets x capacities, golden section on the capacity,
+    then integer neighbour moves, from the best of the batch and from each of ``extra_starts``.
+    ``search`` memoises evaluations, so repeated calls with other keys (the Lagrangian search) reuse
+    them."""
+    best0 = min(no_battery, key=key)
+    lo_p, hi_p = problem.min_panels.astype(int), problem.max_panels.astype(int)
+    base = np.array(best0.design.panels, dtype=int)
+    cand = {
+        tuple(int(x) for x in np.clip(base + k * np.maximum((hi_p - base) // 3, 1), lo_p, hi_p))
+        for k in range(4)
+    }
+    cand.add(tuple(int(x) for x in hi_p))
+    levels = np.linspace(search.cmin, search.cmax, 3)
+    grid = [(p, search._round_cap(c)) for p in sorted(cand) for c in levels]
+    todo = [(p, c) for p, c in grid if Design(p, c, search.power) not in search.memo]
+    if todo:
+        search.add(
+            evaluate_greedy_batch(
+                problem,
+                np.array([p for p, _ in todo], dtype=float).reshape(len(todo), problem.n_arrays),
+                np.array([c for _, c in todo]),
+                search.power,
+            )
+        )
+    start = min((search.eval(p, c) for p, c in grid), key=key)
+    starts = [start.design.panels, *(p for p in extra_starts if p != start.design.panels)]
+    found = [local_panel_search(search, search.golden_capacity(p, key), key) for p in starts]
+    return min(found, key=key), best0
+
+
+def stored_value_starts(problem: SizingProblem) -> list[tuple[int, ...]]:
+    """Starting panel sets for the battery search: the exact no-battery optimum when a share (half, all)
+    of the exported PV is valued as if stored and used later (round trip x import weight) — where the
+    panels go when a battery takes the surplus; on layouts of several roofs the local search alone can
+    stall between roofs. Empty for one array."""
+    if problem.n_arrays < 2:
+        return []
+    life = problem.lifecycle
+
+    def raised(base: LevelisedTariff, share: float) -> LevelisedTariff:
+        gain = np.maximum(problem.eta**2 * base.import_weights - base.export_weights, 0.0)
+        tariff = LevelisedTariff(terms=base.terms, yearly=base.yearly)
+        tariff.__dict__["export_weights"] = base.export_weights + share * gain  # cached_property slot
+        return tariff
+
+    out = []
+    for share in (0.5, 1.0):
+        surrogate = replace(problem, tariff=raised(problem.tariff, share))
+        surrogate.__dict__["lifecycle"] = replace(life, pv=raised(life.pv, share))
+        combos = panel_combos(surrogate)
+        if combos is not None:
+            best = min(evaluate_no_battery_batch(surrogate, combos), key=cost_key)
+        else:
+            exact = exact_no_battery(surrogate)
+            if exact is None:
+                continue
+            best = exact[0]
+        out.append(best.design.panels)
+    return list(dict.fromkeys(out))
