@@ -22,6 +22,8 @@ from apps.studio.meterfiles import parse_meter_file  # noqa: E402
 from devkit import meterfiles as syn  # noqa: E402
 
 TARGET_S = 1.0  # requirement: a year of quarter-hour data parses in at most 1 s
+MILLION_TARGET_S = 3.0  # issue 18: a 10^6-line meter file parses in at most 3 s
+MILLION = "generic 1 min, 10^6 lines"
 
 
 def cases(two_year: bool) -> list[tuple[str, bytes, int]]:
@@ -41,6 +43,8 @@ def cases(two_year: bool) -> list[tuple[str, bytes, int]]:
         ),
         ("generic 15 min cumulative", syn.generic_csv(q, cumulative=True), len(q.utc_s) + 2),
     ]
+    minutes = syn.synthetic_data("2024-02-07", "2026-01-01", step_min=1, seed=5)
+    out.append((MILLION, syn.generic_csv(minutes), len(minutes.utc_s) + 1))
     if two_year:
         q2 = syn.synthetic_data("2024-01-01", "2026-01-01", step_min=15, seed=13)
         out.append(("fluvius 15 min, two years", syn.fluvius_csv(q2), 4 * len(q2.utc_s)))
@@ -69,10 +73,12 @@ def main() -> int:
             f"{name:36} {rows:8d} {len(data) / 1e6:6.1f} {first:8.3f} {med:9.3f} {min(times):7.3f} "
             f"{statistics.median(cpu):7.3f}"
         )
-        if med > TARGET_S and "two years" not in name:
+        if med > (MILLION_TARGET_S if name == MILLION else TARGET_S) and "two years" not in name:
             slow.append(name)
     if slow:
-        print(f"slower than {TARGET_S} s (median): {', '.join(slow)}")
+        print(
+            f"slower than its target ({TARGET_S} s; {MILLION_TARGET_S} s for 10^6 lines): {', '.join(slow)}"
+        )
         return 1
     return 0
 

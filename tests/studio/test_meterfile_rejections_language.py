@@ -61,10 +61,10 @@ def test_bad_rows_name_their_lines_in_dutch(owner):
 
 def test_line_limit_in_dutch_digit_grouping(owner):
     client = owner.key_client()
-    content = b"timestamp,kwh\n" + b"2024-01-01 00:00,0.123\n" * 1_000_000
+    content = b"timestamp,kwh\n" + b"2024-01-01 00:00,0.123\n" * 1_200_000
     body = _upload(client, content, "nl").json()
-    # MAX_FILE_LINES is 600,000; Dutch groups thousands with a point
-    assert "Het bestand heeft 1.000.001 regels; de grens is 600.000." in body["detail"], body["detail"]
+    # MAX_FILE_LINES is 1,100,000; Dutch groups thousands with a point
+    assert "Het bestand heeft 1.200.001 regels; de grens is 1.100.000." in body["detail"], body["detail"]
 
 
 def test_too_short_file_in_dutch_decimal_comma(owner):

@@ -8,10 +8,11 @@ from datetime import timedelta, timezone
 # of ~125 bytes, ~17.5 MB (more with the Omschrijving column filled), so 20 MB would turn away real
 # one-year files; 40 MB admits two years (the most recent is used) and parses in ~1.5 s.
 MAX_FILE_BYTES = 40 * 1024 * 1024  # 40 MiB
-# Most lines accepted [lines]: a year of 1-minute readings is 525 600 lines, a Fluvius quarter-hour year with
-# four registers 140 160. Parsing costs ~8 µs a line on a busy 2-core host, so 600 000 lines stay ~5 s,
-# well under the 30 s web timeout; short lines (10^6 in 22 MB) would otherwise pass the byte limit (issue 15).
-MAX_FILE_LINES = 600_000
+# Most lines accepted [lines]: a year of 1-minute readings is 525 600 lines, two years 1 051 200; a Fluvius
+# quarter-hour year with four registers 140 160. A 10^6-line minute file (29 MB) parses in ~1.5 s CPU
+# (benchmarks/meterfiles_bench.py, issue 18's bar is 3 s); beyond this, short lines would pass the byte limit
+# and keep a web worker busy for long (issue 15).
+MAX_FILE_LINES = 1_100_000
 
 # Engine time base: 8760 hourly values of a non-leap year in local standard time (UTC+1, no DST).
 HOURS_PER_YEAR = 8760

@@ -161,13 +161,17 @@ def read_generic(text: str, header_idx: int, sep: str) -> Grid:
     if len(value_cols) > 2 and len(groups) == 1 and len(groups[0]) > 2:
         raise unknown
     value_cols = [c for g in groups for c in g]
-    utc = parse_instants(df[cols[0]], df[cols[1]] if split_time else None)
+    stamp_codes, stamp_uniq = uniques(df[cols[1] if split_time else cols[0]])
+    utc = parse_instants(
+        df[cols[0]],
+        df[cols[1]] if split_time else None,
+        factorized=None if split_time else (stamp_codes, stamp_uniq),
+    )
     bad = (utc == NAT) & ~blank
     # interval-end stamps: a "24:00" time, or a time column named "tot"/"until"/"end"
     time_names = (
         [norm(str(c)) for c in cols[: 2 if split_time else 1]] if has_header and not until_column else []
     )
-    stamp_codes, stamp_uniq = uniques(df[cols[1] if split_time else cols[0]])
     end_stamped = any(u.endswith(("24:00", "24:00:00")) for u in stamp_uniq) or any(
         n.split()[0] in ("tot", "until", "end", "eind", "einde", "to") for n in time_names if n
     )

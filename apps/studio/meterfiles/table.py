@@ -174,7 +174,10 @@ def _time_of_day(text: str) -> int:
 
 def _parse_uniques(uniq: list[str], formats: tuple[str, ...]) -> np.ndarray:
     # "24:00" (end of the day, written by exports that stamp interval ends) = 00:00 the next day
-    next_day = np.array([bool(_HOUR_24.search(u)) for u in uniq], dtype=bool)
+    # (a plain suffix test first: the regex on every value of a 10^6-line minute file costs 0.35 s)
+    next_day = np.array(
+        [u.endswith(("24:00", "24:00:00")) and bool(_HOUR_24.search(u)) for u in uniq], dtype=bool
+    )
     if next_day.any():
         uniq = [_HOUR_24.sub(r"\g<1>00:00\g<2>", u) for u in uniq]
     best = None
@@ -193,10 +196,16 @@ def _parse_uniques(uniq: list[str], formats: tuple[str, ...]) -> np.ndarray:
     return np.where(next_day & (secs != NAT), secs + 86400, secs)
 
 
-def parse_local(col: pd.Series, formats: tuple[str, ...], time_col: pd.Series | None = None) -> np.ndarray:
+def parse_local(
+    col: pd.Series,
+    formats: tuple[str, ...],
+    time_col: pd.Series | None = None,
+    factorized: tuple[np.ndarray, list[str]] | None = None,
+) -> np.ndarray:
     """Wall-clock seconds per row from a date-time column, or a date column plus a time column
-    (each distinct value parsed once). Unparseable or empty -> int64 min."""
-    codes, uniq = uniques(col)
+    (each distinct value parsed once; ``factorized`` = ``uniques(col)`` when the caller has it already,
+    which saves a second pass over a 10^6-row column). Unparseable or empty -> int64 min."""
+    codes, uniq = factorized or uniques(col)
     out = lookup(codes, _parse_uniques(uniq, formats), NAT)
     if time_col is not None:
         tcodes, tuniq = uniques(time_col)
@@ -212,16 +221,21 @@ def _seconds(parsed: pd.Series) -> np.ndarray:
     return parsed.to_numpy(dtype="datetime64[s]").view(np.int64)
 
 
-def parse_instants(col: pd.Series, time_col: pd.Series | None = None) -> np.ndarray:
-    """UTC seconds from timestamps: with an offset they are absolute, without it local wall time."""
+def parse_instants(
+    col: pd.Series,
+    time_col: pd.Series | None = None,
+    factorized: tuple[np.ndarray, list[str]] | None = None,
+) -> np.ndarray:
+    """UTC seconds from timestamps: with an offset they are absolute, without it local wall time
+    (``factorized`` as in ``parse_local``)."""
     first = col.dropna()
     sample = str(first.iloc[0]).strip() if len(first) else ""
     if time_col is None and _OFFSET_AT_END.search(sample):
-        codes, uniq = uniques(col)
+        codes, uniq = factorized or uniques(col)
         parsed = pd.to_datetime(pd.Series(uniq, dtype=object), format="ISO8601", utc=True, errors="coerce")
         return lookup(codes, _seconds(parsed), NAT)
     formats = DATE_FORMATS if time_col is not None else TIME_FORMATS
-    local = parse_local(col, formats, time_col)
+    local = parse_local(col, formats, time_col, factorized)
     out = np.full(len(local), NAT, dtype=np.int64)
     ok = local != NAT
     if ok.any():

@@ -98,9 +98,17 @@ def dst_warnings(info: dict) -> list[str]:
 # Resolution and regular grids
 
 
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values. Sorting and dropping repeats, not ``np.unique``: numpy 2.4 answers a plain
+    ``np.unique`` of int64 through a hash table that took 2.4 s for the 10^6 instants of a minute file,
+    against 0.1 s for a sort (benchmarks/meterfiles_bench.py, the 10^6-line case)."""
+    ordered = np.sort(values)
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+
+
 def detect_step(times_s: np.ndarray) -> int:
     """Typical spacing [s] of the given instants (median of the gaps between distinct instants)."""
-    uniq = np.unique(times_s)
+    uniq = _distinct_sorted(np.asarray(times_s))
     if len(uniq) < 2:
         raise MeterFileError(
             errors.NO_DATA,
