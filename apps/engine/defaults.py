@@ -215,14 +215,46 @@ BE_EXCISE_EUR_PER_KWH = 0.0503
 """Belgian federal excise (bijzondere accijns) on residential electricity, first 3 MWh [EUR/kWh, excl.
 VAT]. Source: FOD Financiën excise tariffs 2025 (approximate; check yearly)."""
 
-BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = 40.4
-"""Flemish capacity tariff (capaciteitstarief) [EUR/kW/yr, excl. VAT] on the rolling 12-month average
-of monthly peaks. Source: Fluvius FAQ 'capaciteitstarief gezinnen en kleine ondernemingen': in 2023 about
-40.4 EUR per kW per year excl. VAT on average over Flanders (it differs per DSO zone). This is the 2023
-figure, not a 2026-2027 one: no later Flemish average was verified; override per scan when known."""
+BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR_BY_YEAR = {2023: 40.4, 2026: 53.39}
+"""Flemish capacity tariff (capaciteitstarief, 'gemiddelde maandpiek') per calendar year, the average over
+the Flemish distribution areas [EUR/kW/yr, excl. VAT]. Sources: 2023: Fluvius FAQ 'capaciteitstarief
+gezinnen en kleine ondernemingen' ('In 2023 betaal je voor 1 kW op jaarbasis gemiddeld over Vlaanderen
+ongeveer 40,4 euro excl. btw'); 2026: Vlaamse Nutsregulator (VNR, formerly VREG), page 'capaciteitstarief'
+(update of 23 April 2026): Flemish average 53.39 EUR/kW/yr excl. VAT (4.45 per month). The 2026 tariff
+sheets per area ('<area> - 2026 - ELEK', row 'Gemiddelde maandpiek', vlaamsenutsregulator.be 'Hoeveel
+bedragen de distributienettarieven') range from 49.05 (Fluvius Limburg) and 49.40 (Antwerpen) over 50.12
+(Midden-Vlaanderen), 54.20 (Imewo), 56.04 (Halle-Vilvoorde), 56.12 (Zenne-Dijle), 56.21 (Kempen) to 57.10
+(West); a scan that knows its area passes its own rate (``TariffInput.capacity_tariff_eur_per_kw_year``).
+2024 and 2025 averages are not in this table: no citable figure was found when it was made (Nov 2026), and
+no scan operates in those years. As with the Dutch energy tax, a year uses the latest known rate at or
+before it (the 2027 sheets were not published) and the finance escalates every bill after that."""
+
+BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR_BY_YEAR[
+    max(BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR_BY_YEAR)
+]
+"""The latest known Flemish capacity tariff [EUR/kW/yr, excl. VAT] (2026; used for later years)."""
 
 BE_CAPACITY_TARIFF_FLOOR_KW = 2.5
-"""Minimum monthly peak billed by the capacity tariff [kW]. Source: VREG tariff methodology 2023."""
+"""Minimum monthly peak billed by the capacity tariff [kW]: each month's peak is raised to it before the
+12-month mean. Source: VREG tariff methodology 2021-2024 and 2025-2028 (Fluvius: 'Rekenkundig gemiddelde
+van de Max(Maandpiek(m), 2,5)')."""
+
+BE_QUARTER_HOUR_PEAK_FACTOR = 1.1
+"""Billed monthly peak over the highest hourly-mean import of the month [-]. The grid operator bills the
+highest quarter-hour average power of each month, which is at least the highest hourly mean (an hour is
+the mean of its four quarters); the engine works in hours, so it bills factor x its hourly peak.
+Calibration (assumption, not a measured ratio): no published ratio of household quarter-hour to hourly
+peaks was found, and no full-year 15-minute Fluvius export is available offline. The factor is therefore
+fitted so that the engine's own hourly household (``load.household_profile``, 3,500 kWh/yr, seeds
+4000-4005: mean monthly hourly peak 3.90-4.24 kW, 3.94 for the default seed) bills what the regulator
+states for that household: VREG's reference household of 3,500 kWh/yr has a 'gemiddelde maandpiek' of
+4.28 kW (VREG on the 2024 distribution tariffs, Trends/Knack 2023-12), and the average over ~470,000
+Flemish digital meters was 4.37 kW (VREG newsletter 16 Jan 2023); 4.28 / 3.94 = 1.09 and
+4.37 / 3.94 = 1.11, rounded to 1.1. It corrects the engine's hourly model, not any hourly series: a
+measured hourly meter profile is smoother than the modelled household, so its real ratio is likely higher
+(household kettles and ovens draw 2-3 kW for minutes). Overridable per scan
+(``TariffInput.capacity_peak_factor``); a scan with a 15-minute export can bill its quarter-hours directly
+(``apps.engine.capacity.billed_peaks_from_quarter_hours``)."""
 
 DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH = 0.02
 """Supplier surcharge on the day-ahead price for dynamic contracts [EUR/kWh, excl. VAT]. Assumption
