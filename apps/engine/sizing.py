@@ -242,9 +242,11 @@ class SizingProblem:
 
     @property
     def greedy_is_optimal(self) -> bool:
-        """Self-consumption dispatch is cost-optimal: flat prices, no capacity tariff, and a stored kWh is
-        worth more than exporting it (round trip x import price >= export value)."""
-        if not (self.tariff.is_flat and self.tariff.demand_rate == 0):
+        """Self-consumption dispatch is the battery's rule: flat prices and a stored kWh worth more than
+        exporting it (round trip x import price >= export value). It is cost-optimal for the energy; under
+        a capacity tariff it is also the causal peak rule (discharge while energy is left; see
+        ``battery``), since a dispatch optimising the monthly peaks would need foresight of each month."""
+        if not self.tariff.is_flat:
             return False
         roundtrip = self.eta**2
         return bool(roundtrip * self.tariff.import_weights.min() >= self.export_value.max())
@@ -374,7 +376,7 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
     if design.capacity_kwh > 0 and power > 0 and problem.battery is not None:
         f = None
         if dispatch == "lp":
-            model = dispatch_lp(t, problem.battery.grid_charging, problem.tariff.demand_rate > 0)
+            model = dispatch_lp(t, problem.battery.grid_charging)
             try:
                 f = model.solve(
                     surplus,
@@ -385,8 +387,7 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
                     problem.eta,
                     problem.tariff.import_weights,
                     problem.export_value,
-                    problem.tariff.demand_rate,
-                    problem.tariff.demand_floor_kw,
+                    problem.tariff.demand_floor_kw if problem.tariff.demand_rate > 0 else None,
                 )
             except RuntimeError:
                 # Never fail a scan on a solver hiccup: the self-consumption rule is always feasible
