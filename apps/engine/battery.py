@@ -7,19 +7,37 @@
   start is the fixed point of the year's composed map. Same conventions as ``dispatch.py`` (one-way
   efficiency sqrt(round trip), level at the end of the hour); tests check equality.
 * ``DispatchLP``: the cost-optimal dispatch for fixed sizes and hourly prices (dynamic tariffs, grid
-  charging, capacity tariff) as one vectorised LP solved by HiGHS. The model is built once per
-  structure and thread, and re-solved with new bounds and costs from the previous basis (warm start),
-  which takes a few tens of milliseconds per design.
+  charging) as one vectorised LP solved by HiGHS. The model is built once per structure and thread, and
+  re-solved with new bounds and costs from the previous basis (warm start), which takes a few tens of
+  milliseconds per design.
 
 Dispatch LP (per hour t; sur = max(pv - load, 0), def = max(load - pv, 0), PV feeds the load first):
   variables cp_t (PV → battery), cg_t (grid → battery, only with grid charging), dis_t (battery → load),
-  s_t (level at the end of hour t), peak_m (monthly peak import, only with a capacity tariff);
+  s_t (level at the end of hour t);
   s_t = s_{t-1} + eta (cp_t + cg_t) - dis_t / eta (cyclic: s_{-1} = s_{T-1});
   0 <= cp_t <= min(sur_t, P); 0 <= dis_t <= min(def_t, P); cp_t + cg_t <= P; min_frac C <= s_t <= C;
-  def_t - dis_t + cg_t <= peak_m(t); peak_m >= floor;
-  minimise sum_t [ v_t cp_t + p_t cg_t - p_t dis_t ] + rate/12 sum_m peak_m,
+  with an import limit L (capacity tariff): def_t - dis_t + cg_t <= max(L, def_t);
+  minimise sum_t [ v_t cp_t + p_t cg_t - p_t dis_t ],
   with p_t the import price and v_t = max(export price after fees, 0) the value a stored surplus kWh
   would have earned (surplus is curtailed when the export price is negative).
+
+Capacity tariff without foresight. The bill charges each month's highest quarter hour. A dispatch that
+minimises the year's cost including the monthly peaks (a peak variable per month, solved over the whole
+year at once) knows every month's load in advance: it keeps exactly the energy each month's worst
+evening needs and holds every month at the 2.5 kW floor, which no home controller can do (it credited
+about EUR 108/yr in the audited case). The product's dispatch is one a controller can run:
+
+* the peak limit L is fixed in advance and kept all year, every month the same: the floor itself, in
+  hourly import (``LevelisedTariff.demand_floor_kw`` = 2.5 kW / quarter-hour factor), below which import
+  costs nothing extra. It needs no forecast of any month, and a higher limit would only allow dearer
+  peaks. Grid charging (the only way a battery can raise import) may never lift an hour's import above
+  max(L, what the house draws anyway), so the battery never raises a bill's peak above the household's
+  own and the floor;
+* the battery serves the load by its normal rule: self-consumption on a flat contract (discharge into
+  every deficit while it holds energy: ``greedy_batch``), prices on a dynamic one (this LP, which knows
+  the day-ahead prices but has no peak term). When the load exceeds what the remaining energy and power
+  can shave, the month's peak rises to the actual import, and that is billed: the capacity cost is
+  always computed from the resulting import series (``tariffs.demand_cost``), never from a planned peak.
 """
 
 from __future__ import annotations
@@ -33,7 +51,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from apps.engine import defaults as d
-from apps.engine.tariffs import month_index_of
 
 
 def deliverable_power_kw(power_kw, capacity_kwh):
@@ -168,18 +185,17 @@ class LpFlows:
 
 
 class DispatchLP:
-    """Reusable HiGHS model of the dispatch LP for one structure (hours, grid charging, capacity tariff)."""
+    """Reusable HiGHS model of the dispatch LP for one structure (hours, grid charging)."""
 
-    def __init__(self, hours: int, grid_charging: bool, demand: bool) -> None:
+    def __init__(self, hours: int, grid_charging: bool) -> None:
         self.hours = hours
         self.grid_charging = grid_charging
-        self.demand = demand
         self._eta: float | None = None
         self._last_cost: np.ndarray | None = None
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
 
-    # Column layout: cp | cg (optional) | dis | s | peak (optional)
+    # Column layout: cp | cg (optional) | dis | s
     def _layout(self) -> dict[str, slice]:
         n = self.hours
         out = {}
@@ -189,7 +205,6 @@ class DispatchLP:
             ("cg", n if self.grid_charging else 0),
             ("dis", n),
             ("s", n),
-            ("peak", 12 if self.demand else 0),
         ):
             out[name] = slice(pos, pos + size)
             pos += size
@@ -206,26 +221,17 @@ class DispatchLP:
         if self.grid_charging:
             blocks_soc.append(-eta * eye)
         blocks_soc += [eye / eta, eye - shift]
-        if self.demand:
-            blocks_soc.append(sp.csr_matrix((n, 12)))
         rows = [sp.hstack(blocks_soc)]
         lower = [np.zeros(n)]
         upper = [np.zeros(n)]
         if self.grid_charging:
+            zero = sp.csr_matrix((n, n))
             # cp + cg <= P
-            rows.append(sp.hstack([eye, eye, sp.csr_matrix((n, 2 * n + (12 if self.demand else 0)))]))
-            lower.append(np.full(n, -highspy.kHighsInf))
-            upper.append(np.zeros(n))  # set per solve
-        if self.demand:
-            months = month_index_of(n)
-            month_map = sp.csr_matrix((np.ones(n), (np.arange(n), months)), shape=(n, 12))
-            blocks = [sp.csr_matrix((n, n))]
-            if self.grid_charging:
-                blocks.append(eye)
-            blocks += [-eye, sp.csr_matrix((n, n)), -month_map]
-            rows.append(sp.hstack(blocks))
-            lower.append(np.full(n, -highspy.kHighsInf))
-            upper.append(np.zeros(n))  # set per solve: -def
+            rows.append(sp.hstack([eye, eye, zero, zero]))
+            # cg - dis <= max(L - def, 0): grid charging never lifts import above max(L, def)
+            rows.append(sp.hstack([zero, eye, -eye, zero]))
+            lower += [np.full(n, -highspy.kHighsInf)] * 2
+            upper += [np.zeros(n)] * 2  # set per solve
         a = sp.vstack(rows).tocsc()
         lp = highspy.HighsLp()
         lp.num_col_ = ncol
@@ -259,10 +265,10 @@ class DispatchLP:
         eta: float,
         import_price: np.ndarray,
         export_value: np.ndarray,
-        demand_rate: float = 0.0,
-        demand_floor_kw: float = 0.0,
+        import_limit_kw: float | None = None,
     ) -> LpFlows:
-        """Cost-optimal dispatch of one battery [kWh per hour]; prices [EUR/kWh], demand rate [EUR/kW/yr]."""
+        """Cost-optimal dispatch of one battery [kWh per hour]; prices [EUR/kWh]; ``import_limit_kw``: the
+        hourly import [kW] above which grid charging may not lift an hour (None = no limit)."""
         n = self.hours
         if self._eta != eta:
             self._build(eta)
@@ -280,18 +286,13 @@ class DispatchLP:
         upper[lay["dis"]] = np.minimum(deficit, power_kw)
         lower[lay["s"]] = min_fraction * capacity_kwh
         upper[lay["s"]] = capacity_kwh
-        if self.demand:
-            cost[lay["peak"]] = demand_rate / 12.0
-            lower[lay["peak"]] = demand_floor_kw
-            upper[lay["peak"]] = highspy.kHighsInf
         row_lower = self._row_lower.copy()
         row_upper = self._row_upper.copy()
-        pos = n
         if self.grid_charging:
-            row_upper[pos : pos + n] = power_kw
-            pos += n
-        if self.demand:
-            row_upper[pos : pos + n] = -deficit
+            row_upper[n : 2 * n] = power_kw
+            row_upper[2 * n : 3 * n] = (
+                highspy.kHighsInf if import_limit_kw is None else np.maximum(import_limit_kw - deficit, 0.0)
+            )
         h = self.highs
         if self._last_cost is None or not np.array_equal(cost, self._last_cost):
             h.changeColsCost(ncol, self._col_idx, cost)
@@ -323,13 +324,13 @@ class DispatchLP:
 _local = threading.local()
 
 
-def dispatch_lp(hours: int, grid_charging: bool, demand: bool) -> DispatchLP:
+def dispatch_lp(hours: int, grid_charging: bool) -> DispatchLP:
     """The calling thread's cached ``DispatchLP`` for this structure (HiGHS objects are not shared
     between threads)."""
     cache = getattr(_local, "models", None)
     if cache is None:
         cache = _local.models = {}
-    key = (hours, grid_charging, demand)
+    key = (hours, grid_charging)
     if key not in cache:
-        cache[key] = DispatchLP(hours, grid_charging, demand)
+        cache[key] = DispatchLP(hours, grid_charging)
     return cache[key]

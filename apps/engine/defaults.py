@@ -165,12 +165,13 @@ flights. Source: energievergelijk.nl 'CO2-uitstoot' (citing PBL/EEA per-passenge
 # (end of physical section)
 
 # --- Economic: tariffs, battery, sizing, finance, scenarios --------------------------------------------
-ENGINE_VERSION = "0.3.0"
+ENGINE_VERSION = "0.4.0"
 """Version of the engine's sizing and finance model, stored with every result so that results of
 different engines can be told apart [semver]. Rule: it changes whenever results can change (a default, a
 formula, the search, a data file): bump the minor version and append the new (version, fingerprint) pair
 to tests/engine/data/engine_fingerprint.json — tests/engine/test_engine_version.py fails when the
-outputs on its fixed cases change and the version does not. 0.3.0: typed results (issue 17)."""
+outputs on its fixed cases change and the version does not. 0.3.0: typed results (issue 17); 0.4.0: the
+Belgian capacity tariff as billed (issue 12.4)."""
 
 # Calendar and regulation ----------------------------------------------------------------------------
 DEFAULT_FIRST_OPERATING_YEAR = 2027
@@ -214,14 +215,53 @@ BE_EXCISE_EUR_PER_KWH = 0.0503
 """Belgian federal excise (bijzondere accijns) on residential electricity, first 3 MWh [EUR/kWh, excl.
 VAT]. Source: FOD Financiën excise tariffs 2025 (approximate; check yearly)."""
 
-BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = 40.4
-"""Flemish capacity tariff (capaciteitstarief) [EUR/kW/yr, excl. VAT] on the rolling 12-month average
-of monthly peaks. Source: Fluvius FAQ 'capaciteitstarief gezinnen en kleine ondernemingen': in 2023 about
-40.4 EUR per kW per year excl. VAT on average over Flanders (it differs per DSO zone). This is the 2023
-figure, not a 2026-2027 one: no later Flemish average was verified; override per scan when known."""
+BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR_BY_YEAR = {2023: 40.4, 2026: 53.39}
+"""Flemish capacity tariff (capaciteitstarief, 'gemiddelde maandpiek') per calendar year, the average over
+the Flemish distribution areas [EUR/kW/yr, excl. VAT]. Sources: 2023: Fluvius FAQ 'capaciteitstarief
+gezinnen en kleine ondernemingen' (https://www.fluvius.be/nl/veelgestelde-vragen/capaciteitstarief-gezinnen-
+kleine-ondernemingen: 'In 2023 betaal je voor 1 kW op jaarbasis gemiddeld over Vlaanderen ongeveer 40,4
+euro excl. btw'); 2026: Vlaamse Nutsregulator (VNR, formerly VREG), page 'capaciteitstarief'
+(https://www.vlaamsenutsregulator.be/elektriciteit-en-aardgas/nettarieven/capaciteitstarief, update of
+23 April 2026): Flemish average 53.39 EUR/kW/yr excl. VAT (4.45 per month). The 2026 tariff sheets per
+area ('<area> - 2026 - ELEK', row 'Gemiddelde maandpiek', VNR page 'Hoeveel bedragen de
+distributienettarieven') give 49.05 (Fluvius Limburg), 49.40 (Antwerpen), 50.12 (Midden-Vlaanderen), 54.20
+(Imewo), 56.04 (Halle-Vilvoorde), 56.12 (Zenne-Dijle), 56.21 (Kempen) and 57.10 (West); a scan that knows
+its area passes its own rate (``TariffInput.capacity_tariff_eur_per_kw_year``). The 2026 figures were
+read as quoted, with their VNR source, in public code that uses them (e.g. the Home Assistant integration
+johan71gent/ha-capacity-tariff); the VNR pages themselves could not be opened when this table was made
+(offline), so check them yearly. 2024 and 2025 averages are not in this table: no citable figure was
+found, and no scan operates in those years. As with the Dutch energy tax, a year uses the latest known
+rate at or before it (the 2027 sheets were not published) and the finance escalates every bill after
+that."""
+
+BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR = BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR_BY_YEAR[
+    max(BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR_BY_YEAR)
+]
+"""The latest known Flemish capacity tariff [EUR/kW/yr, excl. VAT] (2026; used for later years)."""
 
 BE_CAPACITY_TARIFF_FLOOR_KW = 2.5
-"""Minimum monthly peak billed by the capacity tariff [kW]. Source: VREG tariff methodology 2023."""
+"""Minimum monthly peak billed by the capacity tariff [kW]: each month's peak is raised to it before the
+12-month mean. Source: VREG tariff methodology 2021-2024 and 2025-2028 (Fluvius: 'Rekenkundig gemiddelde
+van de Max(Maandpiek(m), 2,5)')."""
+
+BE_QUARTER_HOUR_PEAK_FACTOR = 1.1
+"""Billed monthly peak over the highest hourly-mean import of the month [-]. The grid operator bills the
+highest quarter-hour average power of each month, which is at least the highest hourly mean (an hour is
+the mean of its four quarters); the engine works in hours, so it bills factor x its hourly peak.
+Calibration (assumption, not a measured ratio): no published ratio of household quarter-hour to hourly
+peaks was found, and no full-year 15-minute Fluvius export is available offline. The factor is therefore
+fitted so that the engine's own hourly household (``load.household_profile``, 3,500 kWh/yr, seeds
+4000-4005: mean monthly hourly peak 3.90-4.24 kW, 3.94 for the default seed) bills what the regulator
+states for that household: VREG's reference household of 3,500 kWh/yr has a 'gemiddelde maandpiek' of
+4.28 kW (VREG on the 2024 distribution tariffs, Trends/Knack Dec 2023,
+https://trends.knack.be/geld/consumeren/energiefactuur-voor-een-gezin-stijgt-met-45-euro-in-2024/), and
+the average over ~470,000 Flemish digital meters was 4.37 kW (VREG newsletter 16 Jan 2023, quoted at
+https://futech.be/betaalt-u-onder-capaciteitstarief-meer-voor-pieken-boven-25-kw/); 4.28 / 3.94 = 1.09 and
+4.37 / 3.94 = 1.11, rounded to 1.1. It corrects the engine's hourly model, not any hourly series: a
+measured hourly meter profile is smoother than the modelled household, so its real ratio is likely higher
+(household kettles and ovens draw 2-3 kW for minutes). Overridable per scan
+(``TariffInput.capacity_peak_factor``); a scan with a 15-minute export can bill its quarter-hours directly
+(``apps.engine.capacity.billed_peaks_from_quarter_hours``)."""
 
 DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH = 0.02
 """Supplier surcharge on the day-ahead price for dynamic contracts [EUR/kWh, excl. VAT]. Assumption

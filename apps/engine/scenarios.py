@@ -46,7 +46,8 @@ class DesignCase:
 
 def dispatch_for(problem: SizingProblem) -> str:
     """The dispatch used to operate a battery under ``problem``'s contract and goal: the cost-optimal LP
-    unless greedy self-consumption is optimal (flat, no capacity tariff) or the goal is self-sufficiency."""
+    unless greedy self-consumption is the rule (flat prices; ``SizingProblem.greedy_is_optimal``) or the goal
+    is self-sufficiency."""
     if problem.goal != "cost-savings" or problem.greedy_is_optimal:
         return "greedy"
     return "lp"

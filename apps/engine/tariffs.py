@@ -12,6 +12,8 @@ hourly grid import/export.
   it applies to calendar years up to 2026 unless forced on/off by the caller.
 * per-kWh feed-in costs (terugleverkosten), fixed monthly costs, and the Belgian capacity tariff: a demand
   charge on the monthly peak [kW], billed on the rolling 12-month average with a 2.5 kW floor per month.
+  The grid operator bills the highest quarter hour of each month; from hourly import it is billed as
+  ``BE_QUARTER_HOUR_PEAK_FACTOR`` x the highest hour (``capacity`` has the rules and the rates per year).
 
 Everything here is linear in import/export except the netting (a min of two yearly sums) and the
 demand charge (a max per month), both convex, so the sizing can use the same terms.
@@ -24,6 +26,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
+from apps.engine import capacity
 from apps.engine import defaults as d
 from apps.engine.reference_data import day_ahead_year, latest_price_year
 from apps.engine.timebase import HOURS, month_index
@@ -63,7 +66,8 @@ class ResolvedTariff:
     net_metering: True if exports are netted against imports over the year
     net_metering_value: extra credit per netted kWh on top of ``export_price`` [EUR/kWh]
     fixed_monthly: fixed costs [EUR/month]
-    demand_rate: capacity tariff incl. VAT [EUR/kW/yr] (0 = none); demand_floor_kw [kW]
+    demand_rate: capacity tariff incl. VAT [EUR/kW/yr of billed peak] (0 = none); demand_floor_kw: the
+    billed floor per month [kW]; demand_peak_factor: billed (quarter-hour) peak over hourly-mean peak [-]
     bare_supply_price: mean import price excl. taxes [EUR/kWh] (for reporting and the feed-in floor)
     """
 
@@ -78,6 +82,7 @@ class ResolvedTariff:
     demand_rate: float
     demand_floor_kw: float
     bare_supply_price: float
+    demand_peak_factor: float = 1.0
 
     @property
     def net_export_price(self) -> np.ndarray:
@@ -195,7 +200,7 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
         raise ValueError(f"unknown tariff type {tariff.type!r}")
     if tariff.capacity_tariff:
         rate = (
-            d.BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR
+            capacity.default_rate(year)
             if tariff.capacity_tariff_eur_per_kw_year is None
             else tariff.capacity_tariff_eur_per_kw_year
         ) * (1 + vat)
@@ -213,7 +218,18 @@ def resolve_tariff(tariff: TariffInput, year: int, hours: int = HOURS) -> Resolv
         demand_rate=float(rate),
         demand_floor_kw=d.BE_CAPACITY_TARIFF_FLOOR_KW,
         bare_supply_price=float(bare),
+        demand_peak_factor=peak_factor(tariff),
     )
+
+
+def peak_factor(tariff: TariffInput) -> float:
+    """Billed quarter-hour peak over hourly-mean peak [-]: the caller's, else ``BE_QUARTER_HOUR_PEAK_FACTOR``."""
+    if tariff.capacity_peak_factor is None:
+        return d.BE_QUARTER_HOUR_PEAK_FACTOR
+    if tariff.capacity_peak_factor < 1:
+        # An hour's mean is the mean of its four quarters, so the highest quarter is never below it.
+        raise ValueError("capacity_peak_factor must be at least 1")
+    return float(tariff.capacity_peak_factor)
 
 
 # --- Billing --------------------------------------------------------------------------------------------------
@@ -231,13 +247,19 @@ def monthly_peaks(grid_import: np.ndarray) -> np.ndarray:
     return peaks
 
 
+def billed_peaks(grid_import: np.ndarray, tariff: ResolvedTariff) -> np.ndarray:
+    """Billed monthly peaks [kW] of hourly import: ``demand_peak_factor`` x the month's highest hourly
+    mean (the bill's quarter-hour peak), at least ``demand_floor_kw``. (12,) or (k, 12) like
+    ``monthly_peaks``."""
+    return np.maximum(tariff.demand_peak_factor * monthly_peaks(grid_import), tariff.demand_floor_kw)
+
+
 def demand_cost(grid_import: np.ndarray, tariff: ResolvedTariff) -> np.ndarray | float:
-    """Yearly capacity-tariff cost [EUR/yr]: rate x the 12-month average of the monthly peaks, each
-    floored at ``demand_floor_kw`` (in a repeating year the rolling average equals the yearly one)."""
+    """Yearly capacity-tariff cost [EUR/yr]: rate x the 12-month average of the billed monthly peaks
+    (``billed_peaks``; in a repeating year the rolling average equals the yearly one)."""
     if tariff.demand_rate == 0:
         return 0.0 if np.ndim(grid_import) == 1 else np.zeros(np.shape(grid_import)[0])
-    peaks = np.maximum(monthly_peaks(grid_import), tariff.demand_floor_kw)
-    return tariff.demand_rate * peaks.mean(axis=-1)
+    return tariff.demand_rate * billed_peaks(grid_import, tariff).mean(axis=-1)
 
 
 def energy_cost(
@@ -329,12 +351,17 @@ class LevelisedTariff:
 
     @property
     def demand_rate(self) -> float:
-        """Levelised capacity tariff [EUR/kW/yr]."""
-        return float(sum(w * t.demand_rate for w, t in self.terms))
+        """Levelised capacity tariff per kW of the HOURLY-mean monthly peak [EUR/kW/yr]: the billed rate x
+        the quarter-hour peak factor f. With ``demand_floor_kw`` = billed floor / f this bills exactly
+        rate x max(f x peak, floor) = f x rate x max(peak, floor / f), so the sizing's terms (the dispatch
+        limit, the subgradients, the reference LP) work on hourly import without knowing f."""
+        return float(sum(w * t.demand_rate * t.demand_peak_factor for w, t in self.terms))
 
     @property
     def demand_floor_kw(self) -> float:
-        return self.terms[0][1].demand_floor_kw
+        """The billed floor in hourly-mean import [kW]: floor / quarter-hour peak factor."""
+        t = self.terms[0][1]
+        return t.demand_floor_kw / t.demand_peak_factor
 
     @property
     def has_net_metering(self) -> bool:
@@ -366,7 +393,12 @@ def tariffs_by_year(
     out = []
     for i in range(years):
         year = first_year + i
-        key = (net_metering_applies(tariff, year), feed_in_floor_applies(tariff, year), tax_year(year))
+        key = (
+            net_metering_applies(tariff, year),
+            feed_in_floor_applies(tariff, year),
+            tax_year(year),
+            capacity.rate_year(year),
+        )
         if key not in cache:
             cache[key] = resolve_tariff(tariff, year, hours)
         out.append(cache[key])

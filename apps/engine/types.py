@@ -108,7 +108,9 @@ class TariffInput:
     (``DEFAULT_FEED_IN_COST_EUR_PER_KWH`` fixed, ``DEFAULT_FEED_IN_COST_DYNAMIC_EUR_PER_KWH`` dynamic);
     fixed_monthly_eur [EUR/month].
     capacity_tariff: apply the Belgian capacity tariff (monthly peak demand charge);
-    capacity_tariff_eur_per_kw_year [EUR/kW/yr excl. VAT]; None → default.
+    capacity_tariff_eur_per_kw_year [EUR/kW/yr excl. VAT]; None → the Flemish average of the year
+    (``BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR_BY_YEAR``); capacity_peak_factor: billed quarter-hour peak over
+    the hourly-mean peak [-]; None → ``BE_QUARTER_HOUR_PEAK_FACTOR``.
     country: "NL" or "BE" (taxes, VAT, floor rules).
     """
 
@@ -126,6 +128,7 @@ class TariffInput:
     fixed_monthly_eur: float = d.DEFAULT_FIXED_MONTHLY_EUR
     capacity_tariff: bool = False
     capacity_tariff_eur_per_kw_year: float | None = None
+    capacity_peak_factor: float | None = None
     country: Country = "NL"
 
 

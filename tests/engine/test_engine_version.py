@@ -43,12 +43,15 @@ def _canonical(value):
 
 
 def fingerprint() -> str:
-    """sha256 of the whole typed result of two fixed cases: the seed's example (flat contract, goal
-    self-sufficiency: the greedy dispatch) and the same home on the dynamic contract with goal cost-savings
-    (the dispatch LP), both on the offline weather."""
+    """sha256 of the whole typed result of fixed cases: the seed's example (flat contract, goal
+    self-sufficiency: the greedy dispatch), the same home on the dynamic contract with goal cost-savings
+    (the dispatch LP) and (pairs from 0.4.0 on) on a Belgian flat contract with the capacity tariff; all on the
+    offline weather."""
     seed = seed_example_inputs()
     dynamic = replace(seed, tariff=TariffInput(type="dynamic"), goal="cost-savings")
-    results = [_canonical(run_scan(inputs)) for inputs in (seed, dynamic)]
+    belgian = TariffInput(country="BE", capacity_tariff=True, flat_eur_per_kwh=0.35, feed_in_eur_per_kwh=0.03)
+    cases = [seed, dynamic, replace(seed, tariff=belgian, goal="cost-savings")]
+    results = [_canonical(run_scan(inputs)) for inputs in cases]
     return hashlib.sha256(json.dumps(results, sort_keys=True).encode()).hexdigest()
 
 

@@ -151,12 +151,17 @@ def test_no_neighbouring_design_has_a_better_reported_npv(battery_cost):
         assert _npv(problem, FLAT, other) <= base + 1e-6, other
 
 
-def test_objective_is_minus_reported_npv_as_annuity():
+BE_CAPACITY = TariffInput(country="BE", capacity_tariff=True, flat_eur_per_kwh=0.35, feed_in_eur_per_kwh=0.03)
+
+
+@pytest.mark.parametrize("tariff", [FLAT, BE_CAPACITY], ids=["flat", "be-capacity-tariff"])
+def test_objective_is_minus_reported_npv_as_annuity(tariff):
     # Identity: annual_cost = CRF x (-NPV) + a design-independent constant, with the NPV from the report's
     # finance. Checked on differences between four designs (with and without battery), with fixed
-    # installation costs and the battery's standby draw (issue 11) in both.
+    # installation costs and the battery's standby draw (issue 11) in both; with the Belgian capacity
+    # tariff the sizing and the report bill the same quarter-hour peaks of the same import.
     battery = replace(BATTERY, cost_per_kwh=200.0 * SCALE, standby_w=30.0)
-    problem = _multi_roof(3, 2, 8, battery)
+    problem = _multi_roof(3, 2, 8, battery, tariff)
     cost = replace(
         problem.cost,
         price_escalation=0.03,
@@ -168,7 +173,7 @@ def test_objective_is_minus_reported_npv_as_annuity():
     crf = problem.lifecycle.crf
     designs = [Design((0, 0)), Design((4, 2)), Design((4, 2), 3.0, 3.0), Design((1, 7), 6.5, 3.0)]
     costs = [evaluate(problem, x).annual_cost for x in designs]
-    npvs = [_npv(problem, FLAT, x) for x in designs]
+    npvs = [_npv(problem, tariff, x) for x in designs]
     for c, v in zip(costs[1:], npvs[1:], strict=True):
         assert c - costs[0] == pytest.approx(-crf * (v - npvs[0]), rel=1e-9, abs=1e-9)
 

@@ -136,14 +136,17 @@ def test_net_metering_credit():
 
 
 def test_capacity_tariff_floor_and_average():
-    # Peaks: January 5 kW, every other month 1 kW (floored to 2.5 kW): mean = (5 + 11 x 2.5) / 12,
-    # times 40.4 EUR/kW/yr (Fluvius 2023 Flemish average) x 1.06 (BE VAT): BE_CAPACITY_TARIFF_EUR_PER_KW_YEAR, BE_CAPACITY_TARIFF_FLOOR_KW.
+    # Hourly peaks: January 5 kW, every other month 1 kW. Billed as the quarter-hour peak = 1.1 x the hourly
+    # peak (BE_QUARTER_HOUR_PEAK_FACTOR): 5.5 kW and 1.1 kW, the latter floored to 2.5 kW
+    # (BE_CAPACITY_TARIFF_FLOOR_KW): mean = (5.5 + 11 x 2.5) / 12 = 2.75 kW, times 53.39 EUR/kW/yr (VNR 2026
+    # Flemish average, the latest known rate, used for 2030) x 1.06 (BE VAT) = 155.63 EUR/yr.
     t = resolve_tariff(TariffInput(country="BE", capacity_tariff=True), 2030)
     imp = np.ones(H)
     imp[10] = 5.0
     peaks = monthly_peaks(imp)
     assert peaks[0] == 5.0 and peaks[1] == 1.0
-    expected = 40.4 * 1.06 * (5 + 11 * 2.5) / 12
+    expected = 53.39 * 1.06 * (5.5 + 11 * 2.5) / 12
+    assert expected == pytest.approx(155.63, abs=0.01)
     assert bill(imp, np.zeros(H), t).demand_cost == pytest.approx(expected)
 
 

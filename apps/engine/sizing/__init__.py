@@ -8,21 +8,26 @@ yearly bills, so sizing and report cannot drift apart.
 
 ``size_system`` (what ``run_scan`` uses) decomposes the optimisation into a search over sizes with an
 exact inner dispatch for each size (the reference it is proven against, one full-year LP in cvxpy +
-Clarabel, lives outside the product in ``devkit.engine.reference_lp``):
+Clarabel, lives outside the product in ``devkit.engine.reference_lp``; with the capacity tariff it chooses
+every month's peak knowing the whole year, which no battery controller can (``battery``, "Capacity tariff
+without foresight"), so there it is a lower bound):
 
   - without battery the year needs no dispatch at all; up to ``GRID_SEARCH_MAX_COMBINATIONS`` panel sets
     are all evaluated at once with numpy, above that ``no_battery.exact_no_battery`` finds the optimum with a proof
     (Kelley cutting planes on the convex cost + a small HiGHS MILP over the integer counts, stopping when
     the best design is within ``SIZING_PROOF_TOLERANCE`` of the proven lower bound): exact for any
     realistic roof layout (tested against exhaustive enumeration on random 3-4-roof cases);
-  - with a flat tariff and no capacity tariff the greedy self-consumption rule is an optimal dispatch
-    (every stored kWh saves the same import price and costs the same feed-in price, whenever used;
-    charging from the grid at the same price only loses energy), evaluated with a vectorised prefix
-    scan in about 1 ms per design (``battery.greedy_batch``);
-  - otherwise (dynamic prices, capacity tariff) each size is dispatched by the cost-optimal dispatch LP in
+  - with a flat tariff the greedy self-consumption rule is the dispatch: optimal for the energy (every
+    stored kWh saves the same import price and costs the same feed-in price, whenever used; charging
+    from the grid at the same price only loses energy) and, under the capacity tariff, the causal peak
+    rule whose import is billed; evaluated with a vectorised prefix scan in about 1 ms per design
+    (``battery.greedy_batch``);
+  - otherwise (dynamic prices) each size is dispatched by the cost-optimal dispatch LP in
     HiGHS, built once and warm-started between sizes (``battery.DispatchLP``);
   - the annual cost is convex in the battery capacity for fixed panels (an LP value with the capacity in
-    its bounds, plus a linear investment), so the capacity is found by golden-section search; with a
+    its bounds, plus a linear investment; the capacity tariff billed on a dispatch without foresight is
+    not an LP value, so there this is an assumption the neighbour moves below guard), so the capacity is
+    found by golden-section search; with a
     battery the panel counts start from the exact battery-less optimum and a coarse grid and move to
     better neighbours: +-1 panel, one panel moved between arrays, and (self-consumption dispatch) those
     moves with the capacity shifted by ``LOCAL_SEARCH_CAPACITY_SHIFT_KWH``. This part is a local search,

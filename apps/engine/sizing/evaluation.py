@@ -37,7 +37,7 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
     if design.capacity_kwh > 0 and power > 0 and problem.battery is not None:
         f = None
         if dispatch == "lp":
-            model = dispatch_lp(t, problem.battery.grid_charging, problem.tariff.demand_rate > 0)
+            model = dispatch_lp(t, problem.battery.grid_charging)
             try:
                 f = model.solve(
                     surplus,
@@ -48,8 +48,7 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
                     problem.eta,
                     problem.tariff.import_weights,
                     problem.export_value,
-                    problem.tariff.demand_rate,
-                    problem.tariff.demand_floor_kw,
+                    problem.tariff.demand_floor_kw if problem.tariff.demand_rate > 0 else None,
                 )
             except RuntimeError:
                 # Never fail a scan on a solver hiccup: the self-consumption rule is always feasible

@@ -179,9 +179,11 @@ class SizingProblem:
 
     @property
     def greedy_is_optimal(self) -> bool:
-        """Self-consumption dispatch is cost-optimal: flat prices, no capacity tariff, and a stored kWh is
-        worth more than exporting it (round trip x import price >= export value)."""
-        if not (self.tariff.is_flat and self.tariff.demand_rate == 0):
+        """Self-consumption dispatch is the battery's rule: flat prices and a stored kWh worth more than
+        exporting it (round trip x import price >= export value). It is cost-optimal for the energy; under
+        a capacity tariff it is also the causal peak rule (discharge while energy is left; see
+        ``battery``), since a dispatch optimising the monthly peaks would need foresight of each month."""
+        if not self.tariff.is_flat:
             return False
         roundtrip = self.eta**2
         return bool(roundtrip * self.tariff.import_weights.min() >= self.export_value.max())
