@@ -146,7 +146,7 @@ def test_report_renders_kpis_charts_comparison_and_assumptions(owner_client, com
 def test_numbers_are_formatted_per_locale(owner_client, completed_scan):
     from django.utils import translation
 
-    from apps.portal.charts import fmt
+    from apps.reports.svg import fmt
 
     with translation.override("nl"):
         assert fmt(1234.56, 2) == "1.234,56"

@@ -64,7 +64,7 @@ def field_widget(bound_field):
 @register.filter
 def num(value, decimals=0):
     """A number in the active locale with thousands grouping; "—" when missing."""
-    from apps.portal.charts import fmt
+    from apps.reports.svg import fmt
 
     if value is None or value == "":
         return "—"
@@ -109,6 +109,6 @@ def scan_status_label(status: str) -> str:
 
 @register.filter
 def scan_goal_label(goal: str) -> str:
-    from apps.portal.reporting import goal_label
+    from apps.reports.wording import goal_label
 
     return str(goal_label(goal))

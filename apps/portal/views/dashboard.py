@@ -2,8 +2,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.dossiers.selectors import dossier_list
-from apps.portal.reporting import with_savings
 from apps.portal.views.base import portal_view
+from apps.reports.context import with_savings
 from apps.scans.selectors import scan_list, scan_usage_this_month
 
 RECENT_DOSSIERS = 5

@@ -8,8 +8,8 @@ from apps.dossiers.models import Dossier
 from apps.dossiers.selectors import dossier_list
 from apps.dossiers.services import EDITABLE_FIELDS, dossier_create, dossier_delete, dossier_update
 from apps.portal.forms import DossierForm
-from apps.portal.reporting import with_savings
 from apps.portal.views.base import org_object_or_404, portal_view
+from apps.reports.context import with_savings
 from apps.scans.selectors import scan_list
 
 PAGE_SIZE = 20

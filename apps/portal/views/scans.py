@@ -18,8 +18,9 @@ from apps.devices.selectors import dossier_device_facts
 from apps.dossiers.models import Dossier
 from apps.portal import scan_form
 from apps.portal.price_upload import MAX_BYTES, PriceFileError, parse_price_csv
-from apps.portal.reporting import branding_for, compare_rows, goal_label, kpi_summary, report_context
 from apps.portal.views.base import org_object_or_404, portal_view
+from apps.reports.context import branding_for, compare_rows, kpi_summary, report_context
+from apps.reports.wording import goal_label
 from apps.scans import selectors, services
 from apps.scans.models import Scan
 from apps.scans.submission import scan_submit
