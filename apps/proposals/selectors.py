@@ -43,7 +43,8 @@ def proposal_get(*, organization: Organization | None, proposal_id: str) -> Prop
 def proposal_for_shared_scan(*, scan: Scan) -> Proposal | None:
     """The newest proposal made from this shared scan (None: the page is a plain report)."""
     return (
-        Proposal.objects.filter(scan=scan, organization_id=scan.organization_id)
+        Proposal.objects.for_organization(scan.organization_id)
+        .filter(scan=scan)
         .select_related("response", "organization")
         .order_by("-version")
         .first()

@@ -199,7 +199,7 @@ def scan_create(
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
     record = None
     if idempotency_key and organization is not None:
-        record = IdempotencyRecord.objects.filter(organization=organization, key=idempotency_key).first()
+        record = IdempotencyRecord.objects.for_organization(organization).filter(key=idempotency_key).first()
         if record is not None and record.created_at < now - IDEMPOTENCY_WINDOW:
             record.delete()
             record = None

@@ -3,8 +3,9 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from apps.organizations.selectors import user_memberships
 from apps.portal.forms import EVENT_LABELS, ROLE_LABELS
-from apps.portal.views.base import resolve_membership, user_memberships
+from apps.portal.views.base import resolve_membership
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ def portal_switchable(context):
     request = context.get("request")
     if request is None or not getattr(getattr(request, "user", None), "is_authenticated", False):
         return []
-    memberships = user_memberships(request)
+    memberships = list(user_memberships(user=request.user))
     return memberships if len(memberships) > 1 else []
 
 

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.exceptions import ValidationError
 
 from apps.common.api.errors import flatten_errors
-from apps.common.errors import AppError, NotFound
+from apps.common.errors import AppError
 from apps.devices.selectors import dossier_device_facts
 from apps.dossiers.models import Dossier
+from apps.dossiers.selectors import dossier_get
 from apps.portal import scan_form
 from apps.portal.price_upload import MAX_BYTES, PriceFileError, parse_price_csv
-from apps.portal.views.base import org_object_or_404, portal_view
+from apps.portal.views.base import portal_view
 from apps.reports.context import branding_for, compare_rows, kpi_summary, report_context
 from apps.reports.wording import goal_label
 from apps.scans import selectors, services
@@ -34,10 +35,7 @@ STATUS_LABELS = {
 
 
 def _scan(request, pk: str) -> Scan:
-    try:
-        return selectors.scan_get(organization=request.organization, scan_id=pk)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    return selectors.scan_get(organization=request.organization, scan_id=pk)
 
 
 PRICE_FILE = "tariff.dayAheadFile"
@@ -160,7 +158,7 @@ def _form_page(request, *, values, errors, message, dossier, scan=None, editable
 @portal_view
 @require_http_methods(["GET", "POST"])
 def scan_new(request, dossier_pk: str):
-    dossier = org_object_or_404(request, Dossier.objects.all(), pk=dossier_pk)
+    dossier = dossier_get(organization=request.organization, dossier_id=dossier_pk)
     if request.method == "POST":
         values = scan_form.normalise_rows(scan_form.values_from_post(request.POST))
         day_ahead, price_errors = _uploaded_prices(request, values)
@@ -314,14 +312,9 @@ def _pdf_response(data: bytes, scan: Scan) -> HttpResponse:
 @require_GET
 def scan_compare(request, pk: str):
     scan = _scan(request, pk)
-    root = scan
-    if scan.copied_from_id:
-        root = (
-            Scan.objects.for_organization(request.organization).filter(pk=scan.copied_from_id).first() or scan
-        )
-    ids = [root.pk, *reversed([a.pk for a in selectors.scan_adjustments(scan=root)])]
-    scans = Scan.objects.for_organization(request.organization).in_bulk(ids)
-    columns = [{"scan": scans[pk], "kpi": kpi_summary(scans[pk]) if scans[pk].report else None} for pk in ids]
+    root = _scan(request, scan.copied_from_id) if scan.copied_from_id else scan
+    lineage = [root, *reversed(list(selectors.scan_adjustments(scan=root)))]
+    columns = [{"scan": each, "kpi": kpi_summary(each) if each.report else None} for each in lineage]
     return render(
         request,
         "portal/scans/compare.html",
