@@ -2,10 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from apps.common.casing import to_camel
 from apps.common.errors import AppError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -45,10 +45,6 @@ def problem(status: int, code: str, title: str, detail: str, errors: dict | None
     return body
 
 
-def camel(name: str) -> str:
-    return camelize_re.sub(underscore_to_camel, name)
-
-
 def flatten_errors(
     detail, prefix: str = "", *, camel_case: bool = True, root: str = "body"
 ) -> dict[str, list[str]]:
@@ -63,7 +59,7 @@ def flatten_errors(
             if key == "non_field_errors":
                 path = prefix or root
             else:
-                name = camel(str(key)) if camel_case else str(key)
+                name = to_camel(str(key)) if camel_case else str(key)
                 path = f"{prefix}.{name}" if prefix else name
             for field, messages in flatten_errors(value, path, camel_case=camel_case, root=root).items():
                 out.setdefault(field, []).extend(messages)

@@ -17,7 +17,7 @@ from apps.common.errors import AppError
 from apps.devices.selectors import dossier_device_facts
 from apps.dossiers.models import Dossier
 from apps.dossiers.selectors import dossier_get
-from apps.portal import scan_form
+from apps.portal import scan_body, scan_form
 from apps.portal.price_upload import MAX_BYTES, PriceFileError, parse_price_csv
 from apps.portal.views.base import portal_view
 from apps.reports.context import branding_for, compare_rows, kpi_summary, report_context
@@ -105,7 +105,7 @@ def _submit(
     day_ahead: list[float] | None = None,
 ):
     """Send the form through the API's serializer and service. Returns (scan, field errors, message)."""
-    body = scan_form.body_from_values(values, only_steps=only_steps)
+    body = scan_body.body_from_values(values, only_steps=only_steps)
     if day_ahead is not None:
         body.setdefault("tariff", {})["day_ahead_eur_per_kwh"] = day_ahead
     if dossier is not None:
@@ -148,7 +148,7 @@ def _form_page(request, *, values, errors, message, dossier, scan=None, editable
         "editable_steps": editable_steps,
         "values": values,
         "confirm_key": scan_form.CONFIRM_KEY,
-        "needs_confirmation": bool(scan_form.implausible(scan_form.body_from_values(values)))
+        "needs_confirmation": bool(scan_form.implausible(scan_body.body_from_values(values)))
         if errors
         else False,
     }
@@ -160,7 +160,7 @@ def _form_page(request, *, values, errors, message, dossier, scan=None, editable
 def scan_new(request, dossier_pk: str):
     dossier = dossier_get(organization=request.organization, dossier_id=dossier_pk)
     if request.method == "POST":
-        values = scan_form.normalise_rows(scan_form.values_from_post(request.POST))
+        values = scan_body.normalise_rows(scan_body.values_from_post(request.POST))
         day_ahead, price_errors = _uploaded_prices(request, values)
         if price_errors:
             message = _("Please correct the fields marked below.")
@@ -194,8 +194,8 @@ def scan_adjust(request, pk: str):
     root = services.adjustment_root(organization=request.organization, copied_from_id=original.pk)
     editable = set(request.organization.adjustable_steps or [])
     if request.method == "POST":
-        values = scan_form.normalise_rows(scan_form.values_from_post(request.POST))
-        shown = {**scan_form.values_from_inputs(root.inputs), **values}
+        values = scan_body.normalise_rows(scan_body.values_from_post(request.POST))
+        shown = {**scan_body.values_from_inputs(root.inputs), **values}
         scan, errors, message = _submit(request, values, dossier=None, copied_from=root, only_steps=editable)
         if scan is not None:
             messages.success(request, _("Adjustment started; it does not count toward your scan quota."))
@@ -212,7 +212,7 @@ def scan_adjust(request, pk: str):
         )
     return _form_page(
         request,
-        values=scan_form.values_from_inputs(root.inputs),
+        values=scan_body.values_from_inputs(root.inputs),
         errors={},
         message=None,
         dossier=root.dossier,

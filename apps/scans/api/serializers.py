@@ -15,6 +15,7 @@ from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
 from apps.prices.services import available_years
+from apps.scans import flow
 from apps.scans.selectors import dossier_for
 from apps.scans.studio_link import studio_profile_check
 
@@ -79,13 +80,8 @@ class NewPvSerializer(_PvArraySerializer):
 
 
 class TariffSerializer(serializers.Serializer):
-    FLAT_ONLY = ("flat_eur_per_kwh", "feed_in_eur_per_kwh", "taxes_included")
-    DYNAMIC_ONLY = (
-        "day_ahead_eur_per_kwh",
-        "price_year",
-        "supplier_markup_eur_per_kwh",
-        "feed_in_fee_eur_per_kwh",
-    )
+    FLAT_ONLY = flow.FLAT_ONLY
+    DYNAMIC_ONLY = flow.DYNAMIC_ONLY
 
     type = serializers.ChoiceField(choices=["flat", "dynamic"], required=False, default="flat")
     # flat
