@@ -172,20 +172,13 @@ def default_values(*, lat=None, lon=None) -> dict[str, str]:
     return values
 
 
-def apply_device_facts(values: dict[str, str], facts: dict) -> str | None:
-    """Size the battery fields from the dossier's linked battery (its stated kWh / kW); returns its name."""
-    battery = facts.get("battery") or {}
-    if not battery.get("capacityKwh"):
-        return None
+def apply_prefill(values: dict[str, str], electric_battery: dict | None) -> None:
+    """Put a dossier's prefilled battery inputs (apps.scans.prefill, snake_case) into the form values."""
+    if electric_battery is None:
+        return
     values["batteryEnabled"] = "on"
-    values["electricBattery.minCapacityKwh"] = values["electricBattery.capacityKwh"] = display(
-        battery["capacityKwh"]
-    )
-    if battery.get("capacityKw"):
-        values["electricBattery.minPowerRatingKw"] = values["electricBattery.powerRatingKw"] = display(
-            battery["capacityKw"]
-        )
-    return battery.get("name") or ""
+    for name, value in electric_battery.items():
+        values[f"electricBattery.{to_camel(name)}"] = display(value)
 
 
 def _number(value) -> float | None:

@@ -14,7 +14,6 @@ from rest_framework.exceptions import ValidationError
 
 from apps.common.api.errors import flatten_errors
 from apps.common.errors import AppError
-from apps.devices.selectors import dossier_device_facts
 from apps.dossiers.models import Dossier
 from apps.dossiers.selectors import dossier_get
 from apps.portal import scan_body, scan_form
@@ -24,6 +23,7 @@ from apps.reports.context import branding_for, compare_rows, kpi_summary, report
 from apps.reports.wording import goal_label
 from apps.scans import selectors, services
 from apps.scans.models import Scan
+from apps.scans.prefill import scan_prefill
 from apps.scans.submission import scan_submit
 from apps.studio.selectors import studio_profile_list
 
@@ -175,11 +175,13 @@ def scan_new(request, dossier_pk: str):
             return redirect("portal:scan_detail", pk=scan.pk)
         return _form_page(request, values=values, errors=errors, message=message, dossier=dossier, status=400)
     values = scan_form.default_values(lat=dossier.latitude, lon=dossier.longitude)
-    facts = dossier_device_facts(organization=request.organization, dossier_id=dossier.pk)
-    battery_name = scan_form.apply_device_facts(values, facts)
-    if battery_name is not None:
+    prefill = scan_prefill(organization=request.organization, dossier_id=dossier.pk)
+    scan_form.apply_prefill(values, prefill["electric_battery"])
+    if prefill["battery_device"] is not None:
         messages.info(
-            request, _("Battery size taken from the linked device %(name)s.") % {"name": battery_name}
+            request,
+            _("Battery size taken from the linked device %(name)s.")
+            % {"name": prefill["battery_device"]["name"]},
         )
     return _form_page(request, values=values, errors={}, message=None, dossier=dossier)
 
