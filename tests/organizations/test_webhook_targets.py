@@ -17,7 +17,7 @@ from apps.organizations.services import webhook_endpoint_create
 from apps.organizations.webhook_targets import REFUSED_LOG_MESSAGE, RefusedTarget, checked_target
 from apps.organizations.webhooks import WebhookDeliveryFailed, webhook_deliver, webhook_emit
 from tests.conftest import PUBLIC_TEST_ADDRESS
-from tests.scans.test_webhooks import Receiver
+from tests.webhook_receiver import Receiver
 
 DNS = {
     "crm.example": [PUBLIC_TEST_ADDRESS],

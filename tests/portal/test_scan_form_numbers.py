@@ -6,8 +6,7 @@ from django.utils import translation
 
 from apps.portal import scan_body, scan_form
 from apps.scans.models import Scan
-
-from .test_scans import _form
+from tests.portal.helpers import scan_form_post as _form
 
 
 @pytest.mark.parametrize(

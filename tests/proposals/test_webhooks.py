@@ -7,7 +7,7 @@ from apps.organizations.models import WebhookDelivery
 from apps.organizations.webhooks import webhook_deliver
 from apps.proposals.services import proposal_answer
 from tests.scans.conftest import make_endpoint
-from tests.scans.test_webhooks import local_receivers_allowed, receiver  # noqa: F401  (fixtures)
+from tests.webhook_receiver import local_receivers_allowed, receiver  # noqa: F401  (fixtures)
 
 
 @pytest.mark.parametrize("decision", ["accepted", "declined"])

@@ -1,61 +1,18 @@
 """Outgoing webhooks: Standard Webhooks signatures verified by the standardwebhooks package on a local
 receiver, attempts logged, retries on 5xx, replay from admin."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 from standardwebhooks import Webhook
 
 from apps.organizations.jobs import WEBHOOK_MAX_RETRIES, deliver_webhook
 from apps.organizations.models import WebhookDelivery
 from apps.organizations.webhooks import WebhookDeliveryFailed, webhook_deliver, webhook_emit
+from tests.webhook_receiver import Receiver, local_receivers_allowed, receiver  # noqa: F401  (fixtures)
 
 from .conftest import complete_scan, make_endpoint
 
 
-class Receiver:
-    """A tiny HTTP server on 127.0.0.1 answering the queued status codes (then 200), recording requests."""
-
-    def __init__(self, statuses=()):
-        self.statuses = list(statuses)
-        self.requests: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/solarscan"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture(autouse=True)
-def local_receivers_allowed(settings):
-    """The receivers listen on http://127.0.0.1: allowed only in local-development mode (issue 15)."""
-    settings.WEBHOOK_ALLOW_HTTP = settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
-
-
-def test_scan_completed_is_signed_per_standard_webhooks(owner, receiver, seed_result):
+def test_scan_completed_is_signed_per_standard_webhooks(owner, receiver, seed_result):  # noqa: F811
     endpoint = make_endpoint(owner.organization, receiver.url, [])
     scan = complete_scan(owner.organization, seed_result)
     delivery = WebhookDelivery.objects.get(endpoint=endpoint, event_type="scan.completed")
@@ -75,7 +32,7 @@ def test_scan_completed_is_signed_per_standard_webhooks(owner, receiver, seed_re
 
 
 def test_failed_attempt_is_logged_and_retried(owner):
-    receiver = Receiver(statuses=[500])
+    receiver = Receiver(statuses=[500])  # noqa: F811  (a receiver of its own, not the fixture)
     try:
         endpoint = make_endpoint(owner.organization, receiver.url, ["scan.failed"])
         (delivery,) = webhook_emit(
@@ -158,7 +115,7 @@ def test_actor_retries_a_500_with_backoff_until_delivered():
     if type(broker) is not StubBroker:
         pytest.skip("runs a worker thread on the unit-test StubBroker")
     organization = organization_create(name="Retry BV", owner_email="retry@zon.test")
-    receiver = Receiver(statuses=[500])
+    receiver = Receiver(statuses=[500])  # noqa: F811
     worker = dramatiq.Worker(broker, worker_timeout=50, worker_threads=1)
     try:
         make_endpoint(organization, receiver.url, [])
