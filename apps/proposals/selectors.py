@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from apps.common.errors import NotFound
 from apps.organizations.models import Organization
-from apps.proposals.models import Proposal
+from apps.proposals.models import Proposal, ProposalResponse
 from apps.scans.models import Scan
 
 LIST_DEFERRED = ("snapshot",)
@@ -49,3 +49,8 @@ def proposal_for_shared_scan(*, scan: Scan) -> Proposal | None:
         .order_by("-version")
         .first()
     )
+
+
+def proposal_response_get(*, proposal: Proposal) -> ProposalResponse | None:
+    """The homeowner's answer to this proposal, None while unanswered."""
+    return ProposalResponse.objects.filter(proposal=proposal).first()

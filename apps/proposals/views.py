@@ -44,7 +44,7 @@ def _block_context(proposal: Proposal, accept_form=None, decline_form=None) -> d
     return {
         "proposal": proposal,
         "proposal_price": proposal.snapshot["price"],
-        "proposal_response": ProposalResponse.objects.filter(proposal=proposal).first(),
+        "proposal_response": selectors.proposal_response_get(proposal=proposal),
         "accept_form": accept_form or AcceptForm(initial=initial),
         "decline_form": decline_form or DeclineForm(initial=initial),
     }
