@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from apps.reports import svg as charts
+from apps.reports import svg as draw
 from apps.reports.svg import fmt
 from apps.scans.selectors import scan_series
 
@@ -48,10 +48,10 @@ def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict
     monthly_use = [float(consumption[months == m].sum()) for m in range(1, 13)]
     monthly_pv = [float(production[months == m].sum()) for m in range(1, 13)]
     monthly_series = [
-        (_("Consumption"), charts.INK, monthly_use),
-        (_("Solar production"), charts.SUN, monthly_pv),
+        (_("Consumption"), draw.INK, monthly_use),
+        (_("Solar production"), draw.SUN, monthly_pv),
     ]
-    out["monthly"] = charts.grouped_bars(
+    out["monthly"] = draw.grouped_bars(
         labels=labels,
         series=monthly_series,
         unit="kWh",
@@ -78,12 +78,12 @@ def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict
         ("winter_day", WINTER_MONTH, _("A typical winter day (January average)")),
     ):
         stacks = [
-            (_("Solar, used directly"), charts.SUN, day_profile(month, "solar_used_onsite").tolist()),
-            (_("From the battery"), charts.BATTERY, day_profile(month, "battery_used_onsite").tolist()),
-            (_("From the grid"), charts.GRID, day_profile(month, "grid_used_onsite").tolist()),
+            (_("Solar, used directly"), draw.SUN, day_profile(month, "solar_used_onsite").tolist()),
+            (_("From the battery"), draw.BATTERY, day_profile(month, "battery_used_onsite").tolist()),
+            (_("From the grid"), draw.GRID, day_profile(month, "grid_used_onsite").tolist()),
         ]
         pv = day_profile(month, "solar_production")
-        svg = charts.stacked_day(
+        svg = draw.stacked_day(
             stacks=stacks,
             line=(_("Solar production"), "#d97706", pv.tolist()),
             unit="kWh",
@@ -104,7 +104,7 @@ def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict
         mid_month = [
             ((date(REFERENCE_YEAR, m, 15) - date(REFERENCE_YEAR, 1, 1)).days - 3) / 7 for m in range(1, 13)
         ]
-        svg = charts.band_line(
+        svg = draw.band_line(
             low=level.min(axis=2).mean(axis=1).tolist(),
             mid=level.mean(axis=2).mean(axis=1).tolist(),
             high=level.max(axis=2).mean(axis=1).tolist(),
@@ -120,7 +120,7 @@ def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict
         out["battery"] = _chart(
             svg,
             [
-                (_("Average charge level"), charts.BATTERY, "line"),
+                (_("Average charge level"), draw.BATTERY, "line"),
                 (_("Daily lowest to highest"), "#c7c9f9", "box"),
             ],
         )
@@ -129,7 +129,7 @@ def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict
     cumulative = chart_arrays.get("cumulative_cashflows") or []
     if yearly and cumulative:
         break_even = ((report.get("financial") or {}).get("cashflow_summary") or {}).get("break_even_year")
-        svg = charts.cashflow(
+        svg = draw.cashflow(
             yearly=yearly,
             cumulative=cumulative,
             break_even_year=break_even,
@@ -142,22 +142,22 @@ def build_charts(report: dict, series: dict[str, np.ndarray], chart_arrays: dict
         out["cashflow"] = _chart(
             svg,
             [
-                (_("Money in per year"), charts.GREEN, "box"),
-                (_("Money out per year"), charts.RED, "box"),
-                (_("Cumulative"), charts.TEAL, "line"),
+                (_("Money in per year"), draw.GREEN, "box"),
+                (_("Money out per year"), draw.RED, "box"),
+                (_("Cumulative"), draw.TEAL, "line"),
             ],
         )
 
     co2 = chart_arrays.get("monthly_co2_savings_kg") or []
     if co2:
-        svg = charts.grouped_bars(
+        svg = draw.grouped_bars(
             labels=labels,
-            series=[(_("CO2 saved"), charts.GREEN, co2)],
+            series=[(_("CO2 saved"), draw.GREEN, co2)],
             unit="kg",
             title=_("CO2 saved per month"),
             desc=_("%(kg)s kg CO2 saved in the first year.") % {"kg": fmt(sum(co2))},
         )
-        out["co2"] = _chart(svg, [(_("CO2 saved"), charts.GREEN, "box")])
+        out["co2"] = _chart(svg, [(_("CO2 saved"), draw.GREEN, "box")])
     return out
 
 
