@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.common.api.fields import PercentField, UtcDateTimeField
+from apps.common.api.pagination import page_envelope
 from apps.common.api.strict import StrictTypesMixin
 from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
@@ -410,14 +411,9 @@ class ScanListItemSerializer(serializers.Serializer):
         return count if count is not None else scan.adjustments.count()
 
 
-class ScanListPageSerializer(serializers.Serializer):
-    """The seed's list envelope of GET /v1/scans."""
-
-    items = ScanListItemSerializer(many=True)
-    total = serializers.IntegerField(min_value=0)
-    page = serializers.IntegerField(min_value=1)
-    limit = serializers.IntegerField(min_value=1)
-    total_pages = serializers.IntegerField(min_value=0)
+ScanListPageSerializer = page_envelope(
+    "ScanListPageSerializer", ScanListItemSerializer, doc="The seed's list envelope of GET /v1/scans."
+)
 
 
 class ShareSerializer(serializers.Serializer):
