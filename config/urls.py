@@ -23,6 +23,7 @@ urlpatterns = [
     path("v1/auth/", include("apps.accounts.api.urls")),
     path("v1/", include("apps.dossiers.api.urls")),
     path("v1/", include("apps.scans.api.urls")),
+    path("v1/", include("apps.scans.api.prefill")),
     path("v1/", include("apps.studio.api.urls")),
     path("v1/", include("apps.devices.api.urls")),
     path("v1/", include("apps.proposals.api.urls")),

@@ -7,7 +7,7 @@ from django.http import JsonResponse
 from django.utils import translation
 
 from apps.common.api.errors import PROBLEM_CONTENT_TYPE, problem
-from apps.common.naming import camel
+from apps.common.casing import to_camel
 
 logger = logging.getLogger("solarscan.api")
 _current_request: ContextVar = ContextVar("current_request", default=None)
@@ -40,7 +40,7 @@ def _nul_query_parameters(request) -> list[str]:
     otherwise). Bodies need no such check: DRF's text fields refuse NUL, naming the field."""
     return sorted(
         {
-            camel(key)
+            to_camel(key)
             for key, values in request.GET.lists()
             if "\x00" in key or any("\x00" in v for v in values)
         }

@@ -135,8 +135,8 @@ def dossier_measured_production(*, organization: Organization, dossier_id: str) 
 def linked_vehicles(*, organization: Organization) -> list[dict]:
     """The organization's vehicles on a linked device link, to fill a studio EV layer from.
 
-    Per vehicle: ``assetId``, ``name``, ``customerName`` (of the link's dossier), ``capacityKwh``
-    [kWh, None if the vendor states none] and ``chargerKw``: the stated power [kW] of a linked charger on
+    Per vehicle: ``assetId``, ``name``, ``dossierId`` and ``customerName`` (of the link's dossier),
+    ``capacityKwh`` [kWh, None if the vendor states none] and ``chargerKw``: the stated power [kW] of a linked charger on
     the same link, else on another link of the same dossier (None if there is none with a stated
     power; a charger's max current alone is not turned into kW, its phases are unknown).
     """
@@ -165,6 +165,7 @@ def linked_vehicles(*, organization: Organization) -> list[dict]:
             "name": vehicle.name
             or " ".join(filter(None, [vehicle.brand, vehicle.model]))
             or vehicle.vendor_id,
+            "dossierId": vehicle.link.dossier_id,
             "customerName": vehicle.link.dossier.customer_name,
             "capacityKwh": vehicle.capacity_kwh,
             "chargerKw": charger_kw(vehicle),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from apps.common.fields import IdField
+from apps.organizations.tenancy import TenantQuerySet
 
 DEFAULT_FREE_MONTHLY_SCAN_QUOTA = 10
 DEFAULT_ADJUSTABLE_STEPS = ["battery", "newPv", "tariff", "goal", "analysisYears"]
@@ -57,6 +58,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "user"], name="unique_membership")]
         ordering = ["created_at"]
@@ -82,6 +85,8 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -102,11 +107,17 @@ class WebhookEndpoint(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
 
     def __str__(self) -> str:
         return self.url
+
+
+class DeliveryQuerySet(TenantQuerySet):
+    tenant_field = "endpoint__organization"  # a delivery belongs to its endpoint's organization
 
 
 class WebhookDelivery(models.Model):
@@ -127,6 +138,8 @@ class WebhookDelivery(models.Model):
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

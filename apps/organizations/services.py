@@ -109,7 +109,7 @@ WEBHOOK_EVENTS = ("scan.completed", "scan.failed", "share.viewed")
 
 
 def _owner_count(organization: Organization) -> int:
-    return Membership.objects.filter(organization=organization, role=Membership.Role.OWNER).count()
+    return Membership.objects.for_organization(organization).filter(role=Membership.Role.OWNER).count()
 
 
 def _check_actor_may_touch(*, actor: Membership, target: Membership, new_role: str | None = None) -> None:
@@ -128,7 +128,7 @@ def membership_role_change(*, actor: Membership, membership: Membership, role: s
         raise AppError("Unknown role.", errors={"role": ["unknown role"]})
     _check_actor_may_touch(actor=actor, target=membership, new_role=role)
     # Lock the owners so two concurrent demotions cannot both pass the last-owner check.
-    list(Membership.objects.select_for_update().filter(organization_id=membership.organization_id))
+    list(Membership.objects.select_for_update().for_organization(membership.organization_id))
     if (
         membership.role == Membership.Role.OWNER
         and role != Membership.Role.OWNER
@@ -143,7 +143,7 @@ def membership_role_change(*, actor: Membership, membership: Membership, role: s
 @transaction.atomic
 def membership_remove(*, actor: Membership, membership: Membership) -> None:
     _check_actor_may_touch(actor=actor, target=membership)
-    list(Membership.objects.select_for_update().filter(organization_id=membership.organization_id))
+    list(Membership.objects.select_for_update().for_organization(membership.organization_id))
     if membership.role == Membership.Role.OWNER and _owner_count(membership.organization) <= 1:
         raise AppError("An organization keeps at least one owner.", code="last_owner")
     membership.delete()

@@ -49,7 +49,7 @@ def webhook_emit(*, organization: Organization | None, event_type: str, data: di
     payload = {"type": event_type, "timestamp": timezone.now().isoformat(), "data": data}
     deliveries = [
         WebhookDelivery.objects.create(endpoint=endpoint, event_type=event_type, payload=payload)
-        for endpoint in WebhookEndpoint.objects.filter(organization=organization, active=True)
+        for endpoint in WebhookEndpoint.objects.for_organization(organization).filter(active=True)
         if _wants(endpoint, event_type)
     ]
     _enqueue([delivery.id for delivery in deliveries])

@@ -12,6 +12,7 @@ from apps.dossiers.models import Dossier
 from apps.dossiers.services import EDITABLE_FIELDS, postcode_error
 from apps.organizations.logos import UnsafeLogo, sanitised_svg
 from apps.organizations.models import Membership
+from apps.organizations.selectors import member_email_taken
 from apps.organizations.services import WEBHOOK_EVENTS
 from apps.organizations.webhook_targets import validate_webhook_url
 
@@ -88,7 +89,7 @@ class InviteForm(forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
-        if Membership.objects.filter(organization=self.organization, user__email__iexact=email).exists():
+        if member_email_taken(organization=self.organization, email=email):
             raise forms.ValidationError(_("This person is already a member."))
         return email
 

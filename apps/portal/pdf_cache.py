@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import translation
 
-from apps.portal.pdf import report_css, report_pdf
+from apps.reports.pdf import report_css, report_pdf
 
 STORAGE_DIR = "report-pdfs"
 RENDER_LOCK_S = 120  # longest a draw may hold the lock [s] (a draw takes 4–9 s)

@@ -2,8 +2,9 @@
 
 HTML input names are the API's camelCase field paths (`location.lat`, `newPv.0.tiltAngle`), so a field
 error from the serializer (flattened exactly as the API does) lands next to its own input, rows included.
-This module only lays out fields, fills defaults and turns the POST into a body; it holds no validation
-rule: `apps.scans.submission.scan_submit` validates, counts quota and enqueues.
+This module lays out fields and fills defaults; `apps.portal.scan_body` turns the POST into the API body. It
+holds no validation rule: `apps.scans.submission.scan_submit` validates, counts quota and enqueues, and
+`apps.scans.flow` says which inputs belong to which choice (the show/hide conditions here come from it).
 """
 
 from __future__ import annotations
@@ -11,45 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import MISSING, dataclass, field, fields
 
-from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from djangorestframework_camel_case.util import underscoreize
 
+from apps.common.casing import to_camel
 from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
 from apps.prices.services import available_years
+from apps.scans import flow
 
-# Adjustable steps (Organization.adjustable_steps) → the top-level camelCase inputs each covers.
-# Mirrors apps.scans.services.STEP_FIELDS, which decides what an adjustment may change.
-STEP_KEYS = {
-    "location": ("location",),
-    "consumption": ("inputMethod", "yearlyKwh", "yearlyExportKwh", "loadProfile", "customProfileId"),
-    "existingPv": ("existingPv",),
-    "newPv": ("newPv", "includePvMaintenanceCosts", "pvFixedCostEur"),
-    "battery": ("electricBattery", "batteryEnabled", "includeBatteryMaintenanceCosts"),
-    "tariff": ("tariff",),
-    "goal": ("goal", "renewableElectricityMinFraction"),
-    "analysisYears": ("analysisYears",),
-}
-BOOLEAN_FIELDS = {
-    "tariff.taxesIncluded",
-    "tariff.capacityTariff",
-    "electricBattery.gridCharging",
-    "includePvMaintenanceCosts",
-    "includeBatteryMaintenanceCosts",
-}
-FLAT_ONLY = ("flatEurPerKwh", "feedInEurPerKwh", "taxesIncluded")
-DYNAMIC_ONLY = ("priceYear", "supplierMarkupEurPerKwh", "feedInFeeEurPerKwh")
-LATEST_PRICE_YEAR = "latest"  # the price-year select's default: the API's omitted priceYear
-DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
-# Thousands grouping as people type it: Dutch "3.500" / "12.500,5", English "3,500" / "12,500.5". The first
-# group never starts with 0, so a price such as "0.025" is never read as grouped.
-GROUPED = {
-    "nl": re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?$"),
-    "en": re.compile(r"^-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$"),
-}
-TEXT_LEAVES = {"name", "brandName", "modelName", "customProfileId"}
 CONFIRM_KEY = "_confirmImplausible"
 YEARLY_KWH_PLAUSIBLE = (500.0, 50_000.0)
 """A household's yearly consumption outside this range [kWh/yr] is asked to be confirmed: below 500 is
@@ -57,13 +28,13 @@ less than a fridge and standby, above 50,000 is a farm or a business (CBS: Dutch
 PRICE_PLAUSIBLE_MAX_EUR_PER_KWH = 2.0
 """A price above this [EUR/kWh] is asked to be confirmed: even the 2022 crisis peak was about 0.80-1.00."""
 PRICE_FIELDS = ("flat_eur_per_kwh", "feed_in_eur_per_kwh", "supplier_markup_eur_per_kwh")
+LATEST_PRICE_YEAR = "latest"  # the price-year select's default: the API's omitted priceYear
+# Which inputs the page shows for which choice (the form's show/hide), from the API's own flow rules.
 CONDITIONS = {
-    "yearlyKwh": "inputMethod=known",
-    "yearlyExportKwh": "inputMethod=known",
-    "loadProfile": "inputMethod=known",
-    "customProfileId": "inputMethod=studio",
-    **{f"tariff.{name}": "tariff.type=flat" for name in FLAT_ONLY},
-    **{f"tariff.{name}": "tariff.type=dynamic" for name in DYNAMIC_ONLY},
+    **{to_camel(name): "inputMethod=known" for name in flow.KNOWN_ONLY},
+    **{to_camel(name): "inputMethod=studio" for name in flow.STUDIO_ONLY},
+    **{f"tariff.{to_camel(name)}": "tariff.type=flat" for name in flow.FLAT_ONLY},
+    **{f"tariff.{to_camel(name)}": "tariff.type=dynamic" for name in flow.DYNAMIC_ONLY},
     "tariff.capacityTariffEurPerKwYear": "tariff.capacityTariff=on",
     "renewableElectricityMinFraction": "goal=renewable-minimum",
     **{
@@ -95,7 +66,8 @@ def _dc_default(cls, name):
     raise LookupError(name)
 
 
-def _s(value) -> str:
+def display(value) -> str:
+    """A stored or default input as the form shows it (booleans as a checked box, 4.0 as 4)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -103,6 +75,16 @@ def _s(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def row_indexes(values: dict[str, str], prefix: str) -> list[int]:
+    """The row numbers present in the values for a list input (`newPv.3.…` → 3), in order."""
+    found = set()
+    for key in values:
+        match = re.match(rf"^{prefix}\.(\d+)\.", key)
+        if match:
+            found.add(int(match.group(1)))
+    return sorted(found)
 
 
 @dataclass
@@ -149,171 +131,54 @@ NEW_ROW = (
 def default_values(*, lat=None, lon=None) -> dict[str, str]:
     """A sensible starting point: one south roof of up to 12 new panels, a battery range, fixed tariff."""
     values = {
-        "location.lat": _s(lat),
-        "location.lon": _s(lon),
+        "location.lat": display(lat),
+        "location.lon": display(lon),
         "inputMethod": "known",
         "yearlyKwh": "3500",
         "loadProfile": "standard",
         "tariff.type": "flat",
-        "tariff.flatEurPerKwh": _s(_dc_default(TariffInput, "flat_eur_per_kwh")),
-        "tariff.feedInEurPerKwh": _s(_dc_default(TariffInput, "feed_in_eur_per_kwh")),
+        "tariff.flatEurPerKwh": display(_dc_default(TariffInput, "flat_eur_per_kwh")),
+        "tariff.feedInEurPerKwh": display(_dc_default(TariffInput, "feed_in_eur_per_kwh")),
         "tariff.taxesIncluded": "on",
-        "tariff.supplierMarkupEurPerKwh": _s(engine_defaults.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH),
-        "tariff.feedInFeeEurPerKwh": _s(engine_defaults.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH),
+        "tariff.supplierMarkupEurPerKwh": display(engine_defaults.DYNAMIC_SUPPLIER_MARKUP_EUR_PER_KWH),
+        "tariff.feedInFeeEurPerKwh": display(engine_defaults.DYNAMIC_FEED_IN_FEE_EUR_PER_KWH),
         "tariff.priceYear": LATEST_PRICE_YEAR,
-        "tariff.fixedMonthlyEur": _s(_dc_default(TariffInput, "fixed_monthly_eur")),
-        "tariff.feedInCostEurPerKwh": _s(_dc_default(TariffInput, "feed_in_cost_eur_per_kwh")),
+        "tariff.fixedMonthlyEur": display(_dc_default(TariffInput, "fixed_monthly_eur")),
+        "tariff.feedInCostEurPerKwh": display(_dc_default(TariffInput, "feed_in_cost_eur_per_kwh")),
         "tariff.country": "NL",
         "batteryEnabled": "on",
         "electricBattery.minCapacityKwh": "0",
         "electricBattery.capacityKwh": "10",
         "electricBattery.minPowerRatingKw": "0",
         "electricBattery.powerRatingKw": "5",
-        "electricBattery.minimumChargeLevel": _s(_dc_default(BatteryInput, "minimum_charge_level")),
-        "electricBattery.roundtripEfficiency": _s(_dc_default(BatteryInput, "roundtrip_efficiency")),
-        "electricBattery.costPerKwh": _s(_dc_default(BatteryInput, "cost_per_kwh")),
-        "electricBattery.lifeYears": _s(_dc_default(BatteryInput, "life_years")),
-        "electricBattery.fixedCostEur": _s(_dc_default(BatteryInput, "fixed_cost_eur")),
-        "electricBattery.standbyW": _s(_dc_default(BatteryInput, "standby_w")),
-        "pvFixedCostEur": _s(engine_defaults.PV_INSTALLATION_FIXED_EUR),
+        "electricBattery.minimumChargeLevel": display(_dc_default(BatteryInput, "minimum_charge_level")),
+        "electricBattery.roundtripEfficiency": display(_dc_default(BatteryInput, "roundtrip_efficiency")),
+        "electricBattery.costPerKwh": display(_dc_default(BatteryInput, "cost_per_kwh")),
+        "electricBattery.lifeYears": display(_dc_default(BatteryInput, "life_years")),
+        "electricBattery.fixedCostEur": display(_dc_default(BatteryInput, "fixed_cost_eur")),
+        "electricBattery.standbyW": display(_dc_default(BatteryInput, "standby_w")),
+        "pvFixedCostEur": display(engine_defaults.PV_INSTALLATION_FIXED_EUR),
         "goal": "cost-savings",
-        "analysisYears": _s(engine_defaults.DEFAULT_ANALYSIS_YEARS),
+        "analysisYears": display(engine_defaults.DEFAULT_ANALYSIS_YEARS),
         "newPv.0.name": "",
         "newPv.0.minPanelCount": "0",
         "newPv.0.maxPanelCount": "12",
         "newPv.0.panelPowerWatts": "430",
         "newPv.0.tiltAngle": "35",
         "newPv.0.orientationAngle": "180",
-        "newPv.0.costPerKwp": _s(engine_defaults.DEFAULT_PV_COST_EUR_PER_KWP),
-        "newPv.0.systemLosses": _s(engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT),
+        "newPv.0.costPerKwp": display(engine_defaults.DEFAULT_PV_COST_EUR_PER_KWP),
+        "newPv.0.systemLosses": display(engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT),
     }
     return values
 
 
-def apply_device_facts(values: dict[str, str], facts: dict) -> str | None:
-    """Size the battery fields from the dossier's linked battery (its stated kWh / kW); returns its name."""
-    battery = facts.get("battery") or {}
-    if not battery.get("capacityKwh"):
-        return None
+def apply_prefill(values: dict[str, str], electric_battery: dict | None) -> None:
+    """Put a dossier's prefilled battery inputs (apps.scans.prefill, snake_case) into the form values."""
+    if electric_battery is None:
+        return
     values["batteryEnabled"] = "on"
-    values["electricBattery.minCapacityKwh"] = values["electricBattery.capacityKwh"] = _s(
-        battery["capacityKwh"]
-    )
-    if battery.get("capacityKw"):
-        values["electricBattery.minPowerRatingKw"] = values["electricBattery.powerRatingKw"] = _s(
-            battery["capacityKw"]
-        )
-    return battery.get("name") or ""
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def values_from_inputs(inputs: dict) -> dict[str, str]:
-    """A stored scan's inputs (snake_case) → form values, e.g. to adjust a completed scan."""
-    values: dict[str, str] = {}
-
-    def walk(prefix: str, value) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(f"{prefix}.{_camel(key)}" if prefix else _camel(key), item)
-        elif isinstance(value, list) and prefix in ("existingPv", "newPv"):
-            for index, item in enumerate(value):
-                walk(f"{prefix}.{index}", item)
-        elif not isinstance(value, list):
-            values[prefix] = _s(value)
-
-    walk("", {k: v for k, v in inputs.items() if k not in ("discount_rate", "price_escalation")})
-    values["batteryEnabled"] = "on" if inputs.get("electric_battery") else ""
-    if not inputs.get("electric_battery"):
-        for key, value in default_values().items():
-            if key.startswith("electricBattery."):
-                values[key] = value
-    return values
-
-
-def values_from_post(post) -> dict[str, str]:
-    return {key: value.strip() for key, value in post.items() if key != "csrfmiddlewaretoken"}
-
-
-def _rows(values: dict[str, str], prefix: str) -> list[int]:
-    found = set()
-    for key in values:
-        match = re.match(rf"^{prefix}\.(\d+)\.", key)
-        if match:
-            found.add(int(match.group(1)))
-    return sorted(found)
-
-
-def body_from_values(values: dict[str, str], *, only_steps: set[str] | None = None) -> dict:
-    """Form values → the POST /v1/scans body (snake_case, as scan_submit takes it). Empty inputs are left
-    out so the serializer applies its defaults; `only_steps` keeps the inputs of those steps only (an
-    adjustment sends what may change; the rest comes from the original)."""
-    body: dict = {}
-    method = values.get("inputMethod", "known")
-    tariff_type = values.get("tariff.type", "flat")
-    language = "en" if (translation.get_language() or "nl").startswith("en") else "nl"
-    for key, raw in values.items():
-        if key == "batteryEnabled" or key.startswith("_"):
-            continue
-        top = key.split(".")[0]
-        if method == "studio" and top in ("yearlyKwh", "yearlyExportKwh", "loadProfile"):
-            continue
-        if method == "known" and top == "customProfileId":
-            continue
-        if top == "tariff":
-            leaf = key.split(".")[-1]
-            if tariff_type == "flat" and leaf in DYNAMIC_ONLY:
-                continue
-            if tariff_type == "dynamic" and leaf in FLAT_ONLY:
-                continue
-            if leaf == "netMetering" and raw in ("", "auto"):
-                continue
-            if leaf == "priceYear" and raw == LATEST_PRICE_YEAR:
-                continue
-        if top == "electricBattery" and not values.get("batteryEnabled"):
-            continue
-        if key in BOOLEAN_FIELDS:
-            continue
-        if raw == "":
-            continue
-        if top != "location" and key.split(".")[-1] not in TEXT_LEAVES:
-            raw = localised_number(raw, language)
-        elif DECIMAL_COMMA.match(raw):  # Dutch and Belgian users type 52,09
-            raw = raw.replace(",", ".")
-        _put(body, key, raw)
-    for key in BOOLEAN_FIELDS:
-        top = key.split(".")[0]
-        if top == "electricBattery" and not values.get("batteryEnabled"):
-            continue
-        if key == "tariff.taxesIncluded" and tariff_type != "flat":
-            continue
-        _put(body, key, bool(values.get(key)))
-    if not values.get("batteryEnabled"):
-        body["electricBattery"] = None
-    for prefix in ("existingPv", "newPv"):
-        rows = body.get(prefix)
-        body[prefix] = [rows[i] for i in sorted(rows)] if isinstance(rows, dict) else []
-    if only_steps is not None:
-        keep = {key for step in only_steps for key in STEP_KEYS.get(step, ())}
-        body = {key: value for key, value in body.items() if key in keep}
-    return underscoreize(body)
-
-
-def localised_number(raw: str, language: str) -> str:
-    """A number typed in the portal's language → the API's notation (dot decimal, no grouping).
-
-    nl: "3.500" → "3500", "1.234,5" → "1234.5", "0,28" → "0.28"; en: "3,500" → "3500", "0.28" stays.
-    A decimal comma is accepted in English too ("0,28"); anything else is passed on for the serializer
-    to judge."""
-    if GROUPED[language].match(raw):
-        separator = "." if language == "nl" else ","
-        raw = raw.replace(separator, "")
-    if DECIMAL_COMMA.match(raw):
-        raw = raw.replace(",", ".")
-    return raw
+    for name, value in electric_battery.items():
+        values[f"electricBattery.{to_camel(name)}"] = display(value)
 
 
 def _number(value) -> float | None:
@@ -347,7 +212,7 @@ def implausible(body: dict) -> dict[str, list[str]]:
     for name in PRICE_FIELDS:
         price = _number(tariff.get(name))
         if price is not None and price > PRICE_PLAUSIBLE_MAX_EUR_PER_KWH:
-            found["tariff." + camelize_name(name)] = [
+            found["tariff." + to_camel(name)] = [
                 str(
                     _(
                         "€ %(price)s per kWh is more than € %(max)s: check the number (a price in cents?), "
@@ -360,26 +225,6 @@ def implausible(body: dict) -> dict[str, list[str]]:
                 )
             ]
     return found
-
-
-def camelize_name(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
-def _put(body: dict, path: str, value) -> None:
-    parts = path.split(".")
-    node = body
-    for i, part in enumerate(parts[:-1]):
-        key = int(part) if part.isdigit() else part
-        if parts[0] in ("existingPv", "newPv") and i == 0:
-            node = node.setdefault(part, {})
-            continue
-        node = node.setdefault(key, {})
-    last = parts[-1]
-    if last.isdigit():
-        last = int(last)
-    node[last] = value
 
 
 # --- layout ---------------------------------------------------------------------------------------------
@@ -547,7 +392,7 @@ def build_sections(
         Section(
             "existingPv",
             _("Existing solar panels"),
-            rows=[_row(v, e, "existingPv", i, EXISTING_ROW) for i in _rows(v, "existingPv")],
+            rows=[_row(v, e, "existingPv", i, EXISTING_ROW) for i in row_indexes(v, "existingPv")],
             template_row=_row({}, {}, "existingPv", "__i__", EXISTING_ROW),
             help=_("Orientation: 180° is south, 90° east, 270° west. Tilt 0° is flat."),
         ),
@@ -558,12 +403,12 @@ def build_sections(
                 _field(v, e, "pvFixedCostEur", _("Fixed installation cost"), unit="€"),
                 _field(v, e, "includePvMaintenanceCosts", _("Include solar maintenance costs"), "checkbox"),
             ],
-            rows=[_row(v, e, "newPv", i, NEW_ROW) for i in _rows(v, "newPv")],
+            rows=[_row(v, e, "newPv", i, NEW_ROW) for i in row_indexes(v, "newPv")],
             template_row=_row(
                 {
                     "newPv.__i__.minPanelCount": "0",
-                    "newPv.__i__.systemLosses": _s(engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT),
-                    "newPv.__i__.costPerKwp": _s(engine_defaults.DEFAULT_PV_COST_EUR_PER_KWP),
+                    "newPv.__i__.systemLosses": display(engine_defaults.DEFAULT_SYSTEM_LOSSES_PCT),
+                    "newPv.__i__.costPerKwp": display(engine_defaults.DEFAULT_PV_COST_EUR_PER_KWP),
                 },
                 {},
                 "newPv",
@@ -662,18 +507,3 @@ def unplaced_errors(sections: list[Section], errors: dict[str, list[str]]) -> di
     """Errors that have no input of their own (e.g. a whole list, or the body): shown above the form."""
     names = known_names(sections)
     return {key: msgs for key, msgs in errors.items() if key not in names}
-
-
-def normalise_rows(values: dict[str, str]) -> dict[str, str]:
-    """Renumber PV rows 0, 1, 2… (a removed middle row leaves a gap) so error paths match the inputs."""
-    out = {}
-    for key, value in values.items():
-        if not re.match(r"^(existingPv|newPv)\.\d+\.", key):
-            out[key] = value
-    for prefix in ("existingPv", "newPv"):
-        for new, old in enumerate(_rows(values, prefix)):
-            head = f"{prefix}.{old}."
-            for key, value in values.items():
-                if key.startswith(head):
-                    out[f"{prefix}.{new}.{key[len(head) :]}"] = value
-    return out

@@ -1,6 +1,6 @@
 """The studio editor's charts: ``apps.studio.charts.chart_data`` aggregates, this draws it as inline SVG.
 
-Same chart system as the report (``apps.portal.charts``: its frame, ticks, axis, palette and number
+Same chart system as the report (``apps.reports.svg``: its frame, ticks, axis, palette and number
 formatting), so the editor needs no JavaScript chart library and no external files. One function per
 chart: hourly lines for a week, bars per day (month) or per month (year).
 """
@@ -14,7 +14,7 @@ from html import escape
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from apps.portal import charts as c
+from apps.reports import svg as c
 
 BASE_COLOUR = "#cbd5e1"
 RESULT_COLOUR = c.INK

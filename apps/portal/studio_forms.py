@@ -107,13 +107,6 @@ def layer_data(post, kind: str) -> dict:
     return data
 
 
-def vehicle_data(vehicle: dict) -> dict:
-    """A linked vehicle (``apps.devices.selectors.linked_vehicles``) as EV layer fields: its battery
-    capacity and, when stated, its charger's power; the serializer checks them like typed values."""
-    facts = {"battery_kwh": vehicle["capacityKwh"], "charger_power_kw": vehicle["chargerKw"]}
-    return {"ev_config": {key: value for key, value in facts.items() if value is not None}}
-
-
 def layer_initial(layer) -> dict:
     """What the edit form shows for a stored layer (or the values just posted, see ``layer_posted``)."""
     config = layer.config or {}

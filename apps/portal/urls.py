@@ -10,6 +10,7 @@ from apps.portal.views import (
     dossiers,
     members,
     organizations,
+    proposals,
     scans,
     settings,
     share,
@@ -83,6 +84,9 @@ scan_urlpatterns = [
     path("scans/<str:pk>/report.pdf", scans.scan_pdf, name="scan_pdf"),
     path("scans/<str:pk>/adjust/", scans.scan_adjust, name="scan_adjust"),
     path("scans/<str:pk>/compare/", scans.scan_compare, name="scan_compare"),
+    path("scans/<str:pk>/proposals/new/", proposals.proposal_new, name="proposal_new"),
+    path("proposals/<str:pk>/withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),
+    path("proposals/<str:pk>/accepted.pdf", proposals.proposal_accepted_pdf, name="proposal_accepted_pdf"),
     # The homeowner's report: public, no login.
     path("s/<str:token>", share.share_page, name="share"),
     path("s/<str:token>/report.pdf", share.share_pdf, name="share_pdf"),

@@ -31,7 +31,8 @@ def _one_line(text: str) -> str:
 
 def _owner_emails(proposal: Proposal) -> list[str]:
     return list(
-        Membership.objects.filter(organization=proposal.organization, role=Membership.Role.OWNER)
+        Membership.objects.for_organization(proposal.organization)
+        .filter(role=Membership.Role.OWNER)
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )

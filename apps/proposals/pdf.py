@@ -1,13 +1,13 @@
-"""The accepted proposal as a PDF: the report pages (apps.portal.pdf's offline, fetch-restricted renderer)
+"""The accepted proposal as a PDF: the report pages (apps.reports.pdf's offline, fetch-restricted renderer)
 followed by the proposal: price, terms and, on the last page, the acceptance record (who, when, hash)."""
 
 from __future__ import annotations
 
 from django.utils import translation
 
-from apps.portal.pdf import render_pdf
-from apps.portal.reporting import branding_for, report_context
 from apps.proposals.models import Proposal
+from apps.reports.context import branding_for, report_context
+from apps.reports.pdf import render_pdf
 
 
 def proposal_context(proposal: Proposal) -> dict:

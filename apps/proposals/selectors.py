@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from apps.common.errors import NotFound
 from apps.organizations.models import Organization
-from apps.proposals.models import Proposal
+from apps.proposals.models import Proposal, ProposalResponse
 from apps.scans.models import Scan
 
 LIST_DEFERRED = ("snapshot",)
@@ -43,8 +43,14 @@ def proposal_get(*, organization: Organization | None, proposal_id: str) -> Prop
 def proposal_for_shared_scan(*, scan: Scan) -> Proposal | None:
     """The newest proposal made from this shared scan (None: the page is a plain report)."""
     return (
-        Proposal.objects.filter(scan=scan, organization_id=scan.organization_id)
+        Proposal.objects.for_organization(scan.organization_id)
+        .filter(scan=scan)
         .select_related("response", "organization")
         .order_by("-version")
         .first()
     )
+
+
+def proposal_response_get(*, proposal: Proposal) -> ProposalResponse | None:
+    """The homeowner's answer to this proposal, None while unanswered."""
+    return ProposalResponse.objects.filter(proposal=proposal).first()

@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from apps.common.casing import to_camel
 from apps.common.errors import AppError, Conflict
-from apps.common.naming import camel
 from apps.common.outbox import outbox_enqueue
 from apps.organizations.models import Organization
 from apps.organizations.webhooks import webhook_emit
@@ -54,7 +54,7 @@ def _check_price(price: dict[str, Decimal | None]) -> None:
     items = {key: value for key, value in price.items() if key != "total_incl_vat" and value is not None}
     for key, value in items.items():
         if value < 0:
-            raise _field_error(camel(key), "Must be 0 or more.")
+            raise _field_error(to_camel(key), "Must be 0 or more.")
     if sum(items.values(), Decimal(0)) > total:
         raise _field_error("totalInclVat", "Must be at least the sum of the line items.")
 

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.common import lockout
 from apps.common.errors import AppError, Gone, NotFound
-from apps.portal.reporting import branding_for
 from apps.proposals import selectors, services
 from apps.proposals.followup import accepted_pdf_bytes
 from apps.proposals.forms import AcceptForm, DeclineForm
 from apps.proposals.models import Proposal, ProposalResponse
+from apps.reports.context import branding_for
 from apps.scans.selectors import scan_by_share_token
 
 # A homeowner answers once or twice; a script hammering one token is slowed to a few tries a minute.
@@ -44,7 +44,7 @@ def _block_context(proposal: Proposal, accept_form=None, decline_form=None) -> d
     return {
         "proposal": proposal,
         "proposal_price": proposal.snapshot["price"],
-        "proposal_response": ProposalResponse.objects.filter(proposal=proposal).first(),
+        "proposal_response": selectors.proposal_response_get(proposal=proposal),
         "accept_form": accept_form or AcceptForm(initial=initial),
         "decline_form": decline_form or DeclineForm(initial=initial),
     }

@@ -103,6 +103,8 @@ class ScanUsage(models.Model):
     month = models.CharField(max_length=7, help_text="YYYY-MM")
     count = models.PositiveIntegerField(default=0)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "month"], name="unique_scan_usage")]
 
@@ -118,6 +120,8 @@ class IdempotencyRecord(models.Model):
     request_hash = models.CharField(max_length=64)
     scan = models.ForeignKey(Scan, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "key"], name="unique_idempotency_key")]

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from apps.common.naming import camel
+from apps.common.casing import to_camel
 from apps.engine.types import Assumptions, BillFit, PvArrayResult, ScanResult, StudioReconstruction
 from apps.scans import existing_household
 from apps.scans import measured as measured_production
@@ -70,7 +70,7 @@ def _camel_fields(value: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """An engine dataclass → {camelCase field name: JSON-safe value}, nested dataclasses likewise, in field
     order (the report's blocks that echo the engine's own names: assumptions, payback-range cases)."""
     return {
-        camel(f.name): _camel_fields(v) if is_dataclass(v) else _plain(v)
+        to_camel(f.name): _camel_fields(v) if is_dataclass(v) else _plain(v)
         for f in fields(value)
         if f.name not in skip
         for v in (getattr(value, f.name),)

@@ -91,6 +91,6 @@ class MonthlyUsage:
 
 def scan_usage_this_month(*, organization: Organization) -> MonthlyUsage:
     month = timezone.localtime().strftime("%Y-%m")
-    row = ScanUsage.objects.filter(organization=organization, month=month).first()
+    row = ScanUsage.objects.for_organization(organization).filter(month=month).first()
     quota = None if organization.is_paid else organization.monthly_scan_quota
     return MonthlyUsage(month=month, used=row.count if row else 0, quota=quota)

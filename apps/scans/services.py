@@ -15,10 +15,10 @@ from django.db.models import F
 from django.utils import timezone
 from dramatiq.middleware.time_limit import TimeLimitExceeded
 
+from apps.common.casing import to_camel
 from apps.common.errors import AppError, Conflict, PaymentRequired, QuotaExceeded
 from apps.common.ids import new_token
 from apps.common.models import OutboxMessage
-from apps.common.naming import camel
 from apps.common.outbox import outbox_enqueue
 from apps.engine import defaults as engine_defaults
 from apps.organizations.models import Organization
@@ -139,7 +139,7 @@ def adjustment_check(*, organization: Organization, root: Scan, inputs: dict) ->
     for name in {*inputs, *root.inputs} - set(REFERENCE_FIELDS) - set(ENGINE_PARAMETERS) - derived:
         if name not in allowed and inputs.get(name) != root.inputs.get(name):
             steps = ", ".join(sorted(allowed_steps)) or "none"
-            errors[camel(name)] = [
+            errors[to_camel(name)] = [
                 f"May not differ from the original scan in an adjustment (adjustable steps: {steps})."
             ]
     if errors:
@@ -199,7 +199,7 @@ def scan_create(
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
     record = None
     if idempotency_key and organization is not None:
-        record = IdempotencyRecord.objects.filter(organization=organization, key=idempotency_key).first()
+        record = IdempotencyRecord.objects.for_organization(organization).filter(key=idempotency_key).first()
         if record is not None and record.created_at < now - IDEMPOTENCY_WINDOW:
             record.delete()
             record = None

@@ -103,9 +103,9 @@ def test_phone_share_page_comparison_readable(live_server, shared_scan, browser,
     body = page.content()
     assert "data-technical-details" not in body and "Dimensioneringsmethode" not in body
     # What the homeowner reads in Dutch: no English leftovers, Dutch number and date formats.
-    from tests.portal.test_dutch_pages import _problems
+    from tests.portal.helpers import english_leftovers
 
-    assert _problems(page.inner_text("body")) == []
+    assert english_leftovers(page.inner_text("body")) == []
     assert re.search(r"€\s\d{1,3}(\.\d{3})*(,\d+)?", page.inner_text(".kpi-savings .kpi-value"))
     phone.close()
 

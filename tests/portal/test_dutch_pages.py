@@ -9,38 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.scans import services
+from tests.portal.helpers import english_leftovers
 
 pytestmark = pytest.mark.django_db
-
-# Phrases seen in the Dutch screens before (issue 19) and English UI words that must be translated.
-ENGLISH_LEFTOVERS = (
-    "built-in reference year",
-    "built-in price year",
-    "Sizing method",
-    "Engine version",
-    "tolerance",
-    "greedy",
-    "Yearly savings",
-    "Payback",
-    "Self-sufficiency",
-    "Assumptions",
-    "Without battery",
-    "With battery",
-    "Download PDF",
-    "Dossiers and scans",
-    "Please correct",
-    "Not found",
-    "per year",
-    "years",
-)
-ENGLISH_FORMATS = (
-    re.compile(
-        r"\b\d+\.\d{1,2}\s?(kWp|kWh|kW|%|jaar)(?!\w)"
-    ),  # 4.2 kWp: Dutch writes 4,2 kWp (3.749 kWh is grouping)
-    re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b"),  # 30 Nov 2026
-    re.compile(r"\b20\d\d-\d\d-\d\d\b"),  # ISO dates
-    re.compile(r"€\s?[1-9]\d{0,2},\d{3}(?!\d)"),  # € 1,234 (English grouping; € 0,280 is Dutch)
-)
 
 
 class _VisibleText(HTMLParser):
@@ -72,13 +43,6 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", " ".join(parser.parts))
 
 
-def _problems(text: str) -> list[str]:
-    found = [phrase for phrase in ENGLISH_LEFTOVERS if phrase.lower() in text.lower()]
-    for pattern in ENGLISH_FORMATS:
-        found += [match.group(0) for match in pattern.finditer(text)]
-    return found
-
-
 def test_main_dutch_pages_have_no_known_english_leftovers(owner_client, dossier, completed_scan):
     token = services.scan_share(scan=completed_scan).share_token
     pages = {
@@ -94,11 +58,11 @@ def test_main_dutch_pages_have_no_known_english_leftovers(owner_client, dossier,
     for name, url in pages.items():
         response = owner_client.get(url, HTTP_ACCEPT_LANGUAGE="nl")
         assert response.status_code == 200, name
-        found = _problems(visible_text(response.content.decode()))
+        found = english_leftovers(visible_text(response.content.decode()))
         if found:
             problems[name] = found
     share = Client().get(reverse("portal:share", args=[token]))
-    found = _problems(visible_text(share.content.decode()))
+    found = english_leftovers(visible_text(share.content.decode()))
     if found:
         problems["share page"] = found
     assert problems == {}, problems
@@ -110,7 +74,13 @@ def test_the_walk_catches_english():
         "<p>Dimensionering: built-in reference year, 4.2 kWp, 30 Nov 2026, 2026-11-30, € 1,234</p>"
         "<script>var ok = 'Payback 4.2 kWp';</script>"
     )
-    assert _problems(text) == ["built-in reference year", "4.2 kWp", "30 Nov", "2026-11-30", "€ 1,234"]
+    assert english_leftovers(text) == [
+        "built-in reference year",
+        "4.2 kWp",
+        "30 Nov",
+        "2026-11-30",
+        "€ 1,234",
+    ]
 
 
 DUTCH_IN_ENGLISH = ("Besparing per jaar", "Terugverdientijd", "Aannames", "Instellingen", "Zonder batterij")

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.portal.reporting import report_context
+from apps.reports.context import report_context
 from apps.scans import services
 
 pytestmark = pytest.mark.django_db

@@ -73,7 +73,7 @@ def test_the_harness_sees_a_fetch_by_an_unrestricted_renderer(payload):
     assertions below can fail."""
     from weasyprint import HTML
 
-    from apps.portal.pdf import url_fetcher
+    from apps.reports.pdf import url_fetcher
 
     svg, hits = payload
     html = f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}">'
@@ -160,7 +160,7 @@ def test_sanitiser_refuses_what_is_not_a_plain_svg(data):
 
 
 def test_the_pdf_fetcher_serves_own_static_and_media_files_and_nothing_else(settings, tmp_path):
-    from apps.portal.pdf import PDF_BASE_URL, url_fetcher
+    from apps.reports.pdf import PDF_BASE_URL, url_fetcher
 
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "branding").mkdir()

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from tests.portal.helpers import LIST_PAGES
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,19 +21,7 @@ def object_urls(dossier, member, owner_key, endpoint):
     ]
 
 
-PAGES = [
-    "portal:dashboard",
-    "portal:dossier_index",
-    "portal:dossier_new",
-    "portal:settings",
-    "portal:member_index",
-    "portal:api_key_index",
-    "portal:branding",
-    "portal:webhook_index",
-]
-
-
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", LIST_PAGES)
 def test_every_list_page_renders_for_the_owner(owner_client, owner, name):
     response = owner_client.get(reverse(name))
     assert response.status_code == 200
@@ -68,7 +58,7 @@ def test_outsider_gets_404_on_every_object_page(outsider_client, dossier, member
 
 
 def test_outsider_lists_show_only_their_own_organization(outsider_client, dossier, member, endpoint):
-    pages = [reverse(name) for name in PAGES]
+    pages = [reverse(name) for name in LIST_PAGES]
     for url in pages:
         body = outsider_client.get(url).content.decode()
         assert "Familie de Vries" not in body

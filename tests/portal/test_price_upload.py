@@ -10,22 +10,14 @@ from django.utils import translation
 
 from apps.portal.price_upload import PriceFileError, parse_price_csv
 from apps.scans.models import Scan
-from tests.portal.test_scans import _form
+from tests.portal.helpers import price_csv, scan_form_post
 
 FIELD = "tariff.dayAheadFile"
 
 
-def _csv(values, *, header="datum;prijs (EUR/MWh)", stamp=True) -> bytes:
-    rows = [header] if header else []
-    for hour, value in enumerate(values):
-        text = f"{value:.2f}".replace(".", ",")  # a Dutch export
-        rows.append(f"2025-01-01T{hour % 24:02d}:00;{text}" if stamp else text)
-    return "\n".join(rows).encode()
-
-
 def test_dutch_mwh_export_becomes_eur_per_kwh():
     # 45,31 €/MWh = 0.04531 €/kWh (÷ 1000); -3,5 €/MWh = -0.0035 €/kWh
-    prices = parse_price_csv(_csv([45.31, -3.5] * 4380), unit="eur_per_mwh")
+    prices = parse_price_csv(price_csv([45.31, -3.5] * 4380), unit="eur_per_mwh")
     assert len(prices) == 8760
     assert prices[:2] == pytest.approx([0.04531, -0.0035])
 
@@ -34,14 +26,14 @@ def test_single_column_kwh_with_points():
     data = "\n".join(["0.1", "0.2"] * 4380).encode()
     assert parse_price_csv(data, unit="eur_per_kwh")[:2] == [0.1, 0.2]
     # A lone decimal comma is a decimal, not a column separator.
-    assert parse_price_csv(_csv([0.12] * 8760, header="", stamp=False), unit="eur_per_kwh")[0] == 0.12
+    assert parse_price_csv(price_csv([0.12] * 8760, header="", stamp=False), unit="eur_per_kwh")[0] == 0.12
 
 
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (_csv([40.0] * 8784), "8784"),  # a leap year: 29 February must be left out
-        (_csv([40.0] * 100), "bevat er 100"),
+        (price_csv([40.0] * 8784), "8784"),  # a leap year: 29 February must be left out
+        (price_csv([40.0] * 100), "bevat er 100"),
         (b"prijs\n40\nveertig\n" + b"40\n" * 8758, "Regel 3"),
         (b"\xff\xfe\x00", "UTF-8"),
     ],
@@ -56,8 +48,10 @@ def test_unreadable_files_name_the_rule(data, words):
 def test_form_upload_reaches_the_scan_inputs(
     owner_client, owner, dossier, django_capture_on_commit_callbacks
 ):
-    upload = SimpleUploadedFile("prijzen.csv", _csv([80.0, 20.0] * 4380), content_type="text/csv")
-    data = _form(**{"tariff.type": "dynamic", "tariff.flatEurPerKwh": None, "tariff.feedInEurPerKwh": None})
+    upload = SimpleUploadedFile("prijzen.csv", price_csv([80.0, 20.0] * 4380), content_type="text/csv")
+    data = scan_form_post(
+        **{"tariff.type": "dynamic", "tariff.flatEurPerKwh": None, "tariff.feedInEurPerKwh": None}
+    )
     data.pop("tariff.taxesIncluded")
     with django_capture_on_commit_callbacks(execute=False):
         response = owner_client.post(
@@ -73,8 +67,10 @@ def test_form_upload_reaches_the_scan_inputs(
 
 @pytest.mark.django_db
 def test_form_upload_errors_are_field_errors(owner_client, owner, dossier):
-    short = SimpleUploadedFile("prijzen.csv", _csv([80.0] * 24), content_type="text/csv")
-    data = _form(**{"tariff.type": "dynamic", "tariff.flatEurPerKwh": None, "tariff.feedInEurPerKwh": None})
+    short = SimpleUploadedFile("prijzen.csv", price_csv([80.0] * 24), content_type="text/csv")
+    data = scan_form_post(
+        **{"tariff.type": "dynamic", "tariff.flatEurPerKwh": None, "tariff.feedInEurPerKwh": None}
+    )
     response = owner_client.post(
         reverse("portal:scan_new", args=[dossier.pk]), {**data, "_dayAheadUnit": "eur_per_mwh", FIELD: short}
     )
@@ -83,8 +79,10 @@ def test_form_upload_errors_are_field_errors(owner_client, owner, dossier):
     errors = re.search(r'id="f-tariff-dayAheadFile-errors">(.*?)</ul>', body).group(1)
     assert "8760" in errors and " 24" in errors
     # With the fixed-price contract a price file is refused by name.
-    flat = SimpleUploadedFile("prijzen.csv", _csv([80.0] * 8760), content_type="text/csv")
-    response = owner_client.post(reverse("portal:scan_new", args=[dossier.pk]), {**_form(), FIELD: flat})
+    flat = SimpleUploadedFile("prijzen.csv", price_csv([80.0] * 8760), content_type="text/csv")
+    response = owner_client.post(
+        reverse("portal:scan_new", args=[dossier.pk]), {**scan_form_post(), FIELD: flat}
+    )
     assert response.status_code == 400 and 'id="f-tariff-dayAheadFile-errors"' in response.content.decode()
     assert not Scan.objects.filter(organization=owner.organization).exists()
 
@@ -93,7 +91,7 @@ def test_form_upload_errors_are_field_errors(owner_client, owner, dossier):
 def test_group_error_links_to_its_inputs(owner_client, dossier):
     # The API says "location: required" for the whole group; the summary names the section, links to its
     # first input, and both inputs are marked.
-    data = _form(**{"location.lat": None, "location.lon": None})
+    data = scan_form_post(**{"location.lat": None, "location.lon": None})
     body = owner_client.post(reverse("portal:scan_new", args=[dossier.pk]), data).content.decode()
     assert '<a href="#f-location-lat">Locatie</a>' in body
     assert 'id="f-location-lat-errors"' in body and 'id="f-location-lon-errors"' in body

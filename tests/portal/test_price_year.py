@@ -10,14 +10,13 @@ from django.urls import reverse
 
 from apps.engine.reference_data import price_years
 from apps.scans.models import Scan
-from tests.portal.test_price_upload import _csv
-from tests.portal.test_scans import _form
+from tests.portal.helpers import price_csv, scan_form_post
 
 DYNAMIC = {"tariff.type": "dynamic", "tariff.flatEurPerKwh": None, "tariff.feedInEurPerKwh": None}
 
 
 def _dynamic(**changes):
-    data = _form(**DYNAMIC, **changes)
+    data = scan_form_post(**DYNAMIC, **changes)
     data.pop("tariff.taxesIncluded")
     return data
 
@@ -48,7 +47,7 @@ def test_posted_year_reaches_the_scan_inputs(
 
 @pytest.mark.django_db
 def test_year_and_price_file_together_are_refused_on_the_field(owner_client, owner, dossier):
-    upload = SimpleUploadedFile("prijzen.csv", _csv([80.0] * 8760), content_type="text/csv")
+    upload = SimpleUploadedFile("prijzen.csv", price_csv([80.0] * 8760), content_type="text/csv")
     data = {
         **_dynamic(**{"tariff.priceYear": "2023"}),
         "_dayAheadUnit": "eur_per_mwh",

@@ -16,7 +16,7 @@ import pytest
 from django.urls import reverse
 
 from apps.scans import services
-from tests.portal.test_pages import PAGES
+from tests.portal.helpers import LIST_PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,7 +120,7 @@ def test_every_page_has_a_csp_and_no_inline_script(client, owner_client, complet
     anonymous += [reverse("portal:share", args=[completed_scan.share_token]), "/v1/openapi.json"]
     for url in anonymous:
         _assert_strict(client.get(url), url)
-    signed_in = [reverse(name) for name in PAGES]
+    signed_in = [reverse(name) for name in LIST_PAGES]
     signed_in += [reverse("portal:scan_detail", args=[completed_scan.pk]), "/studio/"]
     for url in signed_in:
         response = owner_client.get(url)

@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from apps.portal.charts import fmt
-from apps.portal.reporting import report_context
+from apps.reports.context import report_context
+from apps.reports.svg import fmt
 
 pytestmark = pytest.mark.django_db
 

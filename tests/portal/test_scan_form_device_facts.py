@@ -1,15 +1,17 @@
-"""A dossier's linked battery sizes the battery fields of a new scan form."""
+"""A dossier's linked battery sizes the battery fields of a new scan form (the rule: apps.scans.prefill,
+tested in tests/dossiers/test_scan_prefill.py; here, that the form shows what the rule gives)."""
 
 from apps.devices.models import Asset, DeviceLink
 from apps.portal import scan_form
 
 
-def test_apply_device_facts_sets_the_battery_range_to_the_device():
+def test_apply_prefill_sets_the_battery_range_to_the_device():
     values = scan_form.default_values(lat=52.1, lon=5.1)
-    name = scan_form.apply_device_facts(
-        values, {"battery": {"name": "Thuisaccu", "capacityKwh": 13.5, "capacityKw": 5.0}}
+    scan_form.apply_prefill(
+        values,
+        {"min_capacity_kwh": 13.5, "capacity_kwh": 13.5, "min_power_rating_kw": 5.0, "power_rating_kw": 5.0},
     )
-    assert name == "Thuisaccu"
+    assert values["batteryEnabled"] == "on"
     assert values["electricBattery.minCapacityKwh"] == values["electricBattery.capacityKwh"] == "13.5"
     assert values["electricBattery.minPowerRatingKw"] == values["electricBattery.powerRatingKw"] == "5"
 
@@ -17,7 +19,7 @@ def test_apply_device_facts_sets_the_battery_range_to_the_device():
 def test_no_linked_battery_leaves_the_defaults():
     values = scan_form.default_values(lat=52.1, lon=5.1)
     before = dict(values)
-    assert scan_form.apply_device_facts(values, {"battery": None}) is None
+    scan_form.apply_prefill(values, None)
     assert values == before
 
 

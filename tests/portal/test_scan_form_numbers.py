@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from apps.portal import scan_form
+from apps.portal import scan_body, scan_form
 from apps.scans.models import Scan
-
-from .test_scans import _form
+from tests.portal.helpers import scan_form_post as _form
 
 
 @pytest.mark.parametrize(
@@ -28,23 +27,23 @@ from .test_scans import _form
     ],
 )
 def test_localised_number(language, typed, meant):
-    assert scan_form.localised_number(typed, language) == meant
+    assert scan_body.localised_number(typed, language) == meant
 
 
 def _values(**changes):
-    return scan_form.normalise_rows(_form(**changes))
+    return scan_body.normalise_rows(_form(**changes))
 
 
 def test_body_reads_numbers_in_the_active_language():
     with translation.override("nl"):
-        body = scan_form.body_from_values(_values(yearlyKwh="3.500"))
+        body = scan_body.body_from_values(_values(yearlyKwh="3.500"))
     assert float(body["yearly_kwh"]) == 3500
     with translation.override("en"):
-        body = scan_form.body_from_values(_values(yearlyKwh="3,500"))
+        body = scan_body.body_from_values(_values(yearlyKwh="3,500"))
     assert float(body["yearly_kwh"]) == 3500
     # Coordinates are never read as grouped thousands (a longitude of 4.895 stays 4.895).
     with translation.override("nl"):
-        body = scan_form.body_from_values(_values(**{"location.lon": "4.895"}))
+        body = scan_body.body_from_values(_values(**{"location.lon": "4.895"}))
     assert float(body["location"]["lon"]) == pytest.approx(4.895)
 
 
@@ -58,14 +57,14 @@ def test_body_reads_numbers_in_the_active_language():
 )
 def test_implausible_values_are_named(changes, field):
     with translation.override("en"):
-        found = scan_form.implausible(scan_form.body_from_values(_values(**changes)))
+        found = scan_form.implausible(scan_body.body_from_values(_values(**changes)))
     assert list(found) == [field]
     assert "confirm" in found[field][0]
 
 
 def test_plausible_values_pass():
     with translation.override("en"):
-        assert scan_form.implausible(scan_form.body_from_values(_values())) == {}
+        assert scan_form.implausible(scan_body.body_from_values(_values())) == {}
 
 
 @pytest.mark.django_db

@@ -6,38 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from apps.scans.models import Scan
+from tests.portal.helpers import scan_form_post
 
 pytestmark = pytest.mark.django_db
-
-
-def _form(**changes):
-    data = {
-        "location.lat": "52.09",
-        "location.lon": "5.12",
-        "inputMethod": "known",
-        "yearlyKwh": "3500",
-        "loadProfile": "standard",
-        "tariff.type": "flat",
-        "tariff.flatEurPerKwh": "0,28",  # a Dutch decimal comma is accepted
-        "tariff.feedInEurPerKwh": "0.05",
-        "tariff.taxesIncluded": "on",
-        "tariff.netMetering": "auto",
-        "tariff.country": "NL",
-        "batteryEnabled": "on",
-        "electricBattery.minCapacityKwh": "0",
-        "electricBattery.capacityKwh": "10",
-        "electricBattery.minPowerRatingKw": "0",
-        "electricBattery.powerRatingKw": "5",
-        "goal": "cost-savings",
-        "analysisYears": "25",
-        "newPv.0.minPanelCount": "0",
-        "newPv.0.maxPanelCount": "12",
-        "newPv.0.panelPowerWatts": "430",
-        "newPv.0.tiltAngle": "35",
-        "newPv.0.orientationAngle": "180",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_new_scan_form_is_prefilled_from_the_dossier(owner_client, dossier):
@@ -53,7 +24,7 @@ def test_submit_creates_the_scan_and_redirects(
     owner_client, owner, dossier, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        response = owner_client.post(reverse("portal:scan_new", args=[dossier.pk]), _form())
+        response = owner_client.post(reverse("portal:scan_new", args=[dossier.pk]), scan_form_post())
     scan = Scan.objects.get(organization=owner.organization)
     assert response.status_code == 302 and response["Location"] == reverse(
         "portal:scan_detail", args=[scan.pk]
@@ -69,7 +40,7 @@ def test_submit_creates_the_scan_and_redirects(
 
 
 def test_serializer_errors_land_next_to_their_row_fields(owner_client, owner, dossier):
-    data = _form(
+    data = scan_form_post(
         **{
             "newPv.1.maxPanelCount": "4",
             "newPv.1.panelPowerWatts": "400",
@@ -92,7 +63,7 @@ def test_serializer_errors_land_next_to_their_row_fields(owner_client, owner, do
 
 
 def test_removed_middle_row_is_renumbered(owner_client, owner, dossier, django_capture_on_commit_callbacks):
-    data = _form(
+    data = scan_form_post(
         **{
             "newPv.2.maxPanelCount": "4",
             "newPv.2.panelPowerWatts": "400",
@@ -118,7 +89,7 @@ def test_quota_refusal_is_shown_in_words(outsider, django_capture_on_commit_call
     client = Client()
     client.force_login(outsider.user)
     dossier = dossier_create(organization=organization, customer_name="X", latitude=52.1, longitude=5.1)
-    response = client.post(reverse("portal:scan_new", args=[dossier.pk]), _form())
+    response = client.post(reverse("portal:scan_new", args=[dossier.pk]), scan_form_post())
     assert response.status_code == 400
     assert "free plan" in response.content.decode()
 
@@ -146,7 +117,7 @@ def test_report_renders_kpis_charts_comparison_and_assumptions(owner_client, com
 def test_numbers_are_formatted_per_locale(owner_client, completed_scan):
     from django.utils import translation
 
-    from apps.portal.charts import fmt
+    from apps.reports.svg import fmt
 
     with translation.override("nl"):
         assert fmt(1234.56, 2) == "1.234,56"
@@ -249,7 +220,10 @@ def test_outsider_gets_404(outsider_client, completed_scan, name, method):
 
 def test_outsider_gets_404_on_the_form(outsider_client, dossier):
     assert outsider_client.get(reverse("portal:scan_new", args=[dossier.pk])).status_code == 404
-    assert outsider_client.post(reverse("portal:scan_new", args=[dossier.pk]), _form()).status_code == 404
+    assert (
+        outsider_client.post(reverse("portal:scan_new", args=[dossier.pk]), scan_form_post()).status_code
+        == 404
+    )
 
 
 def test_the_installer_opening_their_own_link_is_not_a_view(owner_client, completed_scan):

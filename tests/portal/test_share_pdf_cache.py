@@ -84,7 +84,7 @@ def test_a_draw_in_progress_elsewhere_gives_503_with_retry_after(
     from django.core.cache import cache
     from django.utils import translation
 
-    from apps.portal.reporting import branding_for
+    from apps.reports.context import branding_for
 
     monkeypatch.setattr(pdf_cache, "WAIT_FOR_OTHER_S", 0.3)
     with translation.override("nl"):

@@ -85,11 +85,11 @@ def test_report_shows_the_home_today(owner, owner_client, meter_profile):
 def test_parser_notes_in_the_portal_language(owner_client, owner):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.portal.test_studio_pages import _generic_csv
+    from tests.portal.helpers import generic_meter_csv
 
     profile = services.profile_create(organization=owner.organization, name="Upload", year=2025)
     owner_client.cookies["django_language"] = "nl"
-    upload = SimpleUploadedFile("meter.csv", _generic_csv(), content_type="text/csv")
+    upload = SimpleUploadedFile("meter.csv", generic_meter_csv(), content_type="text/csv")
     url = reverse("portal:studio_base_upload", args=[profile.pk])
     assert owner_client.post(url, {"file": upload}, HTTP_ACCEPT_LANGUAGE="nl").status_code == 302
     body = _page(owner_client, profile, "nl")

@@ -1,7 +1,5 @@
 """Studio profile editor pages: render, base from a template or a meter file, layers, charts, CSV, isolation."""
 
-from datetime import datetime, timedelta
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -9,6 +7,7 @@ from django.urls import reverse
 from apps.studio import services
 from apps.studio.layers import EV
 from apps.studio.models import StudioProfile
+from tests.portal.helpers import generic_meter_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -32,15 +31,6 @@ def based(profile):
 @pytest.fixture
 def ev_layer(based):
     return services.layer_add(profile=based, preset_id="ev")
-
-
-def _generic_csv(days: int = 10) -> bytes:
-    start = datetime(2025, 3, 3)
-    rows = [
-        f"{(start + timedelta(hours=h)):%Y-%m-%d %H:%M};{0.2 + (h % 24) * 0.02:.3f}".replace(".", ",")
-        for h in range(days * 24)
-    ]
-    return ("Tijdstip;Verbruik kWh\n" + "\n".join(rows) + "\n").encode()
 
 
 DAILY_CSV = (
@@ -151,7 +141,7 @@ def test_template_base_sets_the_totals(owner_client, profile):
 
 
 def test_upload_generic_csv_sets_the_base_and_shows_the_report(owner_client, profile):
-    upload = SimpleUploadedFile("meter.csv", _generic_csv(), content_type="text/csv")
+    upload = SimpleUploadedFile("meter.csv", generic_meter_csv(), content_type="text/csv")
     response = owner_client.post(reverse("portal:studio_base_upload", args=[profile.pk]), {"file": upload})
     assert response.status_code == 302
     profile.refresh_from_db()
@@ -290,7 +280,7 @@ def test_outsider_gets_404_on_every_page(outsider_client, based, ev_layer):
         ("studio_duplicate", [pk], {}),
         ("studio_delete", [pk], {}),
         ("studio_base_template", [pk], {"template_id": "stel"}),
-        ("studio_base_upload", [pk], {"file": SimpleUploadedFile("m.csv", _generic_csv())}),
+        ("studio_base_upload", [pk], {"file": SimpleUploadedFile("m.csv", generic_meter_csv())}),
         ("studio_layer_add", [pk], {"preset_id": "custom"}),
         ("studio_layer_edit", [pk, lid], _layer_post(ev_layer)),
         ("studio_layer_toggle", [pk, lid], {}),

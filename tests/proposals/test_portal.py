@@ -17,7 +17,7 @@ def _client(actor) -> Client:
 def test_owner_sends_a_proposal_with_dutch_number_input(owner, scan):
     client = _client(owner)
     answer = client.post(
-        reverse("proposals:new", args=[scan.pk]),
+        reverse("portal:proposal_new", args=[scan.pk]),
         {"total_incl_vat": "9850,50", "battery_price": "3400"},
         HTTP_ACCEPT_LANGUAGE="nl",
     )
@@ -48,16 +48,19 @@ def test_member_sees_accepted_status_on_dossier_and_dashboard(member, proposal):
 
 def test_outsider_cannot_reach_anothers_proposal(outsider, proposal, scan):
     client = _client(outsider)
-    assert client.post(reverse("proposals:new", args=[scan.pk]), {"total_incl_vat": "1"}).status_code == 404
-    assert client.post(reverse("proposals:withdraw", args=[proposal.pk])).status_code == 404
-    assert client.get(reverse("proposals:accepted_pdf", args=[proposal.pk])).status_code == 404
+    assert (
+        client.post(reverse("portal:proposal_new", args=[scan.pk]), {"total_incl_vat": "1"}).status_code
+        == 404
+    )
+    assert client.post(reverse("portal:proposal_withdraw", args=[proposal.pk])).status_code == 404
+    assert client.get(reverse("portal:proposal_accepted_pdf", args=[proposal.pk])).status_code == 404
     assert proposal.id not in client.get(reverse("portal:dashboard")).content.decode()
     proposal.refresh_from_db()
     assert proposal.status == "sent" and Proposal.objects.count() == 1
 
 
 def test_owner_withdraws_from_the_portal(owner, proposal):
-    assert _client(owner).post(reverse("proposals:withdraw", args=[proposal.pk])).status_code == 302
+    assert _client(owner).post(reverse("portal:proposal_withdraw", args=[proposal.pk])).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "withdrawn"
 

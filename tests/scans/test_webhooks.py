@@ -32,7 +32,7 @@ def test_scan_completed_is_signed_per_standard_webhooks(owner, receiver, seed_re
 
 
 def test_failed_attempt_is_logged_and_retried(owner):
-    receiver = Receiver(statuses=[500])
+    receiver = Receiver(statuses=[500])  # noqa: F811  (a receiver of its own, not the fixture)
     try:
         endpoint = make_endpoint(owner.organization, receiver.url, ["scan.failed"])
         (delivery,) = webhook_emit(
@@ -115,7 +115,7 @@ def test_actor_retries_a_500_with_backoff_until_delivered():
     if type(broker) is not StubBroker:
         pytest.skip("runs a worker thread on the unit-test StubBroker")
     organization = organization_create(name="Retry BV", owner_email="retry@zon.test")
-    receiver = Receiver(statuses=[500])
+    receiver = Receiver(statuses=[500])  # noqa: F811
     worker = dramatiq.Worker(broker, worker_timeout=50, worker_threads=1)
     try:
         make_endpoint(organization, receiver.url, [])

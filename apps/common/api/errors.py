@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from apps.common.casing import to_camel
 from apps.common.errors import AppError
-from apps.common.naming import camel
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://solarscan.app/problems/"
@@ -62,7 +62,7 @@ def flatten_errors(
             if key == "non_field_errors":
                 path = prefix or root
             else:
-                name = camel(str(key)) if camel_case else str(key)
+                name = to_camel(str(key)) if camel_case else str(key)
                 path = f"{prefix}.{name}" if prefix else name
             for field, messages in flatten_errors(value, path, camel_case=camel_case, root=root).items():
                 out.setdefault(field, []).extend(messages)

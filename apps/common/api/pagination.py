@@ -70,3 +70,23 @@ class PagePagination(BasePagination):
                 "totalPages": {"type": "integer", "minimum": 0},
             },
         }
+
+
+def page_envelope(
+    name: str, item: type[serializers.Serializer], *, doc: str = ""
+) -> type[serializers.Serializer]:
+    """The list envelope {items, total, page, limit, totalPages} of a paginated GET, for its OpenAPI schema:
+    one definition for every list, `name` its component (e.g. "ScanListPageSerializer" → ScanListPage)."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "__doc__": doc,
+            "__module__": item.__module__,
+            "items": item(many=True),
+            "total": serializers.IntegerField(min_value=0),
+            "page": serializers.IntegerField(min_value=1),
+            "limit": serializers.IntegerField(min_value=1),
+            "total_pages": serializers.IntegerField(min_value=0),
+        },
+    )

@@ -3,8 +3,9 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from apps.organizations.selectors import user_memberships
 from apps.portal.forms import EVENT_LABELS, ROLE_LABELS
-from apps.portal.views.base import resolve_membership, user_memberships
+from apps.portal.views.base import resolve_membership
 
 register = template.Library()
 
@@ -25,7 +26,7 @@ def portal_switchable(context):
     request = context.get("request")
     if request is None or not getattr(getattr(request, "user", None), "is_authenticated", False):
         return []
-    memberships = user_memberships(request)
+    memberships = list(user_memberships(user=request.user))
     return memberships if len(memberships) > 1 else []
 
 
@@ -64,7 +65,7 @@ def field_widget(bound_field):
 @register.filter
 def num(value, decimals=0):
     """A number in the active locale with thousands grouping; "—" when missing."""
-    from apps.portal.charts import fmt
+    from apps.reports.svg import fmt
 
     if value is None or value == "":
         return "—"
@@ -109,6 +110,6 @@ def scan_status_label(status: str) -> str:
 
 @register.filter
 def scan_goal_label(goal: str) -> str:
-    from apps.portal.reporting import goal_label
+    from apps.reports.wording import goal_label
 
     return str(goal_label(goal))

@@ -5,16 +5,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.organizations.models import ApiKey
+from apps.organizations.selectors import api_key_get, api_key_list
 from apps.organizations.services import api_key_create, api_key_revoke
 from apps.portal.forms import ApiKeyForm
-from apps.portal.views.base import org_object_or_404, portal_view, require_manager
+from apps.portal.views.base import portal_view, require_manager
 
 NEW_KEY_SESSION = "portal_new_api_key"
 
 
 def _index(request, form, status=200):
-    keys = ApiKey.objects.filter(organization=request.organization).select_related("created_by")
+    keys = api_key_list(organization=request.organization)
     return render(request, "portal/settings/api_keys.html", {"keys": keys, "form": form}, status=status)
 
 
@@ -43,7 +43,7 @@ def api_key_created(request):
     shown = request.session.pop(NEW_KEY_SESSION, None)
     if not shown:
         return redirect("portal:api_key_index")
-    api_key = org_object_or_404(request, ApiKey.objects.all(), pk=shown["id"])
+    api_key = api_key_get(organization=request.organization, key_id=shown["id"])
     return render(
         request, "portal/settings/api_key_created.html", {"api_key": api_key, "raw_key": shown["raw"]}
     )
@@ -52,7 +52,7 @@ def api_key_created(request):
 @portal_view
 @require_http_methods(["GET", "POST"])
 def api_key_revoke_view(request, pk: str):
-    api_key = org_object_or_404(request, ApiKey.objects.all(), pk=pk)
+    api_key = api_key_get(organization=request.organization, key_id=pk)
     require_manager(request)
     if request.method == "POST":
         api_key_revoke(api_key=api_key)

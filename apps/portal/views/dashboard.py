@@ -2,8 +2,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.dossiers.selectors import dossier_list
-from apps.portal.reporting import with_savings
+from apps.organizations.selectors import membership_list
 from apps.portal.views.base import portal_view
+from apps.reports.context import with_savings
+from apps.scans.activity import scans_started_since
 from apps.scans.selectors import scan_list, scan_usage_this_month
 
 RECENT_DOSSIERS = 5
@@ -11,12 +13,8 @@ RECENT_SCANS = 8
 
 
 def _scans_this_month(organization) -> int:
-    """New scans (not adjustments) started this calendar month. The quota counter (scan_usage_this_month)
-    only counts for free plans, so paid plans show this count instead."""
     start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return (
-        scan_list(organization=organization).filter(created_at__gte=start, copied_from__isnull=True).count()
-    )
+    return scans_started_since(organization=organization, since=start)
 
 
 @portal_view
@@ -27,7 +25,7 @@ def dashboard(request):
         "organization": organization,
         "recent_dossiers": dossiers[:RECENT_DOSSIERS],
         "dossier_count": dossiers.count(),
-        "member_count": organization.memberships.count(),
+        "member_count": membership_list(organization=organization).count(),
         "recent_scans": with_savings(scan_list(organization=organization).select_related("dossier"))[
             :RECENT_SCANS
         ],

@@ -21,7 +21,8 @@ from apps.common.errors import AppError, NotFound
 from apps.devices import selectors, services
 from apps.devices.models import DeviceLink, Provider, Reading
 from apps.dossiers.models import Dossier
-from apps.portal.views.base import org_object_or_404, portal_view, report_app_error
+from apps.dossiers.selectors import dossier_get
+from apps.portal.views.base import portal_view, report_app_error
 
 SUMMARY_KINDS = {  # reading kind → column heading of the monthly summary
     Reading.Kind.PRODUCTION: gettext_lazy("PV production"),
@@ -44,7 +45,7 @@ class LinkCreateForm(forms.Form):
 
 
 def _dossier(request, pk: str) -> Dossier:
-    return org_object_or_404(request, Dossier.objects.all(), pk=pk)
+    return dossier_get(organization=request.organization, dossier_id=pk)
 
 
 def _link(request, pk: str) -> DeviceLink:

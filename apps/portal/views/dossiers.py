@@ -5,18 +5,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.dossiers.models import Dossier
-from apps.dossiers.selectors import dossier_list
+from apps.dossiers.selectors import dossier_get, dossier_list
 from apps.dossiers.services import EDITABLE_FIELDS, dossier_create, dossier_delete, dossier_update
 from apps.portal.forms import DossierForm
-from apps.portal.reporting import with_savings
-from apps.portal.views.base import org_object_or_404, portal_view
+from apps.portal.views.base import portal_view
+from apps.reports.context import with_savings
 from apps.scans.selectors import scan_list
 
 PAGE_SIZE = 20
 
 
 def _dossier(request, pk: str) -> Dossier:
-    return org_object_or_404(request, Dossier.objects.all(), pk=pk)
+    return dossier_get(organization=request.organization, dossier_id=pk)
 
 
 def _fields(form: DossierForm) -> dict:

@@ -9,14 +9,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.common.errors import AppError, Forbidden
 from apps.organizations.models import Membership
+from apps.organizations.selectors import membership_get, membership_list
 from apps.organizations.services import membership_add, membership_remove, membership_role_change
 from apps.portal.emails import invite_send
 from apps.portal.forms import InviteForm, RoleForm
-from apps.portal.views.base import org_object_or_404, portal_view, require_manager
+from apps.portal.views.base import portal_view, require_manager
 
 
 def _membership(request, pk: int) -> Membership:
-    return org_object_or_404(request, Membership.objects.select_related("user"), pk=pk)
+    return membership_get(organization=request.organization, membership_id=pk)
 
 
 def _refusal(error: AppError) -> str:
@@ -27,7 +28,7 @@ def _refusal(error: AppError) -> str:
 
 @portal_view
 def member_index(request):
-    memberships = request.organization.memberships.select_related("user").order_by("created_at")
+    memberships = membership_list(organization=request.organization)
     form = InviteForm(organization=request.organization, actor=request.membership)
     return render(request, "portal/settings/members.html", {"memberships": memberships, "form": form})
 
@@ -48,7 +49,7 @@ def member_invite(request):
         )
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": membership.user.email})
         return redirect("portal:member_index")
-    memberships = request.organization.memberships.select_related("user").order_by("created_at")
+    memberships = membership_list(organization=request.organization)
     return render(
         request, "portal/settings/members.html", {"memberships": memberships, "form": form}, status=400
     )

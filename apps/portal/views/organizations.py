@@ -5,18 +5,14 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from apps.organizations.models import Membership
+from apps.organizations.selectors import user_membership
 from apps.portal.views.base import SESSION_ORGANIZATION, portal_view
 
 
 @portal_view
 @require_POST
 def switch_organization(request):
-    membership = (
-        Membership.objects.filter(user=request.user, organization_id=request.POST.get("organization", ""))
-        .select_related("organization")
-        .first()
-    )
+    membership = user_membership(user=request.user, organization_id=request.POST.get("organization", ""))
     if membership is None:
         raise Http404("You are not a member of that organization.")
     request.session[SESSION_ORGANIZATION] = str(membership.organization_id)

@@ -13,16 +13,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rest_framework.exceptions import ValidationError
 
 from apps.common.api.errors import flatten_errors
-from apps.common.errors import AppError, NotFound
-from apps.devices.selectors import dossier_device_facts
+from apps.common.errors import AppError
 from apps.dossiers.models import Dossier
-from apps.portal import scan_form
+from apps.dossiers.selectors import dossier_get
+from apps.portal import scan_body, scan_form
 from apps.portal.price_upload import MAX_BYTES, PriceFileError, parse_price_csv
-from apps.portal.reporting import branding_for, compare_rows, goal_label, kpi_summary, report_context
-from apps.portal.views.base import org_object_or_404, portal_view
+from apps.portal.views.base import portal_view
+from apps.reports.context import branding_for, compare_rows, kpi_summary, report_context
+from apps.reports.wording import goal_label
 from apps.scans import selectors, services
 from apps.scans.api.submission import scan_submit
 from apps.scans.models import Scan
+from apps.scans.prefill import scan_prefill
 from apps.studio.selectors import studio_profile_list
 
 STATUS_LABELS = {
@@ -33,10 +35,7 @@ STATUS_LABELS = {
 
 
 def _scan(request, pk: str) -> Scan:
-    try:
-        return selectors.scan_get(organization=request.organization, scan_id=pk)
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
+    return selectors.scan_get(organization=request.organization, scan_id=pk)
 
 
 PRICE_FILE = "tariff.dayAheadFile"
@@ -106,7 +105,7 @@ def _submit(
     day_ahead: list[float] | None = None,
 ):
     """Send the form through the API's serializer and service. Returns (scan, field errors, message)."""
-    body = scan_form.body_from_values(values, only_steps=only_steps)
+    body = scan_body.body_from_values(values, only_steps=only_steps)
     if day_ahead is not None:
         body.setdefault("tariff", {})["day_ahead_eur_per_kwh"] = day_ahead
     if dossier is not None:
@@ -149,7 +148,7 @@ def _form_page(request, *, values, errors, message, dossier, scan=None, editable
         "editable_steps": editable_steps,
         "values": values,
         "confirm_key": scan_form.CONFIRM_KEY,
-        "needs_confirmation": bool(scan_form.implausible(scan_form.body_from_values(values)))
+        "needs_confirmation": bool(scan_form.implausible(scan_body.body_from_values(values)))
         if errors
         else False,
     }
@@ -159,9 +158,9 @@ def _form_page(request, *, values, errors, message, dossier, scan=None, editable
 @portal_view
 @require_http_methods(["GET", "POST"])
 def scan_new(request, dossier_pk: str):
-    dossier = org_object_or_404(request, Dossier.objects.all(), pk=dossier_pk)
+    dossier = dossier_get(organization=request.organization, dossier_id=dossier_pk)
     if request.method == "POST":
-        values = scan_form.normalise_rows(scan_form.values_from_post(request.POST))
+        values = scan_body.normalise_rows(scan_body.values_from_post(request.POST))
         day_ahead, price_errors = _uploaded_prices(request, values)
         if price_errors:
             message = _("Please correct the fields marked below.")
@@ -176,11 +175,13 @@ def scan_new(request, dossier_pk: str):
             return redirect("portal:scan_detail", pk=scan.pk)
         return _form_page(request, values=values, errors=errors, message=message, dossier=dossier, status=400)
     values = scan_form.default_values(lat=dossier.latitude, lon=dossier.longitude)
-    facts = dossier_device_facts(organization=request.organization, dossier_id=dossier.pk)
-    battery_name = scan_form.apply_device_facts(values, facts)
-    if battery_name is not None:
+    prefill = scan_prefill(organization=request.organization, dossier_id=dossier.pk)
+    scan_form.apply_prefill(values, prefill["electric_battery"])
+    if prefill["battery_device"] is not None:
         messages.info(
-            request, _("Battery size taken from the linked device %(name)s.") % {"name": battery_name}
+            request,
+            _("Battery size taken from the linked device %(name)s.")
+            % {"name": prefill["battery_device"]["name"]},
         )
     return _form_page(request, values=values, errors={}, message=None, dossier=dossier)
 
@@ -195,8 +196,8 @@ def scan_adjust(request, pk: str):
     root = services.adjustment_root(organization=request.organization, copied_from_id=original.pk)
     editable = set(request.organization.adjustable_steps or [])
     if request.method == "POST":
-        values = scan_form.normalise_rows(scan_form.values_from_post(request.POST))
-        shown = {**scan_form.values_from_inputs(root.inputs), **values}
+        values = scan_body.normalise_rows(scan_body.values_from_post(request.POST))
+        shown = {**scan_body.values_from_inputs(root.inputs), **values}
         scan, errors, message = _submit(request, values, dossier=None, copied_from=root, only_steps=editable)
         if scan is not None:
             messages.success(request, _("Adjustment started; it does not count toward your scan quota."))
@@ -213,7 +214,7 @@ def scan_adjust(request, pk: str):
         )
     return _form_page(
         request,
-        values=scan_form.values_from_inputs(root.inputs),
+        values=scan_body.values_from_inputs(root.inputs),
         errors={},
         message=None,
         dossier=root.dossier,
@@ -313,14 +314,9 @@ def _pdf_response(data: bytes, scan: Scan) -> HttpResponse:
 @require_GET
 def scan_compare(request, pk: str):
     scan = _scan(request, pk)
-    root = scan
-    if scan.copied_from_id:
-        root = (
-            Scan.objects.for_organization(request.organization).filter(pk=scan.copied_from_id).first() or scan
-        )
-    ids = [root.pk, *reversed([a.pk for a in selectors.scan_adjustments(scan=root)])]
-    scans = Scan.objects.for_organization(request.organization).in_bulk(ids)
-    columns = [{"scan": scans[pk], "kpi": kpi_summary(scans[pk]) if scans[pk].report else None} for pk in ids]
+    root = _scan(request, scan.copied_from_id) if scan.copied_from_id else scan
+    lineage = [root, *reversed(list(selectors.scan_adjustments(scan=root)))]
+    columns = [{"scan": each, "kpi": kpi_summary(each) if each.report else None} for each in lineage]
     return render(
         request,
         "portal/scans/compare.html",

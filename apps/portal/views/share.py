@@ -21,9 +21,9 @@ from apps.common import lockout
 from apps.common.errors import Gone, NotFound
 from apps.organizations.selectors import membership_for
 from apps.portal.pdf_cache import PdfBusy, cached_report_pdf
-from apps.portal.reporting import branding_for, report_context
 from apps.portal.views.scans import _pdf_response
 from apps.proposals.views import share_proposal_context
+from apps.reports.context import branding_for, report_context
 from apps.scans import selectors, services
 
 SHARE_DEFAULT_LANGUAGE = "nl"

@@ -29,6 +29,7 @@ from apps.studio.csv_export import profile_csv
 from apps.studio.layers import EV, LAYER_PRESETS, SOLAR
 from apps.studio.layers.common import unpack
 from apps.studio.models import StudioProfile
+from apps.studio.prefill import ev_config_from_vehicle
 from apps.studio.templates_catalog import TEMPLATES
 
 VIEWS = ("week", "month", "year", "production", "export")
@@ -327,7 +328,11 @@ def studio_layer_edit(request, pk: str, layer_id: str):
         vehicle = next((v for v in vehicles if v["assetId"] == request.POST["vehicle_id"]), None)
         if vehicle is None:
             raise Http404("Vehicle not found.")
-        fields = f.vehicle_data(vehicle)
+        fields = {
+            "ev_config": ev_config_from_vehicle(
+                capacity_kwh=vehicle["capacityKwh"], charger_kw=vehicle["chargerKw"]
+            )
+        }
         if fields["ev_config"]:
             errors = _layer_save(layer, fields)
         else:

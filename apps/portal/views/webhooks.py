@@ -1,12 +1,17 @@
 """Webhook endpoints: add (the signing secret is shown once), switch on/off, delete."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.organizations.models import WebhookDelivery, WebhookEndpoint
-from apps.organizations.selectors import webhook_deliveries_recent
+from apps.organizations.models import WebhookEndpoint
+from apps.organizations.selectors import (
+    webhook_deliveries_recent,
+    webhook_delivery_get,
+    webhook_endpoint_get,
+    webhook_endpoint_list,
+)
 from apps.organizations.services import (
     webhook_endpoint_create,
     webhook_endpoint_delete,
@@ -14,17 +19,17 @@ from apps.organizations.services import (
 )
 from apps.organizations.webhooks import webhook_replay
 from apps.portal.forms import EVENT_LABELS, WebhookForm
-from apps.portal.views.base import org_object_or_404, portal_view, require_manager
+from apps.portal.views.base import portal_view, require_manager
 
 NEW_SECRET_SESSION = "portal_new_webhook"
 
 
 def _endpoint(request, pk: str) -> WebhookEndpoint:
-    return org_object_or_404(request, WebhookEndpoint.objects.all(), pk=pk)
+    return webhook_endpoint_get(organization=request.organization, endpoint_id=pk)
 
 
 def _index(request, form, status=200):
-    endpoints = WebhookEndpoint.objects.filter(organization=request.organization)
+    endpoints = webhook_endpoint_list(organization=request.organization)
     return render(
         request,
         "portal/settings/webhooks.html",
@@ -95,7 +100,7 @@ def webhook_remove(request, pk: str):
 @require_POST
 def webhook_delivery_replay(request, pk: str):
     """Send a delivery again with the same webhook-id (receivers dedupe on it)."""
-    delivery = get_object_or_404(WebhookDelivery, pk=pk, endpoint__organization=request.organization)
+    delivery = webhook_delivery_get(organization=request.organization, delivery_id=pk)
     require_manager(request)
     webhook_replay(delivery=delivery)
     messages.success(request, _("The delivery is being sent again."))

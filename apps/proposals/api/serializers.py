@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from apps.common.api.fields import UTC_DATETIME_MAPPING, UtcDateTimeField
+from apps.common.api.pagination import page_envelope
 from apps.common.api.strict import StrictTypesMixin
 from apps.proposals.models import RESPONSE_RECORD_FIELDS, Proposal, ProposalResponse
 from apps.proposals.services import MAX_VALIDITY_DAYS
@@ -75,9 +76,4 @@ class ProposalSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProposalListPageSerializer(serializers.Serializer):
-    items = ProposalSerializer(many=True)
-    total = serializers.IntegerField(min_value=0)
-    page = serializers.IntegerField(min_value=1)
-    limit = serializers.IntegerField(min_value=1)
-    total_pages = serializers.IntegerField(min_value=0)
+ProposalListPageSerializer = page_envelope("ProposalListPageSerializer", ProposalSerializer)

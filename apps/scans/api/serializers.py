@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.common.api.fields import PercentField, UtcDateTimeField
+from apps.common.api.pagination import page_envelope
 from apps.common.api.strict import StrictTypesMixin
 from apps.common.errors import AppError
 from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
 from apps.prices.services import available_years
+from apps.scans import flow
 from apps.scans.selectors import dossier_for
 from apps.scans.studio_link import studio_profile_check
 
@@ -79,13 +81,8 @@ class NewPvSerializer(_PvArraySerializer):
 
 
 class TariffSerializer(serializers.Serializer):
-    FLAT_ONLY = ("flat_eur_per_kwh", "feed_in_eur_per_kwh", "taxes_included")
-    DYNAMIC_ONLY = (
-        "day_ahead_eur_per_kwh",
-        "price_year",
-        "supplier_markup_eur_per_kwh",
-        "feed_in_fee_eur_per_kwh",
-    )
+    FLAT_ONLY = flow.FLAT_ONLY
+    DYNAMIC_ONLY = flow.DYNAMIC_ONLY
 
     type = serializers.ChoiceField(choices=["flat", "dynamic"], required=False, default="flat")
     # flat
@@ -414,14 +411,9 @@ class ScanListItemSerializer(serializers.Serializer):
         return count if count is not None else scan.adjustments.count()
 
 
-class ScanListPageSerializer(serializers.Serializer):
-    """The seed's list envelope of GET /v1/scans."""
-
-    items = ScanListItemSerializer(many=True)
-    total = serializers.IntegerField(min_value=0)
-    page = serializers.IntegerField(min_value=1)
-    limit = serializers.IntegerField(min_value=1)
-    total_pages = serializers.IntegerField(min_value=0)
+ScanListPageSerializer = page_envelope(
+    "ScanListPageSerializer", ScanListItemSerializer, doc="The seed's list envelope of GET /v1/scans."
+)
 
 
 class ShareSerializer(serializers.Serializer):

@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from apps.common.api.fields import api_datetime
 from apps.common.api.pagination import PagePagination, PageQuerySerializer
+from apps.common.casing import to_camel
 from apps.common.errors import AppError
-from apps.common.naming import camel
 from apps.organizations.selectors import organization_for_request
 from apps.scans import selectors, services
 from apps.scans.api.schema import ref
@@ -230,7 +230,7 @@ class ScanBreakdownView(APIView):
         )
         query.is_valid(raise_exception=True)
         wanted = {_snake(f.strip()) for f in query.validated_data["fields"].split(",") if f.strip()}
-        unknown = sorted(camel(f) for f in wanted - set(BREAKDOWN_FIELDS))
+        unknown = sorted(to_camel(f) for f in wanted - set(BREAKDOWN_FIELDS))
         if unknown:
             raise AppError(
                 f"fields: unknown field(s) {', '.join(unknown)}.",

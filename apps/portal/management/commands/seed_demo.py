@@ -44,7 +44,11 @@ class Command(BaseCommand):
                 password=member["password"],
             )
         for dossier in data["dossiers"]:
-            if not Dossier.objects.filter(organization=organization, reference=dossier["reference"]).exists():
+            if (
+                not Dossier.objects.for_organization(organization)
+                .filter(reference=dossier["reference"])
+                .exists()
+            ):
                 dossier_create(
                     organization=organization,
                     reference=dossier["reference"],
@@ -55,7 +59,7 @@ class Command(BaseCommand):
                     longitude=dossier["longitude"],
                     notes=dossier["notes"],
                 )
-        for old in ApiKey.objects.filter(organization=organization, name=DEMO_KEY_NAME, revoked_at=None):
+        for old in ApiKey.objects.for_organization(organization).filter(name=DEMO_KEY_NAME, revoked_at=None):
             api_key_revoke(api_key=old)
         issued = api_key_create(organization=organization, name=DEMO_KEY_NAME)
         self.stdout.write(

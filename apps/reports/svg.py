@@ -1,4 +1,4 @@
-"""Server-rendered SVG charts for the report: one chart system for the page, print and the PDF.
+"""SVG drawing primitives for the report and the studio: one chart system for the page, print and the PDF.
 
 Each function takes plain numbers (already aggregated) and returns an SVG string with a <title> and
 <desc> for screen readers. Labels go through the active language (callers activate it) and numbers through

@@ -1,5 +1,6 @@
-"""The report as a PDF: the same report templates with the print layout, drawn by WeasyPrint (offline:
-fonts from the system, charts are inline SVG, the logo is read from storage as a sanitised data URI).
+"""Every PDF of the product (the report, the accepted proposal): report templates with the print layout,
+drawn by WeasyPrint (offline: fonts from the system, charts are inline SVG, the logo is read from storage as
+a sanitised data URI).
 
 WeasyPrint follows every link in the document and in embedded SVG; `ProductUrlFetcher` answers only inline
 data and the product's own static and media files, read from disk, and refuses everything else, so a tenant's
@@ -20,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils._os import safe_join
 
 from apps.organizations.logos import UnsafeLogo, sanitised_svg
-from apps.portal.reporting import report_context
+from apps.reports.context import report_context
 
 logger = logging.getLogger(__name__)
 

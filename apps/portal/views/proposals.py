@@ -1,20 +1,21 @@
 """The installer's side in the portal: make a proposal from a completed scan, withdraw it, download the
-accepted PDF. Scans and proposals are looked up inside the request's organization only."""
+accepted PDF. Scans and proposals are read through their selectors, inside the request's organization only."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.common.errors import AppError
-from apps.portal.views.base import org_object_or_404, portal_view
-from apps.proposals import services
+from apps.portal.views.base import portal_view
+from apps.proposals import selectors, services
 from apps.proposals.followup import accepted_pdf_bytes
 from apps.proposals.forms import ProposalNewForm
 from apps.proposals.models import Proposal
 from apps.proposals.views import pdf_response
-from apps.scans.models import Scan
+from apps.scans.selectors import scan_get
 
 
 def _back(scan_id: str):
@@ -24,7 +25,7 @@ def _back(scan_id: str):
 @portal_view
 @require_POST
 def proposal_new(request, pk: str):
-    scan = org_object_or_404(request, Scan.objects.all(), pk=pk)
+    scan = scan_get(organization=request.organization, scan_id=pk)
     form = ProposalNewForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -43,7 +44,7 @@ def proposal_new(request, pk: str):
 @portal_view
 @require_POST
 def proposal_withdraw(request, pk: str):
-    proposal = org_object_or_404(request, Proposal.objects.all(), pk=pk)
+    proposal = selectors.proposal_get(organization=request.organization, proposal_id=pk)
     try:
         services.proposal_withdraw(proposal=proposal)
         messages.success(request, _("Proposal withdrawn."))
@@ -55,5 +56,7 @@ def proposal_withdraw(request, pk: str):
 @portal_view
 @require_GET
 def proposal_accepted_pdf(request, pk: str):
-    proposal = org_object_or_404(request, Proposal.objects.all(), pk=pk, status=Proposal.Status.ACCEPTED)
+    proposal = selectors.proposal_get(organization=request.organization, proposal_id=pk)
+    if proposal.status != Proposal.Status.ACCEPTED:
+        raise Http404("Not accepted.")
     return pdf_response(accepted_pdf_bytes(proposal), proposal)
