@@ -2,7 +2,7 @@
 
 The studio's profile (``read_meter_file``) sums a file into hours, but the Flemish capacity tariff bills
 the highest quarter hour of each month, which an hourly sum hides (a 2.4 kW quarter inside a 1 kW hour).
-This module reads the same file with the same layout readers (``READERS``: detection, DST handling, UTC
+This module reads the same file with the same layout readers (the package's ``READERS``: detection, DST handling, UTC
 grid at the file's own resolution, before any summing into hours) and bills its quarter hours with the
 engine's rule (``apps.engine.capacity.billed_peaks_from_quarter_hours``).
 
@@ -20,7 +20,8 @@ from apps.engine import capacity
 from apps.engine import defaults as engine_defaults
 
 from .constants import LOCAL_TZ
-from .readers import READERS, decode, detect
+from . import READERS
+from .sniff import decode, detect
 
 QUARTER_S = 900
 
