@@ -19,8 +19,8 @@ import pandas as pd
 from apps.engine import capacity
 from apps.engine import defaults as engine_defaults
 
-from .constants import LOCAL_TZ
 from . import READERS
+from .constants import LOCAL_TZ
 from .sniff import decode, detect
 
 QUARTER_S = 900
