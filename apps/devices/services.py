@@ -49,6 +49,7 @@ from apps.devices.clients.enode import parse_webhook_events, verify_webhook_sign
 from apps.devices.clients.enphase import check_oauth_state, new_oauth_state
 from apps.devices.clients.pod import validate_pod
 from apps.devices.models import Asset, DeviceLink, Provider, Reading, WebhookDelivery
+from apps.devices.signals import readings_synced
 from apps.dossiers.models import Dossier
 from apps.organizations.models import Organization
 
@@ -496,6 +497,7 @@ def link_sync(*, link_id: str, now: dt.datetime | None = None, budget_s: float |
     link.refresh_from_db()
     if result.status == DeviceLink.SyncStatus.OK:
         _update_measured(link, now)
+        readings_synced.send(sender=DeviceLink, link=link, dossier=link.dossier)
         if link.studio_profile_id:
             try:
                 studio_profile_from_link(link=link, profile=link.studio_profile)
