@@ -135,8 +135,19 @@ def month_figures(
     return out
 
 
-def ratio_since_installation(months: list[MonthFigures]) -> float | None:
-    """Measured / expected typical over the judged months (their covered hours) [-]; None before any."""
-    judged = [m for m in months if m.judged]
-    expected = sum(m.expected_covered_kwh for m in judged)
-    return sum(m.actual_kwh for m in judged) / expected if expected > 0 else None
+@dataclass(frozen=True)
+class Totals:
+    """Measured and expected typical production over the judged months' covered hours [kWh], their ratio."""
+
+    actual_kwh: float
+    expected_kwh: float
+    ratio: float | None
+
+
+def since_installation(months) -> Totals:
+    """Totals over the judged months (``ok``/``low``) of month figures or stored months alike; months
+    without enough data and the running month are left out, so a gap never lowers the ratio."""
+    judged = [m for m in months if m.status in ("ok", "low")]
+    actual = sum(m.actual_kwh for m in judged)
+    expected = sum(m.expected_kwh * m.covered_share for m in judged)
+    return Totals(actual, expected, actual / expected if expected > 0 else None)

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from apps.monitoring.figures import MIN_COVERAGE, month_figures, operating_year, ratio_since_installation
+from apps.monitoring.figures import MIN_COVERAGE, month_figures, operating_year, since_installation
 from tests.monitoring.support import roof_expected, typical_readings
 
 UTC = dt.UTC
@@ -30,7 +30,7 @@ def test_complete_months_at_80_percent(expected):
     assert june.actual_kwh == pytest.approx(0.8 * june.expected_kwh, rel=1e-6)
     assert june.ratio == pytest.approx(0.8, rel=1e-6)
     assert months[dt.date(2025, 9, 1)].status == "running"  # September is not over on the 15th
-    assert ratio_since_installation(list(months.values())) == pytest.approx(0.8, rel=1e-6)
+    assert since_installation(list(months.values())).ratio == pytest.approx(0.8, rel=1e-6)
 
 
 def test_a_missing_day_is_weighed_not_zero(expected):
