@@ -7,9 +7,11 @@ import pytest
 from apps.dossiers.services import dossier_create
 from apps.monitoring import services
 from apps.proposals.services import proposal_answer
-from tests.monitoring.support import DE_BILT, ROOF, store_inverter_readings, typical_readings, roof_expected
-from tests.proposals.conftest import make_proposal, proposal_result, scan  # noqa: F401 (fixtures)
+from tests.monitoring.support import DE_BILT, ROOF, roof_expected, store_inverter_readings, typical_readings
+from tests.proposals import conftest as proposal_fixtures
 
+proposal_result, scan = proposal_fixtures.proposal_result, proposal_fixtures.scan  # fixtures
+make_proposal = proposal_fixtures.make_proposal
 UTC = dt.UTC
 INSTALL = dt.date(2025, 3, 1)
 BODY = {
