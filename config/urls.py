@@ -30,6 +30,7 @@ urlpatterns = [
     re_path(r"^v1/(?P<rest>.*)$", common_views.api_not_found),
     path("hooks/", hooks_api.urls),
     path("", include("apps.proposals.urls")),
+    path("", include("apps.monitoring.urls")),
     path("", include("apps.portal.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
