@@ -83,3 +83,9 @@ def test_form_by_hand_and_tenant_wall(owner, member, outsider, dossier):
     assert response.status_code == 200 and html.count("has-error") == 1
     assert "less than or equal to 90" in html
     assert InstalledDesign.objects.get(dossier=dossier).arrays[0]["tilt_deg"] == 35
+
+
+def test_dossier_section_in_dutch(owner, underperforming):
+    html = _client(owner).get(f"/dossiers/{underperforming.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Opbrengst: verwacht tegenover gemeten" in html
+    assert "onder verwachting sinds mei 2025" in html
