@@ -31,9 +31,10 @@ def _field_error(field: str, message: str, *, status: int = 400, code: str = "in
     return AppError(f"{field}: {message}", status=status, code=code, errors={field: [message]})
 
 
-def _arrays_from_report(new_pv: list[dict]) -> list[dict]:
-    """The report's new arrays (``solar.new_systems``) as installed arrays; losses there are a fraction."""
-    return [
+def _from_design(*, dossier, design: dict, install_date, field: str, source: str, source_id: str):
+    """Save a report's chosen design (``new_pv`` arrays as in ``solar.new_systems``, losses there a
+    fraction; ``battery`` as in the report) as installed; no new panels → a 400 naming ``field``."""
+    arrays = [
         {
             "panel_count": int(a["panel_count"]),
             "panel_power_watts": float(a["panel_power_rated_watts"]),
@@ -41,16 +42,21 @@ def _arrays_from_report(new_pv: list[dict]) -> list[dict]:
             "azimuth_deg": float(a["azimuth_deg"]),
             "losses_pct": round(float(a["losses"]) * 100.0, 2),
         }
-        for a in new_pv
+        for a in design.get("new_pv") or []
         if a.get("panel_count")
     ]
-
-
-def _battery_from_report(battery: dict | None) -> dict | None:
-    specs = (battery or {}).get("specs")
-    if not specs:
-        return None
-    return {"capacity_kwh": specs["capacity_kwh"], "power_kw": specs["power_kw"]}
+    if not arrays:
+        raise _field_error(field, "Its design has no new panels to install.")
+    specs = (design.get("battery") or {}).get("specs")
+    battery = {"capacity_kwh": specs["capacity_kwh"], "power_kw": specs["power_kw"]} if specs else None
+    return installed_design_save(
+        dossier=dossier,
+        install_date=install_date,
+        arrays=arrays,
+        battery=battery,
+        source=source,
+        source_id=source_id,
+    )
 
 
 @transaction.atomic
@@ -88,11 +94,11 @@ def installed_design_from_scan(*, dossier: Dossier, scan: Scan, install_date: dt
     if scan.dossier_id != dossier.pk or scan.status != Scan.Status.COMPLETED:
         raise _field_error("scanId", "Choose a completed scan of this dossier.")
     report = scan.report or {}
-    return installed_design_save(
+    return _from_design(
         dossier=dossier,
+        design={"new_pv": (report.get("solar") or {}).get("new_systems"), "battery": report.get("battery")},
         install_date=install_date,
-        arrays=_arrays_from_report((report.get("solar") or {}).get("new_systems") or []),
-        battery=_battery_from_report(report.get("battery")),
+        field="scanId",
         source=InstalledDesign.Source.SCAN,
         source_id=scan.pk,
     )
@@ -108,12 +114,11 @@ def installed_design_from_proposal(
         or proposal.scan.dossier_id != dossier.pk
     ):
         raise _field_error("proposalId", "Choose an accepted proposal of this dossier.")
-    design = proposal.snapshot.get("design") or {}
-    return installed_design_save(
+    return _from_design(
         dossier=dossier,
+        design=proposal.snapshot.get("design") or {},  # frozen with the proposal: what was signed for
         install_date=install_date,
-        arrays=_arrays_from_report(design.get("new_pv") or []),
-        battery=_battery_from_report(design.get("battery")),
+        field="proposalId",
         source=InstalledDesign.Source.PROPOSAL,
         source_id=proposal.pk,
     )
