@@ -1,7 +1,7 @@
 """The dossier page's chart: measured production as bars, the expected band (low-high over the measured
 weather years) as a shaded box per month with a line at the typical value. Server-rendered SVG from the
-portal's chart primitives, like every other chart; months without enough data get a hatched-free gap and
-are named in the bar's tooltip."""
+portal's chart primitives, like every other chart. A month without enough data (or still running) is drawn
+pale, a month without readings has no bar: never a zero."""
 
 from __future__ import annotations
 
