@@ -49,3 +49,15 @@ def test_two_arrays_add_up():
     both = expected_years((east, west), *DE_BILT).monthly
     alone = expected_years((east,), *DE_BILT).monthly + expected_years((west,), *DE_BILT).monthly
     assert both == pytest.approx(alone)
+
+
+def test_the_computations_run_without_django():
+    """expected / figures / rules are pure like the engine: usable from a notebook or a benchmark."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, apps.monitoring.expected, apps.monitoring.figures, apps.monitoring.rules;"
+        "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
