@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.studio",
     "apps.devices",
     "apps.proposals",
+    "apps.monitoring",
     "apps.portal",
 ]
 

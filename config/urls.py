@@ -27,6 +27,7 @@ urlpatterns = [
     path("v1/", include("apps.studio.api.urls")),
     path("v1/", include("apps.devices.api.urls")),
     path("v1/", include("apps.proposals.api.urls")),
+    path("v1/", include("apps.monitoring.api.urls")),
     re_path(r"^v1/(?P<rest>.*)$", common_views.api_not_found),
     path("hooks/", hooks_api.urls),
     path("", include("apps.proposals.urls")),

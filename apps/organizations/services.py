@@ -105,7 +105,7 @@ def webhook_endpoint_create(*, organization: Organization, url: str, events: lis
     )
 
 
-WEBHOOK_EVENTS = ("scan.completed", "scan.failed", "share.viewed")
+WEBHOOK_EVENTS = ("scan.completed", "scan.failed", "share.viewed", "performance.alert")
 
 
 def _owner_count(organization: Organization) -> int:

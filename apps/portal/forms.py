@@ -26,6 +26,7 @@ EVENT_LABELS = {
     "scan.completed": _("A scan has completed"),
     "scan.failed": _("A scan has failed"),
     "share.viewed": _("A customer opened a shared report"),
+    "performance.alert": _("A solar system underperforms, or has recovered"),
 }
 
 LOGO_MAX_BYTES = 1024 * 1024

@@ -9,6 +9,7 @@ from apps.portal.views import (
     dashboard,
     dossiers,
     members,
+    monitoring,
     organizations,
     proposals,
     scans,
@@ -71,6 +72,7 @@ dossier_urlpatterns = [
     path("dossiers/", dossiers.dossier_index, name="dossier_index"),
     path("dossiers/new/", dossiers.dossier_new, name="dossier_new"),
     path("dossiers/<str:pk>/", dossiers.dossier_detail, name="dossier_detail"),
+    path("dossiers/<str:pk>/installed-system/", monitoring.installed_design, name="installed_design"),
     path("dossiers/<str:pk>/edit/", dossiers.dossier_edit, name="dossier_edit"),
     path("dossiers/<str:pk>/delete/", dossiers.dossier_remove, name="dossier_delete"),
 ]

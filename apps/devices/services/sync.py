@@ -36,6 +36,7 @@ from apps.devices.services.adapters import ADAPTERS
 from apps.devices.services.assets import record_error
 from apps.devices.services.errors import DeviceLinkError
 from apps.devices.services.measured import measured_totals_update, studio_profile_from_link
+from apps.devices.signals import readings_synced
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,7 @@ def link_sync(*, link_id: str, now: dt.datetime | None = None, budget_s: float |
     link.refresh_from_db()
     if result.status == DeviceLink.SyncStatus.OK:
         measured_totals_update(link)
+        readings_synced.send(sender=DeviceLink, link=link, dossier=link.dossier)
         if link.studio_profile_id:
             try:
                 studio_profile_from_link(link=link, profile=link.studio_profile)
