@@ -2,8 +2,8 @@
 
 from apps.devices import services
 from apps.devices.signals import readings_synced
-from tests.devices import test_links_support as support
-from tests.devices.test_links_support import link_enode
+from tests.devices import support
+from tests.devices.support import link_enode
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
 
