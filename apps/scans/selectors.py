@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.common.errors import NotFound
@@ -13,11 +14,24 @@ from apps.scans.models import Scan, ScanSeries, ScanUsage
 LIST_DEFERRED = ("inputs", "report")
 
 
+def _adjustment_count() -> Coalesce:
+    """Each listed scan's number of adjustments, as a correlated subquery rather than a join + GROUP BY: the
+    page's COUNT(*) then leaves it out (an unused plain annotation), and only the page's rows are counted."""
+    per_root = (
+        Scan.objects.filter(copied_from=OuterRef("pk"))
+        .order_by()
+        .values("copied_from")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_root, output_field=IntegerField()), 0)
+
+
 def scan_list(*, organization: Organization, dossier_id: str | None = None) -> QuerySet[Scan]:
     scans = (
         Scan.objects.for_organization(organization)
         .defer(*LIST_DEFERRED)
-        .annotate(adjustment_count=Count("adjustments"))
+        .annotate(adjustment_count=_adjustment_count())
         .order_by("-created_at", "id")
     )
     if dossier_id:
@@ -59,7 +73,7 @@ def scan_adjustments(*, scan: Scan) -> QuerySet[Scan]:
     return (
         Scan.objects.filter(copied_from=scan)
         .defer(*LIST_DEFERRED)
-        .annotate(adjustment_count=Count("adjustments"))
+        .annotate(adjustment_count=_adjustment_count())
         .order_by("-created_at", "id")
     )
 
