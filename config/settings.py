@@ -224,7 +224,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.organizations.permissions.HasOrganization"],
-    "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["apps.common.api.renderers.FastCamelCaseJSONRenderer"],
     # JSON only (any other media type is a 415); the CSV upload view adds multipart itself.
     "DEFAULT_PARSER_CLASSES": ["apps.common.api.parsers.BoundedCamelCaseJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.common.api.pagination.PagePagination",
