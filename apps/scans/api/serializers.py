@@ -388,6 +388,22 @@ class ScanStatusSerializer(serializers.Serializer):
 
 
 class ScanListItemSerializer(serializers.Serializer):
+    # The columns it reads (plus the `adjustment_count` annotation): the list loads only these, never the
+    # inputs or report JSON (issue 18).
+    COLUMNS = (
+        "id",
+        "status",
+        "created_at",
+        "goal",
+        "error_message",
+        "has_seen_report",
+        "self_sufficiency",
+        "return_period",
+        "co2_saved_kg",
+        "copied_from_id",
+        "dossier_id",
+    )
+
     id = serializers.CharField()
     status = serializers.CharField(source="public_status")
     created_at = UtcDateTimeField()
