@@ -24,7 +24,10 @@ def test_a_page_costs_the_same_queries_for_one_or_twenty_scans(owner, completed)
         make_scan(owner.organization, copied_from=completed)
     twenty = _list_queries(client, "/v1/scans")
     assert len(one) == len(twenty) == LIST_QUERIES
-    assert client.get("/v1/scans").json()["total"] == 20
+    page = client.get("/v1/scans").json()
+    assert page["total"] == 20  # the completed scan and its 19 adjustments
+    counts = {item["id"]: item["adjustmentCount"] for item in page["items"]}
+    assert counts.pop(completed.id) == 19 and set(counts.values()) == {0}
 
 
 def test_list_rows_leave_the_inputs_and_report_unread(owner, completed):
