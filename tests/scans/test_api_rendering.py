@@ -1,14 +1,20 @@
 """Issue 18: the API's faster camelCase renderer writes exactly the bytes djangorestframework-camel-case's
-renderer wrote, for the scan endpoints' real answers and for every kind of value the library treats specially."""
+renderer wrote, for the scan endpoints' real answers and for every kind of value the library treats specially;
+the list item's written-out representation equals DRF's generic walk over its declared fields."""
 
 from collections import OrderedDict
 
 import pytest
 from django.utils.translation import gettext_lazy
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer
+from rest_framework import serializers
 from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 
 from apps.common.api.renderers import FastCamelCaseJSONRenderer
+from apps.dossiers.services import dossier_create
+from apps.scans import selectors
+from apps.scans.api.serializers import ScanListItemSerializer
+from apps.scans.models import Scan
 from apps.scans.services import scan_share
 from tests.scans.conftest import make_scan
 
@@ -44,3 +50,20 @@ def test_special_values_take_the_library_path():
     fast, library = _both(data)
     assert fast == library
     assert b'"co2SavedKg"' in fast and b'"lazyText"' in fast  # it did camelize
+
+
+def test_list_items_equal_the_generic_field_walk(owner, completed):
+    dossier = dossier_create(organization=owner.organization, customer_name="Fam. Visser")
+    make_scan(owner.organization, copied_from=completed, dossier=dossier)  # adjustment, in a dossier
+    make_scan(owner.organization, status=Scan.Status.ERROR, error_message="The goal cannot be met")
+    make_scan(owner.organization, status=Scan.Status.RUNNING)  # shown as processing, no figures yet
+    Scan.objects.filter(pk=completed.pk).update(has_seen_report=True)
+    listed = list(selectors.scan_list(organization=owner.organization).only(*ScanListItemSerializer.COLUMNS))
+    unannotated = list(Scan.objects.filter(organization=owner.organization))  # counts its adjustments itself
+    assert len(listed) == len(unannotated) == 4
+    serializer = ScanListItemSerializer()
+    for scan in listed + unannotated:
+        written = list(ScanListItemSerializer(scan).data.items())
+        generic = list(serializers.Serializer.to_representation(serializer, scan).items())
+        assert written == generic
+        assert [type(value) for _, value in written] == [type(value) for _, value in generic]
