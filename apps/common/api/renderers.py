@@ -1,8 +1,8 @@
 """The API's JSON renderer: djangorestframework-camel-case's output, byte for byte, at a fraction of its cost.
 
 Why: the library camelizes every key of every response with a regular-expression substitution and rebuilds
-each level as an OrderedDict, through several isinstance checks per value; on a list page or a report that
-was a fifth of the request's CPU (issue 18, benchmarks/api_bench.py). Here a key's camelCase form is
+each level as an OrderedDict, through several isinstance checks per value: a tenth of a list request's CPU
+and a fifth of a report read's, profiled (issue 18, benchmarks/api_bench.py). Here a key's camelCase form is
 computed once per process (the API has a small, fixed vocabulary of keys) and plain JSON values take a
 direct path. Anything else (lazy translations, sets, non-string keys, …) is handed to the library's own
 `camelize`, so the result is always the library's.

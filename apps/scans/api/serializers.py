@@ -430,8 +430,8 @@ class ScanListItemSerializer(serializers.Serializer):
         return count if count is not None else scan.adjustments.count()
 
     def to_representation(self, scan) -> dict:
-        """The declared fields, written out: DRF's generic field-by-field walk took 25 µs a row, a tenth of a
-        list request (issue 18). tests/scans/test_api_rendering.py compares the two on every kind of scan."""
+        """The declared fields, written out: DRF's generic field-by-field walk took 25 µs a row, 0.5 ms of a
+        7 ms list request (issue 18). tests/scans/test_api_rendering.py compares the two on every kind of scan."""
 
         def number(value):
             return None if value is None else float(value)
