@@ -94,11 +94,12 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'solarscan.sqlite
 # Persistent connections [s] to a database server: opening a PostgreSQL connection per request cost about
 # 10 ms of server CPU and 30 ms of latency, more than the API request itself (benchmarks/api_bench.py).
 # Health checks replace a connection the server dropped before it is used. An SQLite file opens in
-# microseconds and the embedded run's threads share it: per request there, as before.
+# microseconds and the embedded run's threads share it: per request there, as before; and in tests, whose
+# worker threads would otherwise still hold connections when the test database is dropped.
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DATABASE_URL.startswith("sqlite") else 60),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DATABASE_URL.startswith("sqlite") or TESTING else 60),
         conn_health_checks=True,
     )
 }
