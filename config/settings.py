@@ -92,10 +92,17 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'solarscan.sqlite3'}")
+# Persistent connections [s] to a database server: opening a PostgreSQL connection per request cost about
+# 10 ms of server CPU and 30 ms of latency, more than the API request itself (benchmarks/api_bench.py).
+# Health checks replace a connection the server dropped before it is used. An SQLite file opens in
+# microseconds and the embedded run's threads share it: per request there, as before; and in tests, whose
+# worker threads would otherwise still hold connections when the test database is dropped.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'solarscan.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DATABASE_URL.startswith("sqlite") or TESTING else 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -249,7 +256,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.organizations.permissions.HasOrganization"],
-    "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["apps.common.api.renderers.FastCamelCaseJSONRenderer"],
     # JSON only (any other media type is a 415); the CSV upload view adds multipart itself.
     "DEFAULT_PARSER_CLASSES": ["apps.common.api.parsers.BoundedCamelCaseJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.common.api.pagination.PagePagination",

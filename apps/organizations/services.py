@@ -3,9 +3,11 @@
 import base64
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -90,11 +92,21 @@ def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
     return api_key
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def api_key_touch(*, api_key: ApiKey) -> None:
-    """Record use at most once a minute, so authentication does not write on every request."""
+    """Record use at most once a minute, so authentication does not write on every request (issue 18).
+
+    The row just read says whether a write is due; the UPDATE repeats the condition, so when several
+    workers find it due at once only the first one writes."""
     now = timezone.now()
-    if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    stale = now - LAST_USED_RESOLUTION
+    if api_key.last_used_at is None or api_key.last_used_at < stale:
+        ApiKey.objects.filter(pk=api_key.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
+        ).update(last_used_at=now)
+        api_key.last_used_at = now
 
 
 def webhook_endpoint_create(*, organization: Organization, url: str, events: list[str]) -> WebhookEndpoint:

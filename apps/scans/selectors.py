@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.common.errors import Gone, NotFound
@@ -13,11 +15,28 @@ from apps.scans.models import RevokedShareLink, Scan, ScanSeries, ScanUsage, sha
 LIST_DEFERRED = ("inputs", "report")
 
 
+def _adjustment_count() -> RawSQL:
+    """Each listed scan's number of adjustments, as a correlated subquery in the row's SELECT.
+
+    Why not a join + GROUP BY (the page's COUNT(*) then counted a join) nor the ORM's Subquery (it deep-copies
+    its inner query on every clone of the outer one: about 1 ms of a 7 ms list request, issue 18): plain SQL
+    naming the outer table, so it is only right while `scans_scan` is the query's own table (never nest
+    these querysets inside another Scan query)."""
+    table = connection.ops.quote_name(Scan._meta.db_table)
+    parent = connection.ops.quote_name(Scan._meta.get_field("copied_from").column)
+    key = connection.ops.quote_name(Scan._meta.pk.column)
+    return RawSQL(
+        f'SELECT COUNT(*) FROM {table} AS "adjustment" WHERE "adjustment".{parent} = {table}.{key}',
+        (),
+        output_field=IntegerField(),
+    )
+
+
 def scan_list(*, organization: Organization, dossier_id: str | None = None) -> QuerySet[Scan]:
     scans = (
         Scan.objects.for_organization(organization)
         .defer(*LIST_DEFERRED)
-        .annotate(adjustment_count=Count("adjustments"))
+        .annotate(adjustment_count=_adjustment_count())
         .order_by("-created_at", "id")
     )
     if dossier_id:
@@ -65,7 +84,7 @@ def scan_adjustments(*, scan: Scan) -> QuerySet[Scan]:
     return (
         Scan.objects.filter(copied_from=scan)
         .defer(*LIST_DEFERRED)
-        .annotate(adjustment_count=Count("adjustments"))
+        .annotate(adjustment_count=_adjustment_count())
         .order_by("-created_at", "id")
     )
 

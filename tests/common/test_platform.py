@@ -22,6 +22,31 @@ def test_embedded_settings_boot_with_no_environment(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def _database_settings(tmp_path, **extra) -> tuple[str, str]:
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SOLARSCAN_DATA_DIR": str(tmp_path / "data")}
+    env.update(extra)
+    code = "from django.conf import settings; d = settings.DATABASES['default']; print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return tuple(result.stdout.split())
+
+
+def test_database_connections_persist_on_postgresql_only(tmp_path):
+    """Issue 18: a PostgreSQL connection per request cost more than the API request itself; SQLite keeps
+    opening per request (the embedded run's threads share the file)."""
+    assert _database_settings(tmp_path) == ("0", "True")
+    postgres = "postgres://solarscan@db.invalid:5432/solarscan"  # settings only: nothing connects
+    assert _database_settings(tmp_path, DATABASE_URL=postgres) == ("60", "True")
+    assert _database_settings(tmp_path, DATABASE_URL=postgres, DB_CONN_MAX_AGE="5") == ("5", "True")
+
+
 def test_production_refuses_to_start_without_secret_key(tmp_path):
     env = {
         "PATH": os.environ["PATH"],

@@ -143,7 +143,7 @@ def test_report_flow(live_server, scan_worker, installer, browser, artifacts):
     # Revoke: the link is gone at once.
     page.click("[data-revoke]")
     page.wait_for_selector("[data-share]")
-    assert home.goto(share_url).status == 404
+    assert home.goto(share_url).status == 410  # withdrawn by the installer
     public.close()
 
     # Adjust the battery range (location and consumption stay read-only), then compare.

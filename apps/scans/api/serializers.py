@@ -9,7 +9,7 @@ from dataclasses import MISSING, fields
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from apps.common.api.fields import PercentField, UtcDateTimeField
+from apps.common.api.fields import PercentField, UtcDateTimeField, api_datetime
 from apps.common.api.pagination import page_envelope
 from apps.common.api.strict import StrictTypesMixin
 from apps.common.errors import AppError
@@ -385,6 +385,22 @@ class ScanStatusSerializer(serializers.Serializer):
 
 
 class ScanListItemSerializer(serializers.Serializer):
+    # The columns it reads (plus the `adjustment_count` annotation): the list loads only these, never the
+    # inputs or report JSON (issue 18).
+    COLUMNS = (
+        "id",
+        "status",
+        "created_at",
+        "goal",
+        "error_message",
+        "has_seen_report",
+        "self_sufficiency",
+        "return_period",
+        "co2_saved_kg",
+        "copied_from_id",
+        "dossier_id",
+    )
+
     id = serializers.CharField()
     status = serializers.CharField(source="public_status")
     created_at = UtcDateTimeField()
@@ -409,6 +425,30 @@ class ScanListItemSerializer(serializers.Serializer):
     def get_adjustment_count(self, scan) -> int:
         count = getattr(scan, "adjustment_count", None)
         return count if count is not None else scan.adjustments.count()
+
+    def to_representation(self, scan) -> dict:
+        """The declared fields, written out: DRF's generic field-by-field walk took 25 µs a row, 0.5 ms of a
+        7 ms list request (issue 18). tests/scans/test_api_rendering.py compares the two on every kind of scan."""
+
+        def number(value):
+            return None if value is None else float(value)
+
+        return {
+            "id": str(scan.id),
+            "status": str(scan.public_status),
+            "created_at": api_datetime(scan.created_at) if scan.created_at else None,
+            "goal": str(scan.goal),
+            "has_error": self.get_has_error(scan),
+            "error_message": self.get_error_message(scan),
+            "has_seen_report": bool(scan.has_seen_report),
+            "self_sufficiency": number(scan.self_sufficiency),
+            "return_period": number(scan.return_period),
+            "co2_saved_kg": number(scan.co2_saved_kg),
+            "is_adjustment": scan.is_adjustment,
+            "adjustment_count": self.get_adjustment_count(scan),
+            "copied_from_id": None if scan.copied_from_id is None else str(scan.copied_from_id),
+            "dossier_id": None if scan.dossier_id is None else str(scan.dossier_id),
+        }
 
 
 ScanListPageSerializer = page_envelope(

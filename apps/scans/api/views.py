@@ -140,7 +140,7 @@ class ScanCollectionView(APIView):
     def get(self, request):
         scans = selectors.scan_list(
             organization=request.organization, dossier_id=request.query_params.get("dossierId")
-        )
+        ).only(*ScanListItemSerializer.COLUMNS)
         paginator = PagePagination()
         page = paginator.paginate_queryset(scans, request, view=self)
         return paginator.get_paginated_response(ScanListItemSerializer(page, many=True).data)
@@ -258,7 +258,8 @@ class ScanAdjustmentsView(APIView):
     @extend_schema(responses=ScanListItemSerializer(many=True))
     def get(self, request, pk):
         scan = selectors.scan_get(organization=request.organization, scan_id=pk)
-        return Response(ScanListItemSerializer(selectors.scan_adjustments(scan=scan), many=True).data)
+        adjustments = selectors.scan_adjustments(scan=scan).only(*ScanListItemSerializer.COLUMNS)
+        return Response(ScanListItemSerializer(adjustments, many=True).data)
 
 
 class ScanShareView(APIView):
