@@ -8,7 +8,6 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.common.errors import Gone, NotFound
-from apps.dossiers.models import Dossier
 from apps.organizations.models import Organization
 from apps.scans.models import RevokedShareLink, Scan, ScanSeries, ScanUsage, share_token_digest
 
@@ -91,10 +90,6 @@ def scan_adjustments(*, scan: Scan) -> QuerySet[Scan]:
 
 def scan_series(*, scan: Scan) -> ScanSeries | None:
     return ScanSeries.objects.filter(scan=scan).first()
-
-
-def dossier_for(*, organization: Organization, dossier_id: str) -> Dossier | None:
-    return Dossier.objects.for_organization(organization).filter(pk=dossier_id).first()
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ flow rules in ``ScanCreateSerializer``), check the adjustable steps and create t
 """
 
 from apps.common.errors import AppError
+from apps.dossiers.selectors import dossier_get
 from apps.organizations.models import Organization
-from apps.scans import selectors, services
+from apps.scans import services
 from apps.scans.models import Scan
 
 
@@ -36,7 +37,7 @@ def scan_submit_validated(
         services.adjustment_check(organization=organization, root=root, inputs=inputs)
     dossier = None
     if inputs.get("dossier_id"):
-        dossier = selectors.dossier_for(organization=organization, dossier_id=inputs["dossier_id"])
+        dossier = dossier_get(organization=organization, dossier_id=inputs["dossier_id"])
     return services.scan_create(
         organization=organization,
         inputs=inputs,

@@ -9,7 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from apps.common.api.strict import STRICT_TYPES
-from apps.common.errors import AppError, NotFound
+from apps.common.errors import AppError
 from apps.devices import selectors, services
 from apps.devices.api.serializers import (
     DeviceLinkCreateSerializer,
@@ -17,7 +17,7 @@ from apps.devices.api.serializers import (
     ReadingsQuerySerializer,
     StudioProfileFromLinkSerializer,
 )
-from apps.dossiers.models import Dossier
+from apps.dossiers.selectors import dossier_get
 
 MAX_POINTS = 8784  # a leap year of hours
 
@@ -59,9 +59,7 @@ class DeviceLinkCollectionView(_LinkView):
         form.is_valid(raise_exception=True)
         data = form.validated_data
         # another organization's dossier is "not found", like every other cross-tenant lookup
-        dossier = Dossier.objects.for_organization(request.organization).filter(pk=data["dossier_id"]).first()
-        if dossier is None:
-            raise NotFound("Dossier not found.")
+        dossier = dossier_get(organization=request.organization, dossier_id=data["dossier_id"])
         started = services.link_create(
             organization=request.organization,
             dossier=dossier,

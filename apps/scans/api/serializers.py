@@ -12,12 +12,12 @@ from rest_framework import serializers
 from apps.common.api.fields import PercentField, UtcDateTimeField, api_datetime
 from apps.common.api.pagination import page_envelope
 from apps.common.api.strict import StrictTypesMixin
-from apps.common.errors import AppError
+from apps.common.errors import AppError, NotFound
+from apps.dossiers.selectors import dossier_get
 from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
 from apps.prices.services import available_years
 from apps.scans import flow
-from apps.scans.selectors import dossier_for
 from apps.scans.studio_link import studio_profile_check
 
 LOAD_PROFILES = ("standard", "smooth")
@@ -365,7 +365,9 @@ class ScanCreateSerializer(StrictTypesMixin, serializers.Serializer):
 
         organization = self.context.get("organization")
         if _provided(attrs, "dossier_id") and organization is not None:
-            if dossier_for(organization=organization, dossier_id=attrs["dossier_id"]) is None:
+            try:
+                dossier_get(organization=organization, dossier_id=attrs["dossier_id"])
+            except NotFound:
                 fail("dossier_id", "No dossier with this id in your organization.")
         if errors:
             raise serializers.ValidationError(errors)
