@@ -36,6 +36,7 @@ CONDITIONS = {
     **{f"tariff.{to_camel(name)}": "tariff.type=flat" for name in flow.FLAT_ONLY},
     **{f"tariff.{to_camel(name)}": "tariff.type=dynamic" for name in flow.DYNAMIC_ONLY},
     "tariff.capacityTariffEurPerKwYear": "tariff.capacityTariff=on",
+    **{f"tariff.{to_camel(name)}": "tariff.capacityTariff=on" for name in flow.CAPACITY_ONLY},
     "renewableElectricityMinFraction": "goal=renewable-minimum",
     **{
         f"electricBattery.{name}": "batteryEnabled=on"
@@ -318,6 +319,19 @@ def build_sections(
         _field(v, e, "tariff.capacityTariff", _("Capacity tariff (Flanders)"), "checkbox"),
         _field(
             v, e, "tariff.capacityTariffEurPerKwYear", _("Capacity tariff"), unit="€/kW/" + str(_("year"))
+        ),
+        _field(
+            v,
+            e,
+            "tariff.capacityPeakFactor",
+            _("Quarter-hour peak"),
+            unit="×",
+            min="1",
+            max="4",
+            help=_(
+                "Billed quarter-hour peak over the highest hour of the month; empty: measured from the studio "
+                "profile's 15-minute meter file, else 1.1."
+            ),
         ),
         _field(
             v,

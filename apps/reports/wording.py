@@ -359,7 +359,7 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
             },
         ),
     ]
-    take("capacityTariffFloorKw")
+    tariff_rows += _capacity_rows(take)
     if tariff.get("type") == "dynamic" or a.get("dynamicSupplierMarkupEurPerKwh") is not None:
         tariff_rows += [
             (_("Dynamic: supplier markup"), _eur(take("dynamicSupplierMarkupEurPerKwh"), per=" /kWh")),
@@ -453,6 +453,62 @@ def assumption_rows(report: dict, inputs: dict) -> list[tuple[str, list[tuple[st
         (TECHNICAL_DETAILS, technical_rows + rest),
     ]
     return groups
+
+
+def _capacity_rows(take) -> list[tuple[str, str]]:
+    """The Belgian capacity tariff as billed: the rate, the floor and the quarter-hour peak factor with where
+    it comes from (none for a scan without the tariff, whose floor is None)."""
+    floor = take("capacityTariffFloorKw")
+    rate = take("capacityTariffEurPerKwYearExclVat")
+    rate_year = take("capacityTariffRateYear")
+    by_year = take("capacityTariffEurPerKwYearByYear") or {}
+    factor = take("capacityPeakFactor")
+    source = take("capacityPeakFactorSource")
+    months = take("capacityPeakFactorMonths")
+    take("capacityTariffRateSource")  # the same as the rate's year being None
+    if floor is None or source is None:
+        return []
+    per_kw_year = " /kW/" + _("year")
+    sources = {
+        "measured": ngettext(
+            "measured from your meter's quarter hours (%(n)s month)",
+            "measured from your meter's quarter hours (%(n)s months)",
+            months or 0,
+        )
+        % {"n": months},
+        "scan": _("as given for this scan"),
+        "default": _("default assumption"),
+    }
+    rows = [
+        (
+            _("Capacity tariff rate"),
+            _eur(rate, 2)
+            + per_kw_year
+            + " "
+            + _("excl. VAT")
+            + ", "
+            + (
+                _("Flemish average of %(year)s") % {"year": rate_year}
+                if rate_year is not None
+                else _("your grid operator's rate")
+            ),
+        ),
+        (_("Capacity tariff minimum monthly peak"), f"{fmt(floor, 1)} kW"),
+        (
+            _("Quarter-hour peak"),
+            _("%(factor)s × the highest hour of the month, %(source)s")
+            % {"factor": fmt(factor or 0, 2), "source": sources.get(source, source)},
+        ),
+    ]
+    if by_year:  # the table the default rate comes from (years after its last use the last one)
+        rows.insert(
+            1,
+            (
+                _("Capacity tariff rates per year"),
+                ", ".join(f"{year}: {_eur(value, 2)}" for year, value in sorted(by_year.items())),
+            ),
+        )
+    return rows
 
 
 def _plain(value) -> str:

@@ -21,6 +21,7 @@ from apps.engine.types import (
 )
 from apps.prices.models import PriceYear
 from apps.prices.services import stored_day_ahead
+from apps.scans import capacity_peak
 from apps.scans.measured import measured_yearly_kwh
 from apps.scans.studio_link import StudioLoad
 
@@ -28,7 +29,7 @@ from apps.scans.studio_link import StudioLoad
 ENGINE_PARAMETERS = ("discount_rate", "price_escalation", "first_operating_year")
 
 
-def _tariff(raw: dict) -> TariffInput:
+def _tariff(raw: dict, peak_factor: float | None) -> TariffInput:
     common = {
         "type": raw["type"],
         "net_metering": raw.get("net_metering"),
@@ -36,6 +37,7 @@ def _tariff(raw: dict) -> TariffInput:
         "fixed_monthly_eur": raw["fixed_monthly_eur"],
         "capacity_tariff": raw["capacity_tariff"],
         "capacity_tariff_eur_per_kw_year": raw.get("capacity_tariff_eur_per_kw_year"),
+        "capacity_peak_factor": peak_factor,
         "country": raw["country"],
     }
     if raw["type"] == "flat":
@@ -152,7 +154,7 @@ def build_engine_inputs(inputs: dict, *, studio: StudioLoad | None = None) -> Sc
             )
             for a in inputs["new_pv"]
         ),
-        tariff=_tariff(inputs["tariff"]),
+        tariff=_tariff(inputs["tariff"], capacity_peak.factor(inputs)),
         battery=_battery(inputs.get("electric_battery")),
         goal=inputs["goal"],
         renewable_electricity_min_fraction=inputs.get("renewable_electricity_min_fraction"),

@@ -20,7 +20,7 @@ import numpy as np
 
 from apps.common.casing import to_camel
 from apps.engine.types import Assumptions, BillFit, PvArrayResult, ScanResult, StudioReconstruction
-from apps.scans import existing_household
+from apps.scans import capacity_peak, existing_household
 from apps.scans import measured as measured_production
 from apps.scans.series import HOURLY_SERIES
 from apps.scans.year_spread import year_spread
@@ -409,6 +409,7 @@ def build_report(*, inputs: dict, result: ScanResult) -> dict:
             "sizing_method": result.sizing_method,
             **_measured_assumption(inputs, result),
             **existing_household.assumption(result),
+            **capacity_peak.assumption(inputs),
         },
     }
     return report

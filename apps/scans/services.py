@@ -23,7 +23,7 @@ from apps.common.outbox import outbox_enqueue
 from apps.engine import defaults as engine_defaults
 from apps.organizations.models import Organization
 from apps.organizations.webhooks import webhook_emit
-from apps.scans import measured
+from apps.scans import capacity_peak, measured
 from apps.scans import report as report_builder
 from apps.scans.engine_inputs import build_engine_inputs
 from apps.scans.models import (
@@ -72,6 +72,8 @@ ENGINE_PARAMETERS = {
     "first_operating_year": engine_defaults.DEFAULT_FIRST_OPERATING_YEAR,
 }
 REFERENCE_FIELDS = ("copied_from_id", "dossier_id")
+# Resolved at creation from what was measured (not sent by the client); an adjustment resolves them anew.
+DERIVED_FIELDS = ("weather_source", measured.KEY, capacity_peak.KEY)
 
 
 class TransientScanError(Exception):
@@ -119,11 +121,7 @@ def adjustment_root(*, organization: Organization, copied_from_id: str) -> Scan:
 def adjustment_body(*, root: Scan, data: dict) -> dict:
     """The body to validate for an adjustment: the root's inputs overlaid with what the request gives, so a
     client sends only what changes. A request that names inputMethod replaces the consumption fields."""
-    base = {
-        k: v
-        for k, v in root.inputs.items()
-        if k not in ENGINE_PARAMETERS and k not in ("weather_source", measured.KEY)
-    }
+    base = {k: v for k, v in root.inputs.items() if k not in ENGINE_PARAMETERS and k not in DERIVED_FIELDS}
     if "input_method" in data:
         for name in CONSUMPTION_FIELDS:
             base.pop(name, None)
@@ -135,8 +133,9 @@ def adjustment_check(*, organization: Organization, root: Scan, inputs: dict) ->
     allowed_steps = set(organization.adjustable_steps or [])
     allowed = {name for step in allowed_steps for name in STEP_FIELDS.get(step, ())}
     errors = {}
-    derived = {"weather_source", measured.KEY}  # resolved at creation, not sent by the client
-    for name in {*inputs, *root.inputs} - set(REFERENCE_FIELDS) - set(ENGINE_PARAMETERS) - derived:
+    for name in (
+        {*inputs, *root.inputs} - set(REFERENCE_FIELDS) - set(ENGINE_PARAMETERS) - set(DERIVED_FIELDS)
+    ):
         if name not in allowed and inputs.get(name) != root.inputs.get(name):
             steps = ", ".join(sorted(allowed_steps)) or "none"
             errors[to_camel(name)] = [
@@ -222,6 +221,9 @@ def scan_create(
     )
     if measured_production is not None:  # what a linked inverter measured, stored so a rerun is the same
         resolved[measured.KEY] = measured_production
+    measured_peaks = capacity_peak.resolve(organization=organization, inputs=resolved)
+    if measured_peaks is not None:  # the meter's own quarter-hour peak factor, likewise
+        resolved[capacity_peak.KEY] = measured_peaks
     scan = Scan.objects.create(
         organization=organization,
         dossier=dossier if dossier is not None else (copied_from.dossier if copied_from else None),

@@ -11,7 +11,8 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from apps.common.errors import AppError
-from apps.studio.selectors import studio_profile_for_scan
+from apps.studio.meterfiles.quarter_peaks import measured_peak_factor
+from apps.studio.selectors import studio_profile_for_scan, studio_profile_quarter_peaks
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,3 +73,22 @@ def studio_load(*, organization, profile_id: str) -> StudioLoad:
 
 def studio_profile_check(*, organization, profile_id: str) -> StudioLoad:
     return studio_load(organization=organization, profile_id=profile_id)
+
+
+@dataclass(frozen=True)
+class MeasuredPeakFactor:
+    """The household's quarter-hour over hourly peak [-] measured from its 15-minute meter upload, over
+    ``months`` calendar months."""
+
+    factor: float
+    months: int
+
+
+def studio_peak_factor(*, organization, profile_id: str) -> MeasuredPeakFactor | None:
+    """The profile's measured quarter-hour peak factor, None when its base is not a 15-minute upload (or
+    covers no month well enough) or the profile is not the organization's."""
+    peaks = studio_profile_quarter_peaks(organization=organization, profile_id=profile_id)
+    factor = measured_peak_factor(peaks)
+    if factor is None:
+        return None
+    return MeasuredPeakFactor(factor=factor, months=sum(q is not None for q in peaks["quarter_hour_kw"]))

@@ -38,6 +38,13 @@ class StudioProfile(models.Model):
     base_production = models.BinaryField(
         null=True, blank=True, help_text="8760 × float32 kWh, production measured by a linked inverter"
     )
+    # The uploaded file is not kept, and the hourly base hides the quarter hours the Belgian capacity
+    # tariff bills: a 15-minute upload leaves its monthly peaks here (meterfiles.quarter_peaks.monthly_peaks).
+    quarter_peaks = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="monthly quarter-hour and hourly import peaks [kW] of a 15-minute meter upload; {} otherwise",
+    )
 
     # Combined result (see services.combine for how it is computed)
     result = models.BinaryField(null=True, blank=True, help_text="8760 × float32 kWh grid import")

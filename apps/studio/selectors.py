@@ -46,6 +46,18 @@ def studio_profile_get(*, organization: Organization, profile_id: str) -> Studio
     return profile
 
 
+def studio_profile_quarter_peaks(*, organization: Organization, profile_id: str) -> dict:
+    """The monthly peaks of the profile's 15-minute meter upload (``StudioProfile.quarter_peaks``), {} when
+    it has none or is not the organization's."""
+    peaks = (
+        StudioProfile.objects.for_organization(organization)
+        .filter(pk=profile_id)
+        .values_list("quarter_peaks", flat=True)
+        .first()
+    )
+    return peaks or {}
+
+
 def studio_layer_get(*, profile: StudioProfile, layer_id: str) -> StudioLayer:
     layer = profile.layers.filter(pk=layer_id).first()
     if layer is None:

@@ -278,6 +278,7 @@ def base_set_template(
     }
     profile.base_data = pack(data)
     profile.base_export = profile.base_production = None
+    profile.quarter_peaks = {}
     _recompute(profile)
     profile.save()
     return profile
@@ -287,6 +288,7 @@ def base_set_upload(*, profile: StudioProfile, content: bytes, filename: str = "
     """Parse a meter file and make it the base profile. A rejected file changes nothing (400 with the
     parser's code and message)."""
     from apps.studio.meterfiles import MeterFileError, parse_meter_file
+    from apps.studio.meterfiles.quarter_peaks import QUARTER_S, monthly_peaks
 
     try:
         parsed = parse_meter_file(content, filename)
@@ -301,11 +303,13 @@ def base_set_upload(*, profile: StudioProfile, content: bytes, filename: str = "
         )
         lines = [gettext("Lines: %(lines)s") % {"lines": ", ".join(map(str, exc.lines))}] if exc.lines else []
         raise StudioError(message, code=exc.code, errors={"file": [message, *lines]}) from exc
-    return _store_upload(profile=profile, parsed=parsed, filename=filename)
+    # A 15-minute file is read once more for its quarter-hour peaks (the hourly profile hides them).
+    peaks = monthly_peaks(content) if parsed.resolution_minutes == QUARTER_S // 60 else {}
+    return _store_upload(profile=profile, parsed=parsed, filename=filename, quarter_peaks=peaks)
 
 
 @transaction.atomic
-def _store_upload(*, profile: StudioProfile, parsed, filename: str) -> StudioProfile:
+def _store_upload(*, profile: StudioProfile, parsed, filename: str, quarter_peaks: dict) -> StudioProfile:
     report = parsed.report()
     # The parser's notes in the uploader's language (the API answers in English unless asked otherwise).
     report["warnings"] = [
@@ -324,6 +328,7 @@ def _store_upload(*, profile: StudioProfile, parsed, filename: str) -> StudioPro
     profile.base_data = pack(parsed.consumption_kwh)
     profile.base_export = pack(parsed.export_kwh) if parsed.export_kwh is not None else None
     profile.base_production = None
+    profile.quarter_peaks = quarter_peaks
     _recompute(profile)
     profile.save()
     return profile
@@ -502,7 +507,10 @@ def profile_save_state(
         if base.get("original_data") is not None:
             meta["has_original_data"] = True
         profile.base_meta = meta
-        profile.base_data = pack(np.asarray(data, dtype=float))
+        base_data = pack(np.asarray(data, dtype=float))
+        if bytes(base_data) != bytes(profile.base_data or b""):
+            profile.quarter_peaks = {}  # they belong to the uploaded data, kept while the editor keeps it
+        profile.base_data = base_data
         export = base.get("export_data")
         profile.base_export = (
             pack(np.asarray(export, dtype=float)) if export is not None and len(export) else None
@@ -517,6 +525,7 @@ def profile_save_state(
         profile.base_template_id = ""
         profile.base_meta = {}
         profile.base_data = profile.base_export = profile.base_production = None
+        profile.quarter_peaks = {}
     if year is not None:
         profile.year = year
 

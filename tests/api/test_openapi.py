@@ -72,3 +72,15 @@ def test_extensions_to_the_seed_are_marked(schema):
     create = schema["components"]["schemas"]["ScanCreate"]["properties"]
     assert create["dossierId"]["x-extension"] is True and "x-extension" not in create["yearlyKwh"]
     assert schema["components"]["schemas"]["Breakdown"]["properties"]["batteryLevelKwh"]["x-extension"]
+
+
+def test_the_capacity_peak_factor_is_documented_with_its_bounds(schema):
+    # 1: an hour's mean is the mean of its quarters, never above the highest; 4: the hour's energy in one quarter.
+    tariff = next(
+        s
+        for name, s in schema["components"]["schemas"].items()
+        if "capacityPeakFactor" in s.get("properties", {})
+    )
+    field = tariff["properties"]["capacityPeakFactor"]
+    assert field["minimum"] == 1 and field["maximum"] == 4 and field["x-extension"] is True
+    assert "capacityTariff" in field["description"] and "capacityPeakFactor" not in tariff.get("required", [])

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
+from rest_framework.test import APIClient
 
 from apps.devices import vendors
 from apps.devices.clients import RetryPolicy
@@ -86,3 +87,17 @@ def link_enphase(client, dossier):
     done = APIClient().get(path, query)
     assert done.status_code == 200 and done.json()["status"] == "linked", done.content
     return body["id"]
+
+
+def deliver(body: bytes, headers: dict[str, str]):
+    """POST an Enode webhook delivery to /hooks/enode as the vendor does."""
+    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items() if k != "Content-Type"}
+    return APIClient().generic("POST", "/hooks/enode", body, content_type="application/json", **extra)
+
+
+def statistics_delivery(vendor_fakes, user_id: str, secret: str | None = None):
+    """A signed Enode delivery of one inverter statistics-updated event for yesterday: (body, headers)."""
+    fake = vendor_fakes["enode"].app
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    events = [fake.event(user_id, "user:inverter:statistics-updated", day=yesterday)]
+    return fake.webhook_delivery(secret or vendors.enode_webhook_secret(), events)

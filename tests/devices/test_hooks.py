@@ -8,26 +8,20 @@ from rest_framework.test import APIClient
 from apps.devices import vendors
 from apps.devices.models import Asset, DeviceLink, Reading, WebhookDelivery
 from tests.devices import support
-from tests.devices.support import create_link, follow_vendor_redirect, link_enode
+from tests.devices.support import (
+    create_link,
+    deliver,
+    follow_vendor_redirect,
+    link_enode,
+    statistics_delivery,
+)
 
 vendor_fakes, dossier = support.vendor_fakes, support.dossier  # fixtures
-
-
-def deliver(body: bytes, headers: dict[str, str]):
-    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items() if k != "Content-Type"}
-    return APIClient().generic("POST", "/hooks/enode", body, content_type="application/json", **extra)
 
 
 @pytest.fixture
 def enode_link(owner, dossier, vendor_fakes) -> str:
     return link_enode(owner.key_client(), dossier)
-
-
-def statistics_delivery(vendor_fakes, user_id: str, secret: str | None = None):
-    fake = vendor_fakes["enode"].app
-    yesterday = dt.date.today() - dt.timedelta(days=1)
-    events = [fake.event(user_id, "user:inverter:statistics-updated", day=yesterday)]
-    return fake.webhook_delivery(secret or vendors.enode_webhook_secret(), events)
 
 
 def test_signed_delivery_is_applied_once_and_replays_are_acknowledged(enode_link, vendor_fakes):

@@ -93,3 +93,15 @@ def test_implausible_consumption_asks_for_confirmation(
         )
     assert response.status_code == 302
     assert Scan.objects.get(organization=owner.organization).inputs["yearly_kwh"] == 35
+
+
+def test_the_quarter_hour_peak_factor_goes_with_the_capacity_tariff():
+    # The form posts every input; the factor is kept only with the capacity tariff ticked (apps.scans.flow).
+    with translation.override("nl"):
+        on = scan_body.body_from_values(
+            _values(**{"tariff.capacityTariff": "on", "tariff.capacityPeakFactor": "1,3"})
+        )
+        off = scan_body.body_from_values(_values(**{"tariff.capacityPeakFactor": "1,3"}))
+    assert float(on["tariff"]["capacity_peak_factor"]) == pytest.approx(1.3)
+    assert "capacity_peak_factor" not in off["tariff"]
+    assert scan_form.CONDITIONS["tariff.capacityPeakFactor"] == "tariff.capacityTariff=on"  # shown then

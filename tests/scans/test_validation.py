@@ -132,6 +132,25 @@ INVALID = [
         body(tariff={"type": "flat", "flatEurPerKwh": 0.3, "priceYear": 2024}),
         "tariff.priceYear",
     ),
+    (
+        "capacity peak factor below 1 (an hour's mean never exceeds its highest quarter)",
+        body(
+            tariff={"type": "flat", "flatEurPerKwh": 0.3, "capacityTariff": True, "capacityPeakFactor": 0.9}
+        ),
+        "tariff.capacityPeakFactor",
+    ),
+    (
+        "capacity peak factor above 4 (a whole hour's energy in one quarter)",
+        body(
+            tariff={"type": "flat", "flatEurPerKwh": 0.3, "capacityTariff": True, "capacityPeakFactor": 4.5}
+        ),
+        "tariff.capacityPeakFactor",
+    ),
+    (
+        "capacity peak factor without the capacity tariff",
+        body(tariff={"type": "flat", "flatEurPerKwh": 0.3, "capacityPeakFactor": 1.3}),
+        "tariff.capacityPeakFactor",
+    ),
     ("dossierId of nobody", body(dossierId="c" + "0" * 24), "dossierId"),
     ("copiedFromId of nobody", body(copiedFromId="c" + "0" * 24), "copiedFromId"),
 ]

@@ -6,7 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from apps.studio.meterfiles.quarter_peaks import billed_monthly_peaks, quarter_hour_import
+from apps.studio.meterfiles.quarter_peaks import (
+    billed_monthly_peaks,
+    measured_peak_factor,
+    monthly_peaks,
+    quarter_hour_import,
+)
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -37,3 +42,18 @@ def test_hourly_file_has_no_quarter_peaks():
     data = (SAMPLES / "fluvius_english_hourly.csv").read_bytes()
     with pytest.raises(ValueError, match="15-minute"):
         billed_monthly_peaks(data)
+
+
+def test_a_month_of_a_few_hours_gives_no_measured_factor():
+    # fluvius_newest_quarter.csv holds one hour of June (0.6 kW quarter, 0.25 kW hour): far below the 14 days
+    # of complete hours a month needs (MIN_MONTH_DAYS), so no month counts and the engine's default applies.
+    peaks = monthly_peaks((SAMPLES / "fluvius_newest_quarter.csv").read_bytes())
+    assert peaks == {"quarter_hour_kw": [None] * 12, "hourly_kw": [None] * 12, "billed_kw": [None] * 12}
+    assert measured_peak_factor(peaks) is None
+
+
+def test_the_measured_factor_weighs_months_by_their_peaks():
+    # Two covered months: quarters 4.0 and 2.0 kW over hours 3.0 and 1.0 kW → (4 + 2) / (3 + 1) = 1.5 (not the
+    # mean of the ratios, 1.67): times the hourly peaks it bills the same mean peak as the quarters.
+    peaks = {"quarter_hour_kw": [4.0, 2.0] + [None] * 10, "hourly_kw": [3.0, 1.0] + [None] * 10}
+    assert measured_peak_factor(peaks) == 1.5

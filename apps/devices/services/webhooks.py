@@ -1,4 +1,7 @@
-"""Enode webhooks: verify the signature, deduplicate events by id, apply each to its link."""
+"""Enode webhooks: verify the signature, deduplicate events by id, apply each to its link.
+
+Readings a delivery stores are announced like a sync's (``signals.readings_synced``, once per link and
+delivery, after every event's transaction), so monitoring refreshes its monthly figures for them too."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from apps.devices.clients.enode import parse_webhook_events, verify_webhook_sign
 from apps.devices.models import Asset, DeviceLink, Provider, Reading, WebhookDelivery
 from apps.devices.services.assets import mark_linked, upsert_assets
 from apps.devices.services.errors import DeviceLinkError
+from apps.devices.signals import readings_synced
 
 
 @dataclass
@@ -48,6 +52,7 @@ def enode_webhook_receive(*, body: bytes, signature: str | None) -> WebhookOutco
     except VendorResponseError as exc:
         raise DeviceLinkError(str(exc), code="invalid_webhook_body") from None
     outcome = WebhookOutcome(received=len(events))
+    with_readings: dict[str, DeviceLink] = {}
     for event in events:
         event_id = _event_id(dict(event.raw))
         link = (
@@ -61,20 +66,24 @@ def enode_webhook_receive(*, body: bytes, signature: str | None) -> WebhookOutco
                     provider=Provider.ENODE, event_id=event_id, event=event.event[:120], link=link
                 )
                 if link is not None and link.status != DeviceLink.Status.REVOKED:
-                    _apply_enode_event(link, event)
+                    if _apply_enode_event(link, event):
+                        with_readings[link.pk] = link
         except IntegrityError:
             outcome.duplicates += 1
             continue
         outcome.processed += 1
+    for link in with_readings.values():
+        readings_synced.send(sender=DeviceLink, link=link, dossier=link.dossier)
     return outcome
 
 
-def _apply_enode_event(link: DeviceLink, event) -> None:
+def _apply_enode_event(link: DeviceLink, event) -> bool:
+    """Apply one event to its link; True when it stored readings."""
     if event.asset is None:
-        return
+        return False
     if event.action == "deleted":
         Asset.objects.filter(link=link, kind=event.asset.kind, vendor_id=event.asset.vendor_id).delete()
-        return
+        return False
     (asset,) = upsert_assets(link, [event.asset])
     mark_linked(link)
     if (
@@ -93,3 +102,5 @@ def _apply_enode_event(link: DeviceLink, event) -> None:
             unique_fields=["link", "asset", "kind", "hour"],
             update_fields=["kwh"],
         )
+        return bool(rows)
+    return False

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from apps.common import lockout
 from apps.common.errors import Gone, NotFound
+from apps.monitoring.homeowner import homeowner_year
 from apps.organizations.selectors import membership_for
 from apps.portal.pdf_cache import PdfBusy, cached_report_pdf
 from apps.portal.views.scans import _pdf_response
@@ -100,6 +101,7 @@ def share_page(request, token: str):
         if branding["logo_url"]:
             branding["logo_url"] = reverse("portal:share_logo", args=[token])
         context.update({"branding": branding, "token": token, "share_lang": language})
+        context["system_year"] = homeowner_year(dossier=scan.dossier)  # once installed and measured
         context.update(share_proposal_context(request, scan, count_view=not own_installer))
         response = render(request, "portal/report/share.html", context)
     if request.GET.get("lang") == language:

@@ -83,6 +83,7 @@ class NewPvSerializer(_PvArraySerializer):
 class TariffSerializer(serializers.Serializer):
     FLAT_ONLY = flow.FLAT_ONLY
     DYNAMIC_ONLY = flow.DYNAMIC_ONLY
+    CAPACITY_ONLY = flow.CAPACITY_ONLY
 
     type = serializers.ChoiceField(choices=["flat", "dynamic"], required=False, default="flat")
     # flat
@@ -119,10 +120,25 @@ class TariffSerializer(serializers.Serializer):
     capacity_tariff_eur_per_kw_year = serializers.FloatField(
         min_value=0, max_value=1000, required=False, allow_null=True, default=None
     )
+    capacity_peak_factor = serializers.FloatField(
+        min_value=1,
+        max_value=4,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Extension of the seed, with capacityTariff only: the billed quarter-hour peak of a month "
+        "over its highest hourly-mean import [-], from 1 (an hour's mean never exceeds its highest quarter) to "
+        "4 (a whole hour's energy in one quarter). Omitted → measured from the studio profile's 15-minute "
+        "meter file when it has one, else the engine's default (1.1); the report's assumptions say which.",
+    )
     country = serializers.ChoiceField(choices=["NL", "BE"], required=False, default="NL")
 
     def validate(self, attrs):
         errors = {}
+        if not attrs["capacity_tariff"]:
+            for name in self.CAPACITY_ONLY:
+                if _provided(attrs, name):
+                    errors[name] = ["Only allowed with capacityTariff true."]
         if attrs["type"] == "flat":
             for name in self.DYNAMIC_ONLY:
                 if _provided(attrs, name):
