@@ -184,16 +184,94 @@ class LpFlows:
     objective: float
 
 
-class DispatchLP:
+_RECENT_SOLVES = 8
+
+
+"""Solutions a ``DispatchLP`` keeps for identical re-solves [count] (about 0.4 MB each)."""
+
+
+def _pass_model(highs, a, cost, col_lower, col_upper, row_lower, row_upper) -> None:
+    """Give ``highs`` the LP min cost.x, row_lower <= a x <= row_upper, col_lower <= x <= col_upper
+    (``a`` a scipy CSC matrix; row bounds as lists of blocks)."""
+    ncol = a.shape[1]
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.num_row_ = a.shape[0]
+    lp.col_cost_ = cost
+    lp.col_lower_ = col_lower
+    lp.col_upper_ = col_upper
+    lp.row_lower_ = np.concatenate(row_lower) if row_lower else np.zeros(0)
+    lp.row_upper_ = np.concatenate(row_upper) if row_upper else np.zeros(0)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr
+    lp.a_matrix_.index_ = a.indices
+    lp.a_matrix_.value_ = a.data
+    lp.a_matrix_.num_col_ = ncol
+    lp.a_matrix_.num_row_ = a.shape[0]
+    highs.passModel(lp)
+
+
+class _KeptSolutions:
+    """The last ``_RECENT_SOLVES`` solutions of a dispatch model and the entries its HiGHS model holds."""
+
+    def __init__(self) -> None:
+        self._recent: list[tuple[tuple, LpFlows]] = []
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+
+    def forget(self) -> None:
+        """Drop the kept solutions (``forget_solutions``)."""
+        self._recent = []
+
+    @staticmethod
+    def _changed(held: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """Indices where ``wanted`` differs from what the model ``held``; ``held`` is updated in place.
+        Each re-solve passes only these: a capacity step changes the level bounds alone, and passing
+        every column took as long as a warm re-solve itself."""
+        idx = np.flatnonzero(held != wanted).astype(np.int32)
+        held[idx] = wanted[idx]
+        return idx
+
+    def _cached(self, key: tuple) -> LpFlows | None:
+        """The flows of an identical earlier solve (same sizes, bounds and prices), or None. The chosen
+        design is solved again by the report after the sizing solved it; this answers it for free."""
+        for held, flows in self._recent:
+            if all(
+                np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+                for a, b in zip(held, key, strict=True)
+            ):
+                return flows
+        return None
+
+    def _keep(self, key: tuple, flows: LpFlows) -> LpFlows:
+        for a in (flows.solar_stored, flows.grid_stored, flows.discharged, flows.level):
+            a.setflags(write=False)  # shared by identical re-solves
+        self._recent = [(key, flows), *self._recent[: _RECENT_SOLVES - 1]]
+        return flows
+
+    def _run(self) -> np.ndarray:
+        """Solve (from the held basis) and return the column values."""
+        h = self.highs
+        h.run()
+        status = h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            # A stale basis can occasionally confuse the warm start: retry cold once.
+            h.clearSolver()
+            h.run()
+            status = h.getModelStatus()
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"dispatch LP not optimal: {h.modelStatusToString(status)}")
+        return np.asarray(h.getSolution().col_value)
+
+
+class DispatchLP(_KeptSolutions):
     """Reusable HiGHS model of the dispatch LP for one structure (hours, grid charging)."""
 
     def __init__(self, hours: int, grid_charging: bool) -> None:
+        super().__init__()
         self.hours = hours
         self.grid_charging = grid_charging
         self._eta: float | None = None
-        self._last_cost: np.ndarray | None = None
-        self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
 
     # Column layout: cp | cg (optional) | dis | s
     def _layout(self) -> dict[str, slice]:
@@ -233,27 +311,17 @@ class DispatchLP:
             lower += [np.full(n, -highspy.kHighsInf)] * 2
             upper += [np.zeros(n)] * 2  # set per solve
         a = sp.vstack(rows).tocsc()
-        lp = highspy.HighsLp()
-        lp.num_col_ = ncol
-        lp.num_row_ = a.shape[0]
-        lp.col_cost_ = np.zeros(ncol)
-        lp.col_lower_ = np.zeros(ncol)
-        lp.col_upper_ = np.full(ncol, highspy.kHighsInf)
-        lp.row_lower_ = np.concatenate(lower)
-        lp.row_upper_ = np.concatenate(upper)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = a.indptr
-        lp.a_matrix_.index_ = a.indices
-        lp.a_matrix_.value_ = a.data
-        lp.a_matrix_.num_col_ = ncol
-        lp.a_matrix_.num_row_ = a.shape[0]
-        self.highs.passModel(lp)
+        _pass_model(
+            self.highs, a, np.zeros(ncol), np.zeros(ncol), np.full(ncol, highspy.kHighsInf), lower, upper
+        )
         self._eta = eta
-        self._last_cost = None
-        self._row_lower = np.asarray(lp.row_lower_, dtype=float).copy()
-        self._row_upper = np.asarray(lp.row_upper_, dtype=float).copy()
-        self._col_idx = np.arange(ncol, dtype=np.int32)
-        self._row_idx = np.arange(a.shape[0], dtype=np.int32)
+        # What the model holds now (``_changed``).
+        self._cost = np.zeros(ncol)
+        self._lower = np.zeros(ncol)
+        self._upper = np.full(ncol, highspy.kHighsInf)
+        self._row_lower = np.concatenate(lower)
+        self._row_upper = np.concatenate(upper)
+        self._recent = []
 
     def solve(
         self,
@@ -270,6 +338,11 @@ class DispatchLP:
         """Cost-optimal dispatch of one battery [kWh per hour]; prices [EUR/kWh]; ``import_limit_kw``: the
         hourly import [kW] above which grid charging may not lift an hour (None = no limit)."""
         n = self.hours
+        key = (surplus, deficit, capacity_kwh, power_kw, min_fraction, eta, import_price, export_value)
+        key += (import_limit_kw,)
+        found = self._cached(key)
+        if found is not None:
+            return found
         if self._eta != eta:
             self._build(eta)
         lay = self._layout()
@@ -286,7 +359,6 @@ class DispatchLP:
         upper[lay["dis"]] = np.minimum(deficit, power_kw)
         lower[lay["s"]] = min_fraction * capacity_kwh
         upper[lay["s"]] = capacity_kwh
-        row_lower = self._row_lower.copy()
         row_upper = self._row_upper.copy()
         if self.grid_charging:
             row_upper[n : 2 * n] = power_kw
@@ -294,43 +366,171 @@ class DispatchLP:
                 highspy.kHighsInf if import_limit_kw is None else np.maximum(import_limit_kw - deficit, 0.0)
             )
         h = self.highs
-        if self._last_cost is None or not np.array_equal(cost, self._last_cost):
-            h.changeColsCost(ncol, self._col_idx, cost)
-            self._last_cost = cost
-        h.changeColsBounds(ncol, self._col_idx, lower, upper)
-        h.changeRowsBounds(len(row_lower), self._row_idx, row_lower, row_upper)
-        h.run()
-        status = h.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            # A stale basis can occasionally confuse the warm start: retry cold once.
-            h.clearSolver()
-            h.run()
-            status = h.getModelStatus()
-            if status != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"dispatch LP not optimal: {h.modelStatusToString(status)}")
-        x = np.asarray(h.getSolution().col_value)
+        idx = self._changed(self._cost, cost)
+        if len(idx):
+            h.changeColsCost(len(idx), idx, cost[idx])
+        idx = np.flatnonzero((self._lower != lower) | (self._upper != upper)).astype(np.int32)
+        if len(idx):
+            self._lower[idx], self._upper[idx] = lower[idx], upper[idx]
+            h.changeColsBounds(len(idx), idx, lower[idx], upper[idx])
+        idx = self._changed(self._row_upper, row_upper)
+        if len(idx):
+            h.changeRowsBounds(len(idx), idx, self._row_lower[idx], row_upper[idx])
+        x = self._run()
         cp = np.clip(x[lay["cp"]], 0.0, None)
         cg = np.clip(x[lay["cg"]], 0.0, None) if self.grid_charging else np.zeros(n)
         dis = np.clip(x[lay["dis"]], 0.0, None)
-        return LpFlows(
+        flows = LpFlows(
             solar_stored=np.minimum(cp, surplus),
             grid_stored=cg,
             discharged=np.minimum(dis, deficit),
             level=x[lay["s"]].copy(),
             objective=float(h.getInfo().objective_function_value),
         )
+        return self._keep(key, flows)
+
+
+class RunDispatchLP(_KeptSolutions):
+    """The dispatch LP without grid charging, with one level per run of hours instead of one per hour:
+    the same optimum in a model about ten times smaller.
+
+    Without grid charging the battery only charges in surplus hours and only discharges in deficit
+    hours, so within a run of consecutive surplus hours (idle hours, with neither, leave the level alone)
+    the level only rises, and within a run of deficit hours it only falls. Its bounds then hold in every
+    hour of a run exactly when they hold at the run's ends: one balance row and one level column per run
+    (about two runs a day) replace the 8,760 hourly ones, and the hourly levels follow from the flows.
+    The rows depend on the hours' signs only (the panel set), so a capacity step re-solves warm."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._signs: np.ndarray | None = None
+        self._eta: float | None = None
+
+    def _build(self, signs: np.ndarray, eta: float) -> None:
+        active = np.flatnonzero(signs)
+        kind = signs[active]
+        run = np.cumsum(np.append(True, kind[1:] != kind[:-1])) - 1
+        runs = int(run[-1]) + 1
+        if runs > 1 and kind[0] == kind[-1]:  # the year is cyclic: the last run continues the first
+            run[run == runs - 1] = 0
+            runs -= 1
+        n = len(active)
+        # Row r: S_r - S_{r-1} - eta x (charge in run r) + (discharge in run r) / eta = 0 (cyclic in r).
+        rows = [run]
+        cols = [np.arange(n)]
+        vals = [np.where(kind > 0, -eta, 1.0 / eta)]
+        if runs > 1:
+            r = np.arange(runs)
+            rows += [r, r]
+            cols += [n + r, n + (r - 1) % runs]
+            vals += [np.ones(runs), -np.ones(runs)]
+        a = sp.csc_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(runs, n + runs)
+        )
+        ncol = n + runs
+        self._cost = np.zeros(ncol)
+        self._lower = np.zeros(ncol)
+        self._upper = np.zeros(ncol)
+        _pass_model(self.highs, a, self._cost, self._lower, self._upper, [np.zeros(runs)], [np.zeros(runs)])
+        # A new structure has no basis worth keeping; without presolve the cold solve is ~3x faster here.
+        self.highs.setOptionValue("presolve", "off")
+        self._signs, self._eta = signs, eta
+        self._active, self._kind, self._run_of, self._runs = active, kind, run, runs
+
+    def solve(
+        self,
+        surplus: np.ndarray,
+        deficit: np.ndarray,
+        capacity_kwh: float,
+        power_kw: float,
+        min_fraction: float,
+        eta: float,
+        import_price: np.ndarray,
+        export_value: np.ndarray,
+        import_limit_kw: float | None = None,
+    ) -> LpFlows:
+        """As ``DispatchLP.solve`` without grid charging (``import_limit_kw`` limits grid charging only,
+        so it has nothing to limit here)."""
+        key = (surplus, deficit, capacity_kwh, power_kw, min_fraction, eta, import_price, export_value)
+        found = self._cached(key)
+        if found is not None:
+            return found
+        charge_max = np.minimum(surplus, power_kw)
+        discharge_max = np.minimum(deficit, power_kw)
+        signs = np.where(charge_max > 0, 1, np.where(discharge_max > 0, -1, 0)).astype(np.int8)
+        hours = len(surplus)
+        if np.all(signs >= 0) or np.all(signs <= 0):  # one kind of hour: the cyclic year forbids any flow
+            level = np.full(hours, min_fraction * capacity_kwh)
+            zero = np.zeros(hours)
+            return self._keep(key, LpFlows(zero, zero.copy(), zero.copy(), level, 0.0))
+        if self._eta != eta or self._signs is None or not np.array_equal(signs, self._signs):
+            self._build(signs, eta)
+        active, kind, runs = self._active, self._kind, self._runs
+        charging = kind > 0
+        cost = np.concatenate(
+            [
+                np.where(charging, np.maximum(export_value[active], 0.0), -import_price[active]),
+                np.zeros(runs),
+            ]
+        )
+        lower = np.concatenate([np.zeros(len(active)), np.full(runs, min_fraction * capacity_kwh)])
+        upper = np.concatenate(
+            [np.where(charging, charge_max[active], discharge_max[active]), np.full(runs, capacity_kwh)]
+        )
+        h = self.highs
+        idx = self._changed(self._cost, cost)
+        if len(idx):
+            h.changeColsCost(len(idx), idx, cost[idx])
+        idx = np.flatnonzero((self._lower != lower) | (self._upper != upper)).astype(np.int32)
+        if len(idx):
+            self._lower[idx], self._upper[idx] = lower[idx], upper[idx]
+            h.changeColsBounds(len(idx), idx, lower[idx], upper[idx])
+        x = self._run()
+        flow = np.clip(x[: len(active)], 0.0, None)
+        stored = np.zeros(hours)
+        discharged = np.zeros(hours)
+        stored[active[charging]] = flow[charging]
+        discharged[active[~charging]] = flow[~charging]
+        stored = np.minimum(stored, surplus)
+        discharged = np.minimum(discharged, deficit)
+        # Hourly levels: the change of each hour summed up, anchored at the end of a run that does not
+        # wrap around the year (run 1; with one run the flows are zero and the level is its column).
+        change = np.cumsum(eta * stored - discharged / eta)
+        if runs > 1:
+            end = active[np.flatnonzero(self._run_of == 1)[-1]]
+            level = change + (x[len(active) + 1] - change[end])
+        else:
+            level = change + x[len(active)]
+        return self._keep(
+            key,
+            LpFlows(
+                solar_stored=stored,
+                grid_stored=np.zeros(hours),
+                discharged=discharged,
+                level=level,
+                objective=float(h.getInfo().objective_function_value),
+            ),
+        )
 
 
 _local = threading.local()
 
 
-def dispatch_lp(hours: int, grid_charging: bool) -> DispatchLP:
-    """The calling thread's cached ``DispatchLP`` for this structure (HiGHS objects are not shared
-    between threads)."""
+def dispatch_lp(hours: int, grid_charging: bool) -> DispatchLP | RunDispatchLP:
+    """The calling thread's cached dispatch model for this structure (HiGHS objects are not shared
+    between threads): ``RunDispatchLP`` without grid charging, else ``DispatchLP``."""
     cache = getattr(_local, "models", None)
     if cache is None:
         cache = _local.models = {}
     key = (hours, grid_charging)
     if key not in cache:
-        cache[key] = DispatchLP(hours, grid_charging)
+        cache[key] = DispatchLP(hours, grid_charging) if grid_charging else RunDispatchLP()
     return cache[key]
+
+
+def forget_solutions() -> None:
+    """Drop the calling thread's kept dispatch solutions (not the warm-start bases). ``run_scan`` calls it
+    first: a solution is kept for the same scan's report, and a repeated scan (a benchmark) must solve
+    again rather than read the previous run's answers."""
+    for model in getattr(_local, "models", {}).values():
+        model.forget()
