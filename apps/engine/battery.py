@@ -413,6 +413,7 @@ class RunDispatchLP(_KeptSolutions):
         self._hint: tuple[np.ndarray, np.ndarray] | None = None
 
     def _build(self, signs: np.ndarray, eta: float) -> None:
+        """The rows and columns of the hours' signs (passed to HiGHS with the first solve's data)."""
         active = np.flatnonzero(signs)
         kind = signs[active]
         run = np.cumsum(np.append(True, kind[1:] != kind[:-1])) - 1
@@ -433,13 +434,7 @@ class RunDispatchLP(_KeptSolutions):
         a = sp.csc_matrix(
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(runs, n + runs)
         )
-        ncol = n + runs
-        self._cost = np.zeros(ncol)
-        self._lower = np.zeros(ncol)
-        self._upper = np.zeros(ncol)
-        _pass_model(self.highs, a, self._cost, self._lower, self._upper, [np.zeros(runs)], [np.zeros(runs)])
-        # Presolve only slows the solve of a model this small (3x from a cold start).
-        self.highs.setOptionValue("presolve", "off")
+        self._matrix = a
         self._signs, self._eta = signs, eta
         self._active, self._kind, self._run_of, self._runs = active, kind, run, runs
         first = np.empty(runs, dtype=int)
@@ -503,6 +498,8 @@ class RunDispatchLP(_KeptSolutions):
             return found
         charge_max = np.minimum(surplus, power_kw)
         discharge_max = np.minimum(deficit, power_kw)
+        if np.any((charge_max > 0) & (discharge_max > 0)):
+            raise ValueError("an hour with both surplus and deficit: PV serves the load first")
         signs = np.where(charge_max > 0, 1, np.where(discharge_max > 0, -1, 0)).astype(np.int8)
         hours = len(surplus)
         if np.all(signs >= 0) or np.all(signs <= 0):  # one kind of hour: the cyclic year forbids any flow
@@ -525,15 +522,20 @@ class RunDispatchLP(_KeptSolutions):
             [np.where(charging, charge_max[active], discharge_max[active]), np.full(runs, capacity_kwh)]
         )
         h = self.highs
-        idx = self._changed(self._cost, cost)
-        if len(idx):
-            h.changeColsCost(len(idx), idx, cost[idx])
-        idx = np.flatnonzero((self._lower != lower) | (self._upper != upper)).astype(np.int32)
-        if len(idx):
-            self._lower[idx], self._upper[idx] = lower[idx], upper[idx]
-            h.changeColsBounds(len(idx), idx, lower[idx], upper[idx])
         if rebuilt:
+            zero = [np.zeros(runs)]
+            _pass_model(h, self._matrix, cost, lower, upper, zero, zero)
+            h.setOptionValue("presolve", "off")  # presolve only slows a model this small (3x cold)
+            self._cost, self._lower, self._upper = cost, lower, upper
             self._start_basis()
+        else:
+            idx = self._changed(self._cost, cost)
+            if len(idx):
+                h.changeColsCost(len(idx), idx, cost[idx])
+            idx = np.flatnonzero((self._lower != lower) | (self._upper != upper)).astype(np.int32)
+            if len(idx):
+                self._lower[idx], self._upper[idx] = lower[idx], upper[idx]
+                h.changeColsBounds(len(idx), idx, lower[idx], upper[idx])
         x = self._run()
         self._remember(x, lower, upper)
         flow = np.clip(x[: len(active)], 0.0, None)
