@@ -23,11 +23,14 @@ without foresight"), so there it is a lower bound):
     rule whose import is billed; evaluated with a vectorised prefix scan in about 1 ms per design
     (``battery.greedy_batch``);
   - otherwise (dynamic prices) each size is dispatched by the cost-optimal dispatch LP in
-    HiGHS, built once and warm-started between sizes (``battery.DispatchLP``);
+    HiGHS, warm-started between sizes (``battery.DispatchLP``; without grid charging the same LP merged
+    into runs of surplus and deficit hours, ``battery.RunDispatchLP``);
   - the annual cost is convex in the battery capacity for fixed panels (an LP value with the capacity in
     its bounds, plus a linear investment; the capacity tariff billed on a dispatch without foresight is
     not an LP value, so there this is an assumption the neighbour moves below guard), so the capacity is
-    found by golden-section search; with a
+    found by golden-section search (self-consumption dispatch, batched) or, where each evaluation is a
+    dispatch LP, by a descent on the 0.1 kWh grid that stops when secants through evaluated points
+    prove no other grid capacity cheaper (``Search.descend_capacity``, five LPs or so); with a
     battery the panel counts start from the exact battery-less optimum and a coarse grid and move to
     better neighbours: +-1 panel, one panel moved between arrays, and (self-consumption dispatch) those
     moves with the capacity shifted by ``LOCAL_SEARCH_CAPACITY_SHIFT_KWH``. This part is a local search,

@@ -1,5 +1,7 @@
-"""The search with a battery: memoised evaluations, golden-section search on the capacity (convex for
-fixed panels), local search over panel counts and the starts it begins from. A local search, not a proof.
+"""The search with a battery: memoised evaluations, the capacity for fixed panels (convex: golden section
+with the batched self-consumption dispatch, a descent with secant bounds that proves the grid minimum
+with the dispatch LP, where each evaluation is an LP), local search over panel counts and the starts it
+begins from. Over the panel counts a local search, not a proof.
 """
 
 from __future__ import annotations
