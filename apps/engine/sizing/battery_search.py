@@ -130,7 +130,7 @@ class Search:
             pts[e.design.capacity_kwh] = key(e)
             return e
 
-        best = at(start)
+        best = at(min(max(start, self.cmin), self.cmax))
         for x in (best.design.capacity_kwh - step, best.design.capacity_kwh + step):
             if self.cmin <= x <= self.cmax:
                 at(x)
