@@ -185,6 +185,9 @@ class LpFlows:
     discharged: np.ndarray
     level: np.ndarray
     objective: float
+    energy_value: np.ndarray | None = None
+    """The dual of each hour's energy balance [EUR per kWh in store] (``RunDispatchLP`` only): what one
+    more kWh held at the end of the hour would save; ``sizing.lp_bound`` bounds other designs with it."""
 
 
 _RECENT_SOLVES = 8
@@ -249,8 +252,9 @@ class _KeptSolutions:
         return None
 
     def _keep(self, key: tuple, flows: LpFlows) -> LpFlows:
-        for a in (flows.solar_stored, flows.grid_stored, flows.discharged, flows.level):
-            a.setflags(write=False)  # shared by identical re-solves
+        for a in (flows.solar_stored, flows.grid_stored, flows.discharged, flows.level, flows.energy_value):
+            if a is not None:
+                a.setflags(write=False)  # shared by identical re-solves
         self._recent = [(key, flows), *self._recent[: _RECENT_SOLVES - 1]]
         return flows
 
@@ -508,7 +512,7 @@ class RunDispatchLP(_KeptSolutions):
         if np.all(signs >= 0) or np.all(signs <= 0):  # one kind of hour: the cyclic year forbids any flow
             level = np.full(hours, min_fraction * capacity_kwh)
             zero = np.zeros(hours)
-            return self._keep(key, LpFlows(zero, zero.copy(), zero.copy(), level, 0.0))
+            return self._keep(key, LpFlows(zero, zero.copy(), zero.copy(), level, 0.0, zero.copy()))
         rebuilt = self._eta != eta or self._signs is None or not np.array_equal(signs, self._signs)
         if rebuilt:
             self._build(signs, eta)
@@ -556,6 +560,12 @@ class RunDispatchLP(_KeptSolutions):
             level = change + (x[len(active) + 1] - change[end])
         else:
             level = change + x[len(active)]
+        # Each hour's balance dual is its run's (idle hours keep the run before them, cyclically).
+        owner = np.full(hours, -1)
+        owner[active] = self._run_of
+        last = np.maximum.accumulate(np.where(owner >= 0, np.arange(hours), -1))
+        last = np.where(last >= 0, last, active[-1])
+        duals = np.asarray(h.getSolution().row_dual)
         return self._keep(
             key,
             LpFlows(
@@ -564,6 +574,7 @@ class RunDispatchLP(_KeptSolutions):
                 discharged=discharged,
                 level=level,
                 objective=float(h.getInfo().objective_function_value),
+                energy_value=duals[owner[last]],
             ),
         )
 

@@ -14,6 +14,7 @@ import numpy as np
 from apps.engine import defaults as d
 from apps.engine.sizing.candidates import neighbours, panel_combos, transfers
 from apps.engine.sizing.evaluation import evaluate, evaluate_greedy_batch, evaluate_no_battery_batch
+from apps.engine.sizing.lp_bound import BOUND_MARGIN, bounds_apply, energy_value_at, lp_cost_bounds
 from apps.engine.sizing.no_battery import exact_no_battery
 from apps.engine.sizing.problem import Design, Evaluation, SizingProblem, cost_key
 from apps.engine.tariffs import (
@@ -159,6 +160,22 @@ class Search:
                 return self.eval(panels, xs[b])
             at(probe)
 
+    def worth_trying(
+        self, candidates: list[tuple[int, ...]], cap: float, best: Evaluation, key
+    ) -> list[tuple[int, ...]]:
+        """The panel sets among ``candidates`` (at capacity ``cap``) that may cost less than ``best``:
+        with the dispatch LP and the cost as key, those not yet evaluated whose lower bound
+        (``lp_bound``, from the energy values of ``best``'s dispatch) proves them no better are left out,
+        which spares most neighbour moves their LP; otherwise all of them."""
+        todo = [p for p in candidates if Design(p, self._round_cap(cap), self.power) not in self.memo]
+        if self.dispatch != "lp" or key is not cost_key or not todo or not bounds_apply(self.problem):
+            return candidates
+        value = energy_value_at(self.problem, best.design)
+        bounds = lp_cost_bounds(self.problem, todo, self._round_cap(cap), self.power, value)
+        limit = key(best) + BOUND_MARGIN * abs(key(best))
+        hopeless = {p for p, b in zip(todo, bounds, strict=True) if b >= limit}
+        return [p for p in candidates if p not in hopeless]
+
     def min_capacity_for(self, panels: tuple[int, ...], limit: float) -> Evaluation | None:
         """Smallest capacity whose grid energy used on site is <= limit [kWh] (monotone in capacity), or
         None if even the largest battery does not reach it."""
@@ -247,7 +264,7 @@ def local_panel_search(search: Search, start: Evaluation, key) -> Evaluation:
             trial = []
             for c in caps:
                 search.prefetch(candidates, c)
-                trial += [search.eval(p, c) for p in candidates]
+                trial += [search.eval(p, c) for p in search.worth_trying(candidates, c, best, key)]
             better = [e for e in trial if key(e) < key(best) - 1e-9]
             if better:
                 break
