@@ -512,7 +512,10 @@ class RunDispatchLP(_KeptSolutions):
         if np.all(signs >= 0) or np.all(signs <= 0):  # one kind of hour: the cyclic year forbids any flow
             level = np.full(hours, min_fraction * capacity_kwh)
             zero = np.zeros(hours)
-            return self._keep(key, LpFlows(zero, zero.copy(), zero.copy(), level, 0.0, zero.copy()))
+            # Its duals: a stored kWh is worth no more than the dearest import it could replace (then no
+            # discharge pays), or nothing when every hour has surplus.
+            value = np.full(hours, -eta * float(import_price.max()) if np.all(signs <= 0) else 0.0)
+            return self._keep(key, LpFlows(zero, zero.copy(), zero.copy(), level, 0.0, value))
         rebuilt = self._eta != eta or self._signs is None or not np.array_equal(signs, self._signs)
         if rebuilt:
             self._build(signs, eta)

@@ -12,7 +12,7 @@ from apps.engine import defaults as d
 from apps.engine.battery import DispatchLP, RunDispatchLP, dispatch_lp
 from apps.engine.sizing import Design, evaluate, size_system
 from apps.engine.sizing.battery_search import Search
-from apps.engine.sizing.lp_bound import bounds_apply, energy_value_at, lp_cost_bounds
+from apps.engine.sizing.lp_bound import battery_certificate, bounds_apply, energy_value_at, lp_cost_bounds
 from apps.engine.sizing.problem import cost_key
 from tests.engine.sizing_cases import BATTERY, DYNAMIC, T, make_problem, profiles
 
@@ -154,3 +154,20 @@ def test_lp_battery_search_equals_enumeration(seed, monkeypatch):
     assert found.best.annual_cost <= brute * 1.001
     monkeypatch.setattr(Search, "worth_trying", lambda self, candidates, cap, best, key: candidates)
     assert size_system(problem).best.design == found.best.design
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_battery_certificate_proves_the_search_optimal(seed):
+    # The cutting-plane certificate bounds every battery design (every panel set x every 0.1 kWh) from
+    # below: the bound is below the enumerated best on the 0.5 kWh grid (a subset of those designs),
+    # below the search's design, and within SIZING_PROOF_TOLERANCE of it: the search is proven optimal.
+    problem = _two_roofs(seed)
+    found = size_system(problem).best
+    search = Search(problem, "lp")
+    caps = np.round(np.arange(search.cmin, search.cmax + 1e-9, d.BATTERY_CAPACITY_STEP_KWH), 6)
+    bound, best = battery_certificate(problem, found, caps)
+    sets = [(a, b) for a in range(5) for b in range(5)]
+    brute = min(search.eval(p, c).annual_cost for p in sets for c in np.arange(0.5, search.cmax + 1e-9, 0.5))
+    assert bound <= brute + 1e-9 and bound <= found.annual_cost
+    assert found.annual_cost - bound <= d.SIZING_PROOF_TOLERANCE * found.annual_cost
+    assert best.annual_cost == pytest.approx(found.annual_cost, rel=1e-12)

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from apps.engine import defaults as d
 from apps.engine.battery import deliverable_power_kw, dispatch_lp, standby_kwh_per_hour
-from apps.engine.sizing.evaluation import curtail
-from apps.engine.sizing.problem import Design, SizingProblem
+from apps.engine.sizing.candidates import panel_combos
+from apps.engine.sizing.evaluation import curtail, evaluate
+from apps.engine.sizing.problem import Design, Evaluation, SizingProblem, cost_key
 
 BOUND_MARGIN = 1e-5
 
@@ -75,10 +77,23 @@ def lp_cost_bounds(
 ) -> np.ndarray:
     """Lower bounds [EUR/yr] on the cost of each panel set with a battery of ``capacity_kwh`` [kWh] and
     ``power_kw`` [kW] dispatched by the LP (``bounds_apply`` must hold), from the hourly energy values of a
-    solved design [EUR/kWh]. The values come from the dispatch's prices, the bill from the lifecycle
-    weights: the values are scaled to the weights (by their least-squares ratio) and the best of the
-    scaled and unscaled bound is kept (each is valid)."""
+    solved design [EUR/kWh] (``bound_grid`` at one capacity)."""
+    return bound_grid(problem, panel_sets, np.array([capacity_kwh]), power_kw, [energy_value])[:, 0]
+
+
+def bound_grid(
+    problem: SizingProblem,
+    panel_sets: list[tuple[int, ...]],
+    capacities: np.ndarray,
+    power_kw: float,
+    energy_values: list[np.ndarray],
+) -> np.ndarray:
+    """Lower bounds [EUR/yr] (panel sets x capacities) on the LP-dispatch cost, the best over the given
+    energy values. The values come from the dispatch's prices, the bill from the lifecycle weights: each
+    is used as it is and scaled to the weights (by their least-squares ratio), and the best bound kept
+    (each one is valid)."""
     panels = np.array(panel_sets, dtype=float).reshape(len(panel_sets), problem.n_arrays)
+    caps = np.asarray(capacities, dtype=float)
     life = problem.lifecycle
     pv = problem.pv(panels)
     direct0 = np.minimum(pv, problem.load)
@@ -89,20 +104,55 @@ def lp_cost_bounds(
     surplus, deficit = pv - direct, load - direct
     exported, _ = curtail(problem, surplus)
     without = np.atleast_1d(life.battery.energy_cost(deficit, exported))
-    power = float(deliverable_power_kw(power_kw, capacity_kwh))
+    powers = deliverable_power_kw(power_kw, caps)
     w_imp = life.battery.import_weights
     w_exp = np.where(problem.export_value >= 0, life.battery.export_weights, 0.0)
-    eta, floor = problem.eta, problem.min_fraction_soc * capacity_kwh
+    eta, floor = problem.eta, problem.min_fraction_soc
     prices = problem.tariff.import_weights
-    best = np.full(len(panels), -np.inf)
-    for scale in (1.0, float(w_imp @ prices) / float(prices @ prices)):
-        lam = scale * energy_value
-        r_cp = w_exp + eta * lam
-        r_dis = -w_imp - lam / eta
+    scales = (1.0, float(w_imp @ prices) / float(prices @ prices))
+    best = np.full((len(panels), len(caps)), -np.inf)
+    for lam in (scale * value for value in energy_values for scale in scales):
+        r_cp = np.minimum(w_exp + eta * lam, 0.0)
+        r_dis = np.minimum(-w_imp - lam / eta, 0.0)
         r_s = np.roll(lam, -1) - lam
-        levels = float(np.where(r_s > 0, r_s * floor, r_s * capacity_kwh).sum())
-        flows = np.minimum(r_cp, 0.0) @ np.minimum(surplus, power).T
-        flows = flows + np.minimum(r_dis, 0.0) @ np.minimum(deficit, power).T
-        best = np.maximum(best, flows + levels)
-    own = np.array([problem.annual_ownership(p, capacity_kwh, power_kw) for p in panels])
-    return own + residual + without + best
+        per_kwh = float(np.where(r_s > 0, r_s * floor, r_s).sum())  # the levels' term per kWh of capacity
+        flows = np.empty_like(best)
+        for power in np.unique(powers):
+            value = r_cp @ np.minimum(surplus, power).T + r_dis @ np.minimum(deficit, power).T
+            flows[:, powers == power] = value[:, None]
+        best = np.maximum(best, flows + per_kwh * caps)
+    own = np.array([[problem.annual_ownership(p, c, power_kw) for c in caps] for p in panels])
+    return own + (residual + without)[:, None] + best
+
+
+def battery_certificate(
+    problem: SizingProblem,
+    best: Evaluation,
+    capacities: np.ndarray,
+    max_rounds: int = d.SIZING_PROOF_MAX_ROUNDS,
+) -> tuple[float, Evaluation]:
+    """A proven lower bound [EUR/yr] on the LP-dispatch cost of every design with a battery (every panel
+    set of ``panel_combos`` x every capacity in ``capacities``), and the best design found on the way.
+
+    Kelley's cutting planes with the bound above as the cuts: start from the energy values of ``best``;
+    evaluate the design whose bound is lowest, add its energy values, and repeat until the lowest bound
+    is within ``SIZING_PROOF_TOLERANCE`` of the best cost (a proof that no battery design is cheaper by
+    more) or ``max_rounds`` have passed (the bound is then still valid, only further below). A design
+    cheaper than ``best`` found on the way replaces it. Needs ``bounds_apply`` and enumerable panel
+    sets."""
+    sets = [tuple(int(x) for x in c) for c in panel_combos(problem)]
+    power = problem.battery.power_rating_kw
+    seed = best.design if best.design.capacity_kwh > 0 else Design(best.design.panels, capacities[-1], power)
+    values = [energy_value_at(problem, seed)]
+    bounds = bound_grid(problem, sets, capacities, power, values)
+    for _ in range(max_rounds):
+        i, j = np.unravel_index(int(np.argmin(bounds)), bounds.shape)
+        if bounds[i, j] >= best.annual_cost - d.SIZING_PROOF_TOLERANCE * abs(best.annual_cost):
+            break
+        design = Design(sets[i], float(capacities[j]), power)
+        trial = evaluate(problem, design, "lp")
+        best = min(best, trial, key=cost_key)
+        bounds = np.maximum(
+            bounds, bound_grid(problem, sets, capacities, power, [energy_value_at(problem, design)])
+        )
+    return float(bounds.min()), best
