@@ -18,12 +18,8 @@ import numpy as np
 
 from apps.engine import defaults as d
 from apps.engine.assumptions import scan_assumptions
-from apps.engine.battery import (
-    deliverable_power_kw,
-    effective_roundtrip_pct,
-    forget_solutions,
-    standby_kwh_per_hour,
-)
+from apps.engine.battery import deliverable_power_kw, effective_roundtrip_pct, standby_kwh_per_hour
+from apps.engine.battery_lp import forget_solutions
 from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile

@@ -1,5 +1,5 @@
-"""The dispatch LPs: the run-merged model (``battery.RunDispatchLP``, no grid charging) against the hourly
-model (``battery.DispatchLP``) on random cases, warm and cold; the LP capacity search
+"""The dispatch LPs: the run-merged model (``battery_lp.RunDispatchLP``, no grid charging) against the hourly
+model (``battery_lp.DispatchLP``) on random cases, warm and cold; the LP capacity search
 (``Search.descend_capacity``) against every capacity on the grid; the Lagrangian bound (``lp_bound``)
 against evaluated costs; and the LP battery search against enumeration on two-roof dynamic cases."""
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from apps.engine import defaults as d
-from apps.engine.battery import DispatchLP, RunDispatchLP, dispatch_lp
+from apps.engine.battery_lp import DispatchLP, RunDispatchLP, dispatch_lp
 from apps.engine.sizing import Design, evaluate, size_system
 from apps.engine.sizing.battery_search import Search
 from apps.engine.sizing.lp_bound import battery_certificate, bounds_apply, energy_value_at, lp_cost_bounds

@@ -23,8 +23,8 @@ without foresight"), so there it is a lower bound):
     rule whose import is billed; evaluated with a vectorised prefix scan in about 1 ms per design
     (``battery.greedy_batch``);
   - otherwise (dynamic prices) each size is dispatched by the cost-optimal dispatch LP in
-    HiGHS, warm-started between sizes (``battery.DispatchLP``; without grid charging the same LP merged
-    into runs of surplus and deficit hours, ``battery.RunDispatchLP``);
+    HiGHS, warm-started between sizes (``battery_lp.DispatchLP``; without grid charging the same LP merged
+    into runs of surplus and deficit hours, ``battery_lp.RunDispatchLP``);
   - the annual cost is convex in the battery capacity for fixed panels (an LP value with the capacity in
     its bounds, plus a linear investment; the capacity tariff billed on a dispatch without foresight is
     not an LP value, so there this is an assumption the neighbour moves below guard), so the capacity is

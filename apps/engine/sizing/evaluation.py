@@ -8,10 +8,10 @@ import numpy as np
 
 from apps.engine.battery import (
     deliverable_power_kw,
-    dispatch_lp,
     greedy_batch,
     standby_kwh_per_hour,
 )
+from apps.engine.battery_lp import dispatch_lp
 from apps.engine.sizing.problem import Design, DesignFlows, Evaluation, SizingProblem
 
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from apps.engine import defaults as d
-from apps.engine.battery import deliverable_power_kw, dispatch_lp, standby_kwh_per_hour
+from apps.engine.battery import deliverable_power_kw, standby_kwh_per_hour
+from apps.engine.battery_lp import dispatch_lp
 from apps.engine.sizing.candidates import panel_combos
 from apps.engine.sizing.evaluation import curtail, evaluate
 from apps.engine.sizing.problem import Design, Evaluation, SizingProblem, cost_key
