@@ -170,7 +170,10 @@ class Search:
         todo = [p for p in candidates if Design(p, self._round_cap(cap), self.power) not in self.memo]
         if self.dispatch != "lp" or key is not cost_key or not todo or not bounds_apply(self.problem):
             return candidates
-        value = energy_value_at(self.problem, best.design)
+        try:
+            value = energy_value_at(self.problem, best.design)
+        except RuntimeError:  # the solver failed on it (``design_flows`` fell back): no bound, try all
+            return candidates
         bounds = lp_cost_bounds(self.problem, todo, self._round_cap(cap), self.power, value)
         limit = key(best) + BOUND_MARGIN * abs(key(best))
         hopeless = {p for p, b in zip(todo, bounds, strict=True) if b >= limit}
