@@ -15,7 +15,10 @@ then, for the cost-savings cases, the full-LP reference (``devkit.engine.referen
 full-year cvxpy + Clarabel LP, then its panel counts settled on integers and re-solved) and the ratio of
 the engine's sizing cost to it. For the capacity-tariff cases that reference chooses every month's peak
 knowing the whole year (foresight the product's dispatch does not have: ``battery``), so there it is a
-lower bound, not a target. ``--only TEXT`` runs the cases whose name contains TEXT.
+lower bound, not a target. For the cost-savings cases with the dispatch LP and few enough panel sets to
+enumerate it also prints the proven lower bound on every design with a battery
+(``sizing.lp_bound.battery_certificate``: cutting planes from the LP's energy values). ``--only TEXT`` runs
+the cases whose name contains TEXT.
 """
 
 from __future__ import annotations
@@ -97,11 +100,9 @@ def _time_case(inputs: ScanInputs, repeats: int) -> tuple[list[float], float, ob
     return times, peak / 2**20, result
 
 
-def _reference(inputs: ScanInputs) -> tuple[float, float, float, float]:
-    """(engine sizing cost, settled full-LP cost, relaxed LP cost, LP seconds) [EUR/yr]."""
+def _sizing_problem(inputs: ScanInputs):
+    """The ``SizingProblem`` that ``run_scan`` sizes for these inputs."""
     from apps.engine import api
-    from apps.engine.sizing import size_system
-    from devkit.engine.reference_lp import reference_sizing
 
     captured = {}
     original = api.size_system
@@ -115,10 +116,42 @@ def _reference(inputs: ScanInputs) -> tuple[float, float, float, float]:
         run_scan(inputs)
     finally:
         api.size_system = original
-    problem = captured["problem"]
+    return captured["problem"]
+
+
+def _reference(inputs: ScanInputs) -> tuple[float, float, float, float]:
+    """(engine sizing cost, settled full-LP cost, relaxed LP cost, LP seconds) [EUR/yr]."""
+    from apps.engine.sizing import size_system
+    from devkit.engine.reference_lp import reference_sizing
+
+    problem = _sizing_problem(inputs)
     fast = size_system(problem).best.annual_cost
     ref = reference_sizing(problem)
     return fast, ref.settled.annual_cost, ref.relaxed.annual_cost, ref.seconds
+
+
+def _certificate(inputs: ScanInputs) -> tuple[float, float, float] | None:
+    """(engine sizing cost, proven lower bound on every battery design, seconds) with the dispatch LP when
+    the panel sets are few enough to enumerate (``lp_bound.battery_certificate``), else None."""
+    import numpy as np
+
+    from apps.engine import defaults as d
+    from apps.engine.sizing import size_system
+    from apps.engine.sizing.candidates import panel_combos
+    from apps.engine.sizing.lp_bound import battery_certificate, bounds_apply
+
+    problem = _sizing_problem(inputs)
+    if problem.greedy_is_optimal or not problem.battery_allowed or not bounds_apply(problem):
+        return None
+    if panel_combos(problem) is None:
+        return None
+    best = size_system(problem).best
+    b = problem.battery
+    low = max(b.min_capacity_kwh, d.BATTERY_CAPACITY_STEP_KWH)
+    caps = np.round(np.arange(low, b.capacity_kwh + 1e-9, d.BATTERY_CAPACITY_STEP_KWH), 6)
+    t0 = time.perf_counter()
+    bound, _ = battery_certificate(problem, best, caps)
+    return best.annual_cost, bound, time.perf_counter() - t0
 
 
 def main() -> None:
@@ -144,6 +177,20 @@ def main() -> None:
                 else ""
             )
         )
+    print("battery-design certificate (dispatch LP, every panel set x every 0.1 kWh), cost-savings cases:")
+    for name, inputs in all_cases.items():
+        proof = _certificate(inputs) if inputs.goal == "cost-savings" else None
+        if proof is not None:
+            cost, bound, seconds = proof
+            verdict = (
+                "every battery design proven dearer"
+                if bound >= cost
+                else f"proven within {(cost - bound) / cost:.1e}"
+            )
+            print(
+                f"{name:30s} sizing {cost:8.2f} EUR/yr | battery designs >= {bound:8.2f} | {verdict} | "
+                f"{seconds:4.2f} s"
+            )
     if args.no_reference:
         return
     print("full-year LP reference (cvxpy + Clarabel), cost-savings cases:")

@@ -19,6 +19,7 @@ import numpy as np
 from apps.engine import defaults as d
 from apps.engine.assumptions import scan_assumptions
 from apps.engine.battery import deliverable_power_kw, effective_roundtrip_pct, standby_kwh_per_hour
+from apps.engine.battery_lp import forget_solutions
 from apps.engine.co2 import co2_summary
 from apps.engine.finance import CostParams
 from apps.engine.load import load_profile, reconstruct_gross_load, validate_profile
@@ -238,6 +239,7 @@ def _site_series(
 
 def run_scan(inputs: ScanInputs, weather_provider: WeatherProvider | None = None) -> ScanResult:
     """Size, simulate and cost one household's PV + battery (see the module docstring)."""
+    forget_solutions()
     price_year = scan_price_year(inputs.tariff)
     provider = weather_provider or OfflineWeather()
     if isinstance(provider, OfflineWeather) and provider.requested_year is None:

@@ -6,20 +6,7 @@
   end-of-hour levels follow from one parallel prefix scan (log2(8760) = 14 numpy steps) and the cyclic
   start is the fixed point of the year's composed map. Same conventions as ``dispatch.py`` (one-way
   efficiency sqrt(round trip), level at the end of the hour); tests check equality.
-* ``DispatchLP``: the cost-optimal dispatch for fixed sizes and hourly prices (dynamic tariffs, grid
-  charging) as one vectorised LP solved by HiGHS. The model is built once per structure and thread, and
-  re-solved with new bounds and costs from the previous basis (warm start), which takes a few tens of
-  milliseconds per design.
-
-Dispatch LP (per hour t; sur = max(pv - load, 0), def = max(load - pv, 0), PV feeds the load first):
-  variables cp_t (PV → battery), cg_t (grid → battery, only with grid charging), dis_t (battery → load),
-  s_t (level at the end of hour t);
-  s_t = s_{t-1} + eta (cp_t + cg_t) - dis_t / eta (cyclic: s_{-1} = s_{T-1});
-  0 <= cp_t <= min(sur_t, P); 0 <= dis_t <= min(def_t, P); cp_t + cg_t <= P; min_frac C <= s_t <= C;
-  with an import limit L (capacity tariff): def_t - dis_t + cg_t <= max(L, def_t);
-  minimise sum_t [ v_t cp_t + p_t cg_t - p_t dis_t ],
-  with p_t the import price and v_t = max(export price after fees, 0) the value a stored surplus kWh
-  would have earned (surplus is curtailed when the export price is negative).
+* the cost-optimal dispatch for dynamic prices is the LP of ``battery_lp``.
 
 Capacity tariff without foresight. The bill charges each month's highest quarter hour. A dispatch that
 minimises the year's cost including the monthly peaks (a peak variable per month, solved over the whole
@@ -34,7 +21,7 @@ about EUR 108/yr in the audited case). The product's dispatch is one a controlle
   max(L, what the house draws anyway), so the battery never raises a bill's peak above the household's
   own and the floor;
 * the battery serves the load by its normal rule: self-consumption on a flat contract (discharge into
-  every deficit while it holds energy: ``greedy_batch``), prices on a dynamic one (this LP, which knows
+  every deficit while it holds energy: ``greedy_batch``), prices on a dynamic one (``battery_lp``, which knows
   the day-ahead prices but has no peak term). When the load exceeds what the remaining energy and power
   can shave, the month's peak rises to the actual import, and that is billed: the capacity cost is
   always computed from the resulting import series (``tariffs.demand_cost``), never from a planned peak.
@@ -43,12 +30,9 @@ about EUR 108/yr in the audited case). The product's dispatch is one a controlle
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
-import scipy.sparse as sp
 
 from apps.engine import defaults as d
 
@@ -167,170 +151,3 @@ def greedy_batch(
     charged = np.minimum(charged, np.minimum(surplus, power))
     discharged = np.minimum(discharged, np.minimum(deficit, power))
     return GreedyFlows(charged=charged, discharged=discharged, level=level)
-
-
-# --- Cost-optimal dispatch LP (HiGHS, warm-started) ---------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class LpFlows:
-    """Cost-optimal dispatch for one design [kWh per hour, (T,)]: PV → battery, grid → battery, battery →
-    load, level at the end of each hour."""
-
-    solar_stored: np.ndarray
-    grid_stored: np.ndarray
-    discharged: np.ndarray
-    level: np.ndarray
-    objective: float
-
-
-class DispatchLP:
-    """Reusable HiGHS model of the dispatch LP for one structure (hours, grid charging)."""
-
-    def __init__(self, hours: int, grid_charging: bool) -> None:
-        self.hours = hours
-        self.grid_charging = grid_charging
-        self._eta: float | None = None
-        self._last_cost: np.ndarray | None = None
-        self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-
-    # Column layout: cp | cg (optional) | dis | s
-    def _layout(self) -> dict[str, slice]:
-        n = self.hours
-        out = {}
-        pos = 0
-        for name, size in (
-            ("cp", n),
-            ("cg", n if self.grid_charging else 0),
-            ("dis", n),
-            ("s", n),
-        ):
-            out[name] = slice(pos, pos + size)
-            pos += size
-        out["total"] = slice(0, pos)
-        return out
-
-    def _build(self, eta: float) -> None:
-        n = self.hours
-        lay = self._layout()
-        ncol = lay["total"].stop
-        eye = sp.identity(n, format="csr")
-        shift = sp.csr_matrix((np.ones(n), (np.arange(n), (np.arange(n) - 1) % n)), shape=(n, n))
-        blocks_soc = [-eta * eye]
-        if self.grid_charging:
-            blocks_soc.append(-eta * eye)
-        blocks_soc += [eye / eta, eye - shift]
-        rows = [sp.hstack(blocks_soc)]
-        lower = [np.zeros(n)]
-        upper = [np.zeros(n)]
-        if self.grid_charging:
-            zero = sp.csr_matrix((n, n))
-            # cp + cg <= P
-            rows.append(sp.hstack([eye, eye, zero, zero]))
-            # cg - dis <= max(L - def, 0): grid charging never lifts import above max(L, def)
-            rows.append(sp.hstack([zero, eye, -eye, zero]))
-            lower += [np.full(n, -highspy.kHighsInf)] * 2
-            upper += [np.zeros(n)] * 2  # set per solve
-        a = sp.vstack(rows).tocsc()
-        lp = highspy.HighsLp()
-        lp.num_col_ = ncol
-        lp.num_row_ = a.shape[0]
-        lp.col_cost_ = np.zeros(ncol)
-        lp.col_lower_ = np.zeros(ncol)
-        lp.col_upper_ = np.full(ncol, highspy.kHighsInf)
-        lp.row_lower_ = np.concatenate(lower)
-        lp.row_upper_ = np.concatenate(upper)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = a.indptr
-        lp.a_matrix_.index_ = a.indices
-        lp.a_matrix_.value_ = a.data
-        lp.a_matrix_.num_col_ = ncol
-        lp.a_matrix_.num_row_ = a.shape[0]
-        self.highs.passModel(lp)
-        self._eta = eta
-        self._last_cost = None
-        self._row_lower = np.asarray(lp.row_lower_, dtype=float).copy()
-        self._row_upper = np.asarray(lp.row_upper_, dtype=float).copy()
-        self._col_idx = np.arange(ncol, dtype=np.int32)
-        self._row_idx = np.arange(a.shape[0], dtype=np.int32)
-
-    def solve(
-        self,
-        surplus: np.ndarray,
-        deficit: np.ndarray,
-        capacity_kwh: float,
-        power_kw: float,
-        min_fraction: float,
-        eta: float,
-        import_price: np.ndarray,
-        export_value: np.ndarray,
-        import_limit_kw: float | None = None,
-    ) -> LpFlows:
-        """Cost-optimal dispatch of one battery [kWh per hour]; prices [EUR/kWh]; ``import_limit_kw``: the
-        hourly import [kW] above which grid charging may not lift an hour (None = no limit)."""
-        n = self.hours
-        if self._eta != eta:
-            self._build(eta)
-        lay = self._layout()
-        ncol = lay["total"].stop
-        cost = np.zeros(ncol)
-        lower = np.zeros(ncol)
-        upper = np.zeros(ncol)
-        cost[lay["cp"]] = np.maximum(export_value, 0.0)
-        upper[lay["cp"]] = np.minimum(surplus, power_kw)
-        if self.grid_charging:
-            cost[lay["cg"]] = import_price
-            upper[lay["cg"]] = power_kw
-        cost[lay["dis"]] = -import_price
-        upper[lay["dis"]] = np.minimum(deficit, power_kw)
-        lower[lay["s"]] = min_fraction * capacity_kwh
-        upper[lay["s"]] = capacity_kwh
-        row_lower = self._row_lower.copy()
-        row_upper = self._row_upper.copy()
-        if self.grid_charging:
-            row_upper[n : 2 * n] = power_kw
-            row_upper[2 * n : 3 * n] = (
-                highspy.kHighsInf if import_limit_kw is None else np.maximum(import_limit_kw - deficit, 0.0)
-            )
-        h = self.highs
-        if self._last_cost is None or not np.array_equal(cost, self._last_cost):
-            h.changeColsCost(ncol, self._col_idx, cost)
-            self._last_cost = cost
-        h.changeColsBounds(ncol, self._col_idx, lower, upper)
-        h.changeRowsBounds(len(row_lower), self._row_idx, row_lower, row_upper)
-        h.run()
-        status = h.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            # A stale basis can occasionally confuse the warm start: retry cold once.
-            h.clearSolver()
-            h.run()
-            status = h.getModelStatus()
-            if status != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"dispatch LP not optimal: {h.modelStatusToString(status)}")
-        x = np.asarray(h.getSolution().col_value)
-        cp = np.clip(x[lay["cp"]], 0.0, None)
-        cg = np.clip(x[lay["cg"]], 0.0, None) if self.grid_charging else np.zeros(n)
-        dis = np.clip(x[lay["dis"]], 0.0, None)
-        return LpFlows(
-            solar_stored=np.minimum(cp, surplus),
-            grid_stored=cg,
-            discharged=np.minimum(dis, deficit),
-            level=x[lay["s"]].copy(),
-            objective=float(h.getInfo().objective_function_value),
-        )
-
-
-_local = threading.local()
-
-
-def dispatch_lp(hours: int, grid_charging: bool) -> DispatchLP:
-    """The calling thread's cached ``DispatchLP`` for this structure (HiGHS objects are not shared
-    between threads)."""
-    cache = getattr(_local, "models", None)
-    if cache is None:
-        cache = _local.models = {}
-    key = (hours, grid_charging)
-    if key not in cache:
-        cache[key] = DispatchLP(hours, grid_charging)
-    return cache[key]

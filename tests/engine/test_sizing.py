@@ -9,7 +9,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from apps.engine.battery import dispatch_lp, greedy_batch, one_way_efficiency
+from apps.engine.battery import greedy_batch, one_way_efficiency
+from apps.engine.battery_lp import dispatch_lp
 from apps.engine.dispatch import BatterySpec, dispatch_self_consumption
 from apps.engine.sizing import (
     Design,

@@ -23,15 +23,22 @@ without foresight"), so there it is a lower bound):
     rule whose import is billed; evaluated with a vectorised prefix scan in about 1 ms per design
     (``battery.greedy_batch``);
   - otherwise (dynamic prices) each size is dispatched by the cost-optimal dispatch LP in
-    HiGHS, built once and warm-started between sizes (``battery.DispatchLP``);
+    HiGHS, warm-started between sizes (``battery_lp.DispatchLP``; without grid charging the same LP merged
+    into runs of surplus and deficit hours, ``battery_lp.RunDispatchLP``);
   - the annual cost is convex in the battery capacity for fixed panels (an LP value with the capacity in
     its bounds, plus a linear investment; the capacity tariff billed on a dispatch without foresight is
     not an LP value, so there this is an assumption the neighbour moves below guard), so the capacity is
-    found by golden-section search; with a
+    found by golden-section search (self-consumption dispatch, batched) or, where each evaluation is a
+    dispatch LP, by a descent on the 0.1 kWh grid that stops when secants through evaluated points
+    prove no other grid capacity cheaper (``Search.descend_capacity``, five LPs or so); with a
     battery the panel counts start from the exact battery-less optimum and a coarse grid and move to
     better neighbours: +-1 panel, one panel moved between arrays, and (self-consumption dispatch) those
-    moves with the capacity shifted by ``LOCAL_SEARCH_CAPACITY_SHIFT_KWH``. This part is a local search,
-    not a proof; tests compare it with exhaustive grids (within 0.1 %). The battery is a binary choice:
+    moves with the capacity shifted by ``LOCAL_SEARCH_CAPACITY_SHIFT_KWH``. With the dispatch LP a move
+    is skipped when a Lagrangian bound from the current design's LP duals proves it no better
+    (``lp_bound``; it changes no result). This part is a local search, not a proof; tests compare it with
+    exhaustive grids (within 0.1 %), and ``lp_bound.battery_certificate`` (cutting planes from the LP's
+    duals over every panel set x capacity) proves it optimal on the cases tested and in the benchmark; it
+    is not run per scan, where it would cost about as much as the whole run. The battery is a binary choice:
     the best design with a battery within [min, max] is compared with the best design without.
   Tests check it against ``devkit.engine.reference_lp``, exhaustive enumeration and the report's finance.
 
@@ -54,7 +61,8 @@ charges from the grid, so their limit is on grid energy used on site directly.
 Modules, one job each: ``problem`` (the problem, the objective, the design and outcome types),
 ``evaluation`` (a design's flows and cost, one at a time or batched), ``candidates`` (panel sets and their
 neighbours), ``no_battery`` (the best design without a battery), ``battery_search`` (the search with a
-battery), ``goals`` (which search each goal runs; ``size_system``).
+battery), ``lp_bound`` (lower bounds with the dispatch LP without solving it), ``goals`` (which search each
+goal runs; ``size_system``).
 """
 
 from apps.engine.sizing.evaluation import design_flows, evaluate

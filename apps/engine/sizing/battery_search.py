@@ -1,5 +1,7 @@
-"""The search with a battery: memoised evaluations, golden-section search on the capacity (convex for
-fixed panels), local search over panel counts and the starts it begins from. A local search, not a proof.
+"""The search with a battery: memoised evaluations, the capacity for fixed panels (convex: golden section
+with the batched self-consumption dispatch, a descent with secant bounds that proves the grid minimum
+with the dispatch LP, where each evaluation is an LP), local search over panel counts and the starts it
+begins from. Over the panel counts a local search, not a proof.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import numpy as np
 from apps.engine import defaults as d
 from apps.engine.sizing.candidates import neighbours, panel_combos, transfers
 from apps.engine.sizing.evaluation import evaluate, evaluate_greedy_batch, evaluate_no_battery_batch
+from apps.engine.sizing.lp_bound import BOUND_MARGIN, bounds_apply, energy_value_at, lp_cost_bounds
 from apps.engine.sizing.no_battery import exact_no_battery
 from apps.engine.sizing.problem import Design, Evaluation, SizingProblem, cost_key
 from apps.engine.tariffs import (
@@ -19,12 +22,6 @@ from apps.engine.tariffs import (
 )
 
 _GOLDEN = (math.sqrt(5) - 1) / 2
-
-
-LP_CAPACITY_TOL = 0.3
-
-
-"""Golden-section tolerance on the capacity with LP dispatch [kWh]; a last step checks +-0.1 kWh."""
 
 
 class Search:
@@ -74,12 +71,13 @@ class Search:
         around: float | None = None,
         width: float = 2.0,
         tol: float | None = None,
+        hi: float | None = None,
     ) -> Evaluation:
-        """Minimise ``key(evaluation)`` over the capacity in [lo or cmin, cmax] (convex in capacity).
-        With ``around``, start from the bracket around +- width [kWh] and widen it while the minimum
-        sits on its edge (valid for a convex function)."""
+        """Minimise ``key(evaluation)`` over the capacity in [lo or cmin, hi or cmax] (convex in
+        capacity). With ``around``, start from the bracket around +- width [kWh] and widen it while the
+        minimum sits on its edge (valid for a convex function)."""
         lower = self.cmin if lo is None else lo
-        upper = self.cmax
+        upper = self.cmax if hi is None else hi
         tol = tol or d.BATTERY_CAPACITY_STEP_KWH
         a, b = lower, upper
         if around is not None:
@@ -113,6 +111,74 @@ class Search:
         finals = [self.eval(panels, x) for x in (c - step, c + step) if lower <= x <= upper]
         return min([best, *finals], key=key)
 
+    def descend_capacity(self, panels: tuple[int, ...], key, start: float) -> Evaluation:
+        """The least ``key`` over the capacity grid (``BATTERY_CAPACITY_STEP_KWH`` within [cmin, cmax])
+        for a cost convex in the capacity, with a proof: a grid point no worse than both grid neighbours
+        is the minimum, and the secant through two evaluated points bounds the cost from below beyond
+        them.
+
+        From ``start`` (the optimum of a neighbouring panel set or of the self-consumption search, where
+        the optimum usually still is) it steps downhill with doubling strides until the cost rises, then
+        evaluates where the secants on either side of the best point cross (their crossing is the lower
+        bound between them) until no interval can hold a better point. The cost is nearly piecewise
+        linear in the capacity (an LP value), so the crossing lands on its kink in one or two steps:
+        about five dispatch LPs per panel set, against ten or more for a golden section."""
+        step = d.BATTERY_CAPACITY_STEP_KWH
+        pts: dict[float, float] = {}
+
+        def at(cap: float) -> Evaluation:
+            e = self.eval(panels, cap)
+            pts[e.design.capacity_kwh] = key(e)
+            return e
+
+        best = at(min(max(start, self.cmin), self.cmax))
+        for x in (best.design.capacity_kwh - step, best.design.capacity_kwh + step):
+            if self.cmin <= x <= self.cmax:
+                at(x)
+        lowest = min(pts, key=pts.get)
+        if lowest != best.design.capacity_kwh:
+            direction, stride = (1.0 if lowest > best.design.capacity_kwh else -1.0), 2 * step
+            while True:
+                ahead = at(lowest + direction * stride).design.capacity_kwh
+                if ahead == lowest or pts[ahead] >= pts[lowest]:
+                    break
+                lowest, stride = ahead, 2 * stride
+        while True:
+            xs = sorted(pts)
+            b = min(range(len(xs)), key=lambda i: pts[xs[i]])
+            probe = None
+            bound = pts[xs[b]]
+            for i in (b - 1, b):  # the gaps left and right of the best point
+                if i < 0 or i + 1 >= len(xs) or xs[i + 1] - xs[i] <= step * 1.000001:
+                    continue
+                lb, x = _secant_crossing(xs, pts, i)
+                if lb < bound - 1e-9:
+                    bound = lb
+                    inner = min(max(round(x / step) * step, xs[i] + step), xs[i + 1] - step)
+                    probe = inner if inner not in pts else 0.5 * (xs[i] + xs[i + 1])
+            if probe is None:
+                return self.eval(panels, xs[b])
+            at(probe)
+
+    def worth_trying(
+        self, candidates: list[tuple[int, ...]], cap: float, best: Evaluation, key
+    ) -> list[tuple[int, ...]]:
+        """The panel sets among ``candidates`` (at capacity ``cap``) that may cost less than ``best``:
+        with the dispatch LP and the cost as key, those not yet evaluated whose lower bound
+        (``lp_bound``, from the energy values of ``best``'s dispatch) proves them no better are left out,
+        which spares most neighbour moves their LP; otherwise all of them."""
+        todo = [p for p in candidates if Design(p, self._round_cap(cap), self.power) not in self.memo]
+        if self.dispatch != "lp" or key is not cost_key or not todo or not bounds_apply(self.problem):
+            return candidates
+        try:
+            value = energy_value_at(self.problem, best.design)
+        except RuntimeError:  # the solver failed on it (``design_flows`` fell back): no bound, try all
+            return candidates
+        bounds = lp_cost_bounds(self.problem, todo, self._round_cap(cap), self.power, value)
+        limit = key(best) + BOUND_MARGIN * abs(key(best))
+        hopeless = {p for p, b in zip(todo, bounds, strict=True) if b >= limit}
+        return [p for p in candidates if p not in hopeless]
+
     def min_capacity_for(self, panels: tuple[int, ...], limit: float) -> Evaluation | None:
         """Smallest capacity whose grid energy used on site is <= limit [kWh] (monotone in capacity), or
         None if even the largest battery does not reach it."""
@@ -130,6 +196,29 @@ class Search:
             else:
                 a = m
         return self.eval(panels, b)
+
+
+def _secant_crossing(xs: list[float], f: dict[float, float], i: int) -> tuple[float, float]:
+    """Lower bound of a convex function on the gap (xs[i], xs[i+1]) between evaluated points, and where it
+    is reached. The secant through two points of a convex function lies below it outside them: the one
+    through xs[i-1], xs[i] continued right and the one through xs[i+1], xs[i+2] continued left (where
+    those points exist) bound the gap; the bound is the lowest point of the higher of the two lines,
+    at an end of the gap or where they cross. Minus infinity (at the middle) without either line."""
+    x0, x1 = xs[i], xs[i + 1]
+    lines = []
+    if i >= 1:
+        lines.append((x0, f[x0], (f[x0] - f[xs[i - 1]]) / (x0 - xs[i - 1])))
+    if i + 2 < len(xs):
+        lines.append((x1, f[x1], (f[xs[i + 2]] - f[x1]) / (xs[i + 2] - x1)))
+    if not lines:
+        return -math.inf, 0.5 * (x0 + x1)
+    candidates = [x0, x1]
+    if len(lines) == 2 and lines[1][2] - lines[0][2] > 1e-12:
+        (a0, y0, s0), (a1, y1, s1) = lines
+        candidates.append(min(max((y1 - y0 + s0 * a0 - s1 * a1) / (s0 - s1), x0), x1))
+    values = [max(y + slope * (x - a) for a, y, slope in lines) for x in candidates]
+    k = min(range(len(candidates)), key=values.__getitem__)
+    return values[k], candidates[k]
 
 
 def _move_tiers(search: Search, cap: float) -> list[tuple]:
@@ -178,17 +267,18 @@ def local_panel_search(search: Search, start: Evaluation, key) -> Evaluation:
             trial = []
             for c in caps:
                 search.prefetch(candidates, c)
-                trial += [search.eval(p, c) for p in candidates]
+                trial += [search.eval(p, c) for p in search.worth_trying(candidates, c, best, key)]
             better = [e for e in trial if key(e) < key(best) - 1e-9]
             if better:
                 break
         if not better:
             break
         move = _pattern_steps(search, best, min(better, key=key), key)
-        tol = LP_CAPACITY_TOL if search.dispatch == "lp" else None
-        best = min(
-            search.golden_capacity(move.design.panels, key, around=cap, width=1.0, tol=tol), move, key=key
-        )
+        if search.dispatch == "lp":
+            settled = search.descend_capacity(move.design.panels, key, move.design.capacity_kwh)
+        else:
+            settled = search.golden_capacity(move.design.panels, key, around=cap, width=1.0)
+        best = min(settled, move, key=key)
     return best
 
 

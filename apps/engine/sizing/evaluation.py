@@ -8,14 +8,14 @@ import numpy as np
 
 from apps.engine.battery import (
     deliverable_power_kw,
-    dispatch_lp,
     greedy_batch,
     standby_kwh_per_hour,
 )
+from apps.engine.battery_lp import dispatch_lp
 from apps.engine.sizing.problem import Design, DesignFlows, Evaluation, SizingProblem
 
 
-def _curtail(problem: SizingProblem, exportable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def curtail(problem: SizingProblem, exportable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Split PV that is neither used nor stored into (exported, wasted): curtail when exporting costs."""
     negative = problem.export_value < 0
     if not negative.any():
@@ -68,7 +68,7 @@ def design_flows(problem: SizingProblem, design: Design, dispatch: str = "greedy
             stored, discharged, level, grid_stored = g.charged[0], g.discharged[0], g.level[0], np.zeros(t)
     else:
         stored = discharged = grid_stored = level = np.zeros(t)
-    exported, wasted = _curtail(problem, surplus - stored)
+    exported, wasted = curtail(problem, surplus - stored)
     return DesignFlows(
         load=load,
         pv=pv,
@@ -91,7 +91,7 @@ def evaluate(
     if design.capacity_kwh > 0:
         # The PV-only flows of the same panels, without the battery's standby draw (as the report's).
         direct0 = np.minimum(f.pv, problem.load)
-        pv_export, _ = _curtail(problem, f.pv - direct0)
+        pv_export, _ = curtail(problem, f.pv - direct0)
         pv_import = problem.load - direct0
         energy = float(problem.lifecycle.energy(pv_import, pv_export, f.grid_import, f.grid_export))
     else:
@@ -126,7 +126,7 @@ def evaluate_no_battery_batch(problem: SizingProblem, combos: np.ndarray) -> lis
     direct = np.minimum(pv, load)
     surplus = pv - direct
     deficit = load - direct
-    exported, _ = _curtail(problem, surplus)
+    exported, _ = curtail(problem, surplus)
     energy = np.atleast_1d(problem.lifecycle.energy(deficit, exported))
     total_load = float(load.sum())
     out = []
@@ -147,14 +147,14 @@ def evaluate_greedy_batch(
     pv = problem.pv(combos)
     direct0 = np.minimum(pv, problem.load)  # the PV-only flows (no battery, no standby), as the report's
     pv_import = problem.load - direct0
-    pv_exported, _ = _curtail(problem, pv - direct0)
+    pv_exported, _ = curtail(problem, pv - direct0)
     load = problem.load + standby_kwh_per_hour(problem.battery) * (np.asarray(caps) > 0)[:, None]
     direct = np.minimum(pv, load)
     surplus = pv - direct
     deficit = load - direct
     powers = deliverable_power_kw(np.full(len(caps), power), caps)
     g = greedy_batch(surplus, deficit, caps, powers, problem.min_fraction_soc, problem.eta)
-    exported, _ = _curtail(problem, surplus - g.charged)
+    exported, _ = curtail(problem, surplus - g.charged)
     grid = deficit - g.discharged
     energy = np.atleast_1d(problem.lifecycle.energy(pv_import, pv_exported, grid, exported))
     total_load = load.sum(axis=1)

@@ -11,7 +11,6 @@ from apps.engine.battery import (
     standby_kwh_per_hour,
 )
 from apps.engine.sizing.battery_search import (
-    LP_CAPACITY_TOL,
     Search,
     greedy_battery_search,
     local_panel_search,
@@ -44,13 +43,7 @@ def _size_cost(problem: SizingProblem) -> SizingOutcome:
     notes: list[str] = []
     if dispatch == "lp":
         exact = Search(problem, "lp")
-        start = exact.golden_capacity(
-            best_g.design.panels,
-            cost_key,
-            around=best_g.design.capacity_kwh,
-            width=1.0,
-            tol=LP_CAPACITY_TOL,
-        )
+        start = exact.descend_capacity(best_g.design.panels, cost_key, best_g.design.capacity_kwh)
         best_b = local_panel_search(exact, start, cost_key)
         evaluations += len(exact.memo)
         notes = [f"{len(exact.memo)} dispatch LPs"]
