@@ -7,6 +7,7 @@ from django.core.cache import cache
 from djangorestframework_camel_case.util import underscoreize
 
 from apps.scans.models import Scan
+from tests.scans.worker_processes import own_redis  # noqa: F401  (a fixture of the worker-process tests)
 from tests.webhook_receivers import receiver  # noqa: F401  (a fixture of the scans tests)
 
 

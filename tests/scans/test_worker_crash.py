@@ -11,11 +11,8 @@ import pytest
 from apps.organizations.services import api_key_create, organization_create
 from apps.scans.models import Scan
 
-from . import test_broker_outage as support
 from .conftest import SEED_BODY
-
-own_redis = support.own_redis  # fixture
-spawn_worker, stop_worker = support.spawn_worker, support.stop_worker
+from .worker_processes import spawn_worker, stop_worker
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
