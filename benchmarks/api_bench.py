@@ -88,7 +88,7 @@ def seed() -> None:
     from apps.organizations.services import api_key_create, organization_create
     from apps.scans import services
     from apps.scans.models import Scan
-    from apps.scans.submission import scan_submit
+    from apps.scans.api.submission import scan_submit
 
     call_command("migrate", verbosity=0)
     organization = Organization.objects.filter(name="API bench").first()
