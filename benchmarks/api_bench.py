@@ -87,8 +87,8 @@ def seed() -> None:
     from apps.organizations.models import Organization
     from apps.organizations.services import api_key_create, organization_create
     from apps.scans import services
-    from apps.scans.models import Scan
     from apps.scans.api.submission import scan_submit
+    from apps.scans.models import Scan
 
     call_command("migrate", verbosity=0)
     organization = Organization.objects.filter(name="API bench").first()
