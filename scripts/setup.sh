@@ -10,6 +10,8 @@ stamp=".venv/.installed$extras-$(sha1sum pyproject.toml | cut -c1-12)"
 if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
   .venv/bin/python -m pip install --quiet -e ".$extras" 2>&1 | grep -v "^WARNING: Location" || true
-  .venv/bin/python -c "import django, pvlib, cvxpy" # fail loudly if the install did not complete
+  # fail loudly if the install did not complete (cvxpy: the test tools' reference LP)
+  .venv/bin/python -c "import django, pvlib, highspy"
+  [ -z "$extras" ] || .venv/bin/python -c "import cvxpy, pytest"
   touch "$stamp"
 fi
