@@ -39,7 +39,7 @@ from apps.engine.types import (  # noqa: E402
     ScanInputs,
     TariffInput,
 )
-from devkit.engine.examples import seed_example_inputs  # noqa: E402
+from devkit.engine.examples import home_buying_panels_inputs, seed_example_inputs  # noqa: E402
 
 BE_FLAT = TariffInput(country="BE", capacity_tariff=True, flat_eur_per_kwh=0.35, feed_in_eur_per_kwh=0.03)
 
@@ -47,21 +47,7 @@ BE_FLAT = TariffInput(country="BE", capacity_tariff=True, flat_eur_per_kwh=0.35,
 def cases() -> dict[str, ScanInputs]:
     seed = seed_example_inputs()
     dynamic = replace(seed, tariff=TariffInput(type="dynamic"))
-    cheap = replace(
-        seed.battery,
-        cost_per_kwh=250,
-        min_capacity_kwh=2,
-        min_power_rating_kw=2,
-        power_rating_kw=5,
-        fixed_cost_eur=0.0,
-    )
-    home = replace(
-        seed,
-        existing_pv=(),
-        consumption=replace(seed.consumption, yearly_kwh=4500, yearly_export_kwh=None),
-        goal="cost-savings",
-        battery=cheap,
-    )
+    home = home_buying_panels_inputs()
     home_dynamic = replace(home, tariff=TariffInput(type="dynamic"))
     four = tuple(
         replace(seed.new_pv[0], name=name, max_panel_count=20, tilt_angle=tilt, orientation_angle=azimuth)

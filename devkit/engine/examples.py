@@ -1,5 +1,7 @@
 """Reference inputs shared by the tests and the benchmark."""
 
+from dataclasses import replace
+
 from apps.engine.types import (
     BatteryInput,
     ExistingPvArray,
@@ -35,4 +37,27 @@ def seed_example_inputs() -> ScanInputs:
         analysis_years=25,
         include_pv_maintenance_costs=True,
         include_battery_maintenance_costs=True,
+    )
+
+
+def home_buying_panels_inputs() -> ScanInputs:
+    """A household without panels that buys some: the seed's home at 4,500 kWh/yr, no existing PV, goal
+    cost-savings and a cheaper battery (250 EUR/kWh, 2-10 kWh, 2-5 kW, no fixed installation cost), so the
+    sizing's search is exercised (the seed's own home, with 4 kWp and honest defaults, buys little or nothing).
+    """
+    seed = seed_example_inputs()
+    battery = replace(
+        seed.battery,
+        cost_per_kwh=250,
+        min_capacity_kwh=2,
+        min_power_rating_kw=2,
+        power_rating_kw=5,
+        fixed_cost_eur=0.0,
+    )
+    return replace(
+        seed,
+        existing_pv=(),
+        consumption=replace(seed.consumption, yearly_kwh=4500, yearly_export_kwh=None),
+        goal="cost-savings",
+        battery=battery,
     )

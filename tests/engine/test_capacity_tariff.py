@@ -15,7 +15,7 @@ from apps.engine.scenarios import dispatch_for
 from apps.engine.sizing import Design, SizingProblem, design_flows
 from apps.engine.tariffs import billed_peaks, demand_cost, levelise, resolve_tariff
 from apps.engine.types import BatteryInput, TariffInput
-from devkit.engine.examples import seed_example_inputs
+from devkit.engine.examples import home_buying_panels_inputs
 
 BE = TariffInput(country="BE", capacity_tariff=True, flat_eur_per_kwh=0.35, feed_in_eur_per_kwh=0.03)
 MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -129,23 +129,7 @@ def test_no_foresight_battery_runs_empty_before_the_evening_spike():
 
 @pytest.fixture(scope="module")
 def be_scan():
-    seed = seed_example_inputs()
-    battery = replace(
-        seed.battery,
-        cost_per_kwh=250,
-        min_capacity_kwh=2,
-        min_power_rating_kw=2,
-        power_rating_kw=5,
-        fixed_cost_eur=0.0,
-    )
-    home = replace(
-        seed,
-        existing_pv=(),
-        consumption=replace(seed.consumption, yearly_kwh=4500, yearly_export_kwh=None),
-        goal="cost-savings",
-        battery=battery,
-        tariff=BE,
-    )
+    home = replace(home_buying_panels_inputs(), tariff=BE)
     return home, run_scan(home)
 
 
