@@ -60,20 +60,6 @@ class Reconstruction:
     warning: str | None
     day_order: np.ndarray | None = None
 
-    def summary(self) -> dict:
-        """JSON-ready figures for the profile and the report (snake_case, kWh rounded to 0.1)."""
-        return {
-            "method": "month-rank-matched days, daily floor at export, surplus-shaped own use",
-            "simulated_production_kwh": round(self.simulated_kwh, 1),
-            "production_kwh": round(float(self.production.sum()), 1),
-            "own_use_kwh": round(float(self.own_use.sum()), 1),
-            "gross_kwh": round(float(self.gross.sum()), 1),
-            "raised_days": self.raised_days,
-            "year_factor": round(self.year_factor, 4),
-            "warning": self.warning,
-            "day_order": None if self.day_order is None else [int(i) for i in self.day_order],
-        }
-
 
 def day_order(production: np.ndarray, export: np.ndarray) -> np.ndarray:
     """For each day, the simulated day whose weather it gets [365 day indices]: within each month the

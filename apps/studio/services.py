@@ -37,7 +37,7 @@ from django.utils.translation import gettext
 
 from apps.common.errors import AppError
 from apps.common.ids import new_id
-from apps.engine.reconstruction import reconcile_production
+from apps.engine.reconstruction import Reconstruction, reconcile_production
 from apps.engine.timebase import HOURS
 from apps.engine.weather import Weather, get_provider
 from apps.organizations.models import Organization
@@ -93,6 +93,22 @@ def combine(
     return np.maximum(imp, 0.0), np.maximum(exp, 0.0), production
 
 
+def _reconstruction_summary(rec: Reconstruction) -> dict:
+    """The engine's reconstruction as stored on the profile and shown in the report (snake_case, kWh
+    rounded to 0.1)."""
+    return {
+        "method": "month-rank-matched days, daily floor at export, surplus-shaped own use",
+        "simulated_production_kwh": round(rec.simulated_kwh, 1),
+        "production_kwh": round(float(rec.production.sum()), 1),
+        "own_use_kwh": round(float(rec.own_use.sum()), 1),
+        "gross_kwh": round(float(rec.gross.sum()), 1),
+        "raised_days": rec.raised_days,
+        "year_factor": round(rec.year_factor, 4),
+        "warning": rec.warning,
+        "day_order": None if rec.day_order is None else [int(i) for i in rec.day_order],
+    }
+
+
 def _recompute(profile: StudioProfile, layers: list[StudioLayer] | None = None) -> None:
     """Combine base and layer data into the result and refresh the summary stats (no save)."""
     if layers is None:
@@ -126,7 +142,7 @@ def _recompute(profile: StudioProfile, layers: list[StudioLayer] | None = None) 
             )
             prod, gross = rec.production, rec.gross + extra
             profile.reconstruction = {
-                **rec.summary(),
+                **_reconstruction_summary(rec),
                 "production_source": "measured" if measured_production is not None else "solar_layer",
                 "measured_import_kwh": round(float(base.sum()), 1),
                 "measured_export_kwh": round(float(measured_export.sum()), 1),
