@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from apps.portal import scan_body, scan_form
+from apps.scans import plausibility
 from apps.scans.models import Scan
 from tests.portal.helpers import scan_form_post as _form
 
@@ -57,14 +58,14 @@ def test_body_reads_numbers_in_the_active_language():
 )
 def test_implausible_values_are_named(changes, field):
     with translation.override("en"):
-        found = scan_form.implausible(scan_body.body_from_values(_values(**changes)))
+        found = plausibility.implausible(scan_body.body_from_values(_values(**changes)))
     assert list(found) == [field]
     assert "confirm" in found[field][0]
 
 
 def test_plausible_values_pass():
     with translation.override("en"):
-        assert scan_form.implausible(scan_body.body_from_values(_values())) == {}
+        assert plausibility.implausible(scan_body.body_from_values(_values())) == {}
 
 
 @pytest.mark.django_db

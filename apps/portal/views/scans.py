@@ -21,7 +21,7 @@ from apps.portal.price_upload import MAX_BYTES, PriceFileError, parse_price_csv
 from apps.portal.views.base import portal_view
 from apps.reports.context import branding_for, compare_rows, kpi_summary, report_context
 from apps.reports.wording import goal_label
-from apps.scans import selectors, services
+from apps.scans import plausibility, selectors, services
 from apps.scans.api.submission import scan_submit
 from apps.scans.models import Scan
 from apps.scans.prefill import scan_prefill
@@ -112,7 +112,7 @@ def _submit(
         body["dossier_id"] = dossier.pk
     if copied_from is not None:
         body["copied_from_id"] = copied_from.pk
-    unusual = scan_form.implausible(body)
+    unusual = plausibility.implausible(body)
     if unusual and not values.get(scan_form.CONFIRM_KEY):
         return (
             None,
@@ -148,7 +148,7 @@ def _form_page(request, *, values, errors, message, dossier, scan=None, editable
         "editable_steps": editable_steps,
         "values": values,
         "confirm_key": scan_form.CONFIRM_KEY,
-        "needs_confirmation": bool(scan_form.implausible(scan_body.body_from_values(values)))
+        "needs_confirmation": bool(plausibility.implausible(scan_body.body_from_values(values)))
         if errors
         else False,
     }
