@@ -1,5 +1,6 @@
 """Issue 18: the scan list reads a page in a fixed number of queries, whatever its size, and never loads a
-scan's inputs or report JSON (the heavy columns); the adjustments list likewise."""
+scan's inputs or report JSON (the heavy columns); the adjustments list likewise. A scan's detail is the key
+and the scan, both unique lookups compiled without an ORDER BY."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,6 +9,8 @@ from tests.scans.conftest import make_scan
 
 # the API key lookup; the page's COUNT(*); the page's rows with their adjustment counts
 LIST_QUERIES = 3
+# the API key lookup; the scan (its report was marked seen on the first read, which is not counted)
+DETAIL_QUERIES = 2
 
 
 def _list_queries(client, path: str) -> list[str]:
@@ -39,3 +42,13 @@ def test_list_rows_leave_the_inputs_and_report_unread(owner, completed):
         ]  # the list's rows come last (after the key, count, parent scan)
         assert 'FROM "scans_scan"' in rows and '"scans_scan"."co2_saved_kg"' in rows, rows
         assert '"scans_scan"."inputs"' not in rows and '"scans_scan"."report"' not in rows, rows
+
+
+def test_a_scan_detail_is_two_unordered_unique_lookups(owner, completed, outsider):
+    client = owner.key_client()
+    queries = _list_queries(client, f"/v1/scans/{completed.id}")
+    assert len(queries) == DETAIL_QUERIES
+    assert all("ORDER BY" not in sql for sql in queries), queries
+    assert (
+        outsider.key_client().get(f"/v1/scans/{completed.id}").status_code == 404
+    )  # still the tenant's only
