@@ -8,7 +8,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.common.api.fields import api_datetime
-from apps.common.api.pagination import PagePagination, PageQuerySerializer
+from apps.common.api.pagination import PageQuerySerializer, WindowCountPagePagination
 from apps.common.casing import to_camel
 from apps.common.errors import AppError
 from apps.organizations.selectors import organization_for_request
@@ -141,7 +141,7 @@ class ScanCollectionView(APIView):
         scans = selectors.scan_list(
             organization=request.organization, dossier_id=request.query_params.get("dossierId")
         ).only(*ScanListItemSerializer.COLUMNS)
-        paginator = PagePagination()
+        paginator = WindowCountPagePagination()
         page = paginator.paginate_queryset(scans, request, view=self)
         return paginator.get_paginated_response(ScanListItemSerializer(page, many=True).data)
 
