@@ -78,18 +78,20 @@ class PagePagination(BasePagination):
 
 
 class WindowCountPagePagination(PagePagination):
-    """The same pages, with the total counted in the page's own query (`COUNT(*) OVER ()`) instead of a
-    separate `COUNT(*)`: one query and one round trip fewer on a busy list (issue 18: `GET /v1/scans`).
+    """The same pages of a `.values()` queryset (rows as dicts), with the total counted in the page's own
+    query (`COUNT(*) OVER ()`) instead of a separate `COUNT(*)`: one query and one round trip fewer on a busy
+    list (issue 18: `GET /v1/scans`).
 
-    Only for a plain model queryset: the window counts the rows before a DISTINCT or a set operation applies.
-    A page past the end has no row to carry the total; only then is it counted on its own."""
+    Only without DISTINCT or a set operation: the window counts the rows before those apply. A page past the
+    end has no row to carry the total; only then is it counted on its own."""
 
     TOTAL = "page_window_total"
 
     def page_and_total(self, queryset, start: int) -> tuple[list, int]:
         rows = list(queryset.annotate(**{self.TOTAL: Window(Count("*"))})[start : start + self.limit])
-        if rows:
-            return rows, getattr(rows[0], self.TOTAL)
+        totals = [row.pop(self.TOTAL) for row in rows]
+        if totals:
+            return rows, totals[0]
         return rows, 0 if start == 0 else queryset.count()
 
 

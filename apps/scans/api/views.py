@@ -16,6 +16,7 @@ from apps.scans import selectors, services
 from apps.scans.api.schema import ref
 from apps.scans.api.serializers import (
     BreakdownQuerySerializer,
+    ListedScan,
     ScanCreateSerializer,
     ScanListItemSerializer,
     ScanListPageSerializer,
@@ -140,9 +141,9 @@ class ScanCollectionView(APIView):
     def get(self, request):
         scans = selectors.scan_list(
             organization=request.organization, dossier_id=request.query_params.get("dossierId")
-        ).only(*ScanListItemSerializer.COLUMNS)
+        ).values(*ScanListItemSerializer.COLUMNS, "adjustment_count")
         paginator = WindowCountPagePagination()
-        page = paginator.paginate_queryset(scans, request, view=self)
+        page = [ListedScan(row) for row in paginator.paginate_queryset(scans, request, view=self)]
         return paginator.get_paginated_response(ScanListItemSerializer(page, many=True).data)
 
     @extend_schema(
