@@ -25,6 +25,15 @@ class ApiKeyPrincipal:
         return f"api-key:{self.api_key.prefix}"
 
 
+def _api_key_by_prefix(prefix: str) -> ApiKey | None:
+    """The key with this (unique) prefix and its organization, or None. `get` rather than `first`: a unique
+    lookup needs no `ORDER BY`, and compiling one costs a tenth of a millisecond on every request (issue 18)."""
+    try:
+        return ApiKey.objects.select_related("organization").get(prefix=prefix)
+    except ApiKey.DoesNotExist:
+        return None
+
+
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     header = "HTTP_X_API_KEY"
 
@@ -37,9 +46,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if wait:
             raise exceptions.Throttled(wait=wait)
         prefix = split_prefix(raw.strip())
-        api_key = (
-            ApiKey.objects.select_related("organization").filter(prefix=prefix).first() if prefix else None
-        )
+        api_key = _api_key_by_prefix(prefix) if prefix else None
         if api_key is None or not key_matches(raw.strip(), api_key.key_hash):
             lockout.record_failure(lockout.API_KEY_PER_ADDRESS, address)
             raise exceptions.AuthenticationFailed("Unknown API key.")

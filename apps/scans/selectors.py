@@ -43,20 +43,23 @@ def scan_list(*, organization: Organization, dossier_id: str | None = None) -> Q
     return scans
 
 
+def _scan_or_not_found(scans: QuerySet[Scan], scan_id: str) -> Scan:
+    """`get` rather than `first`: a primary-key lookup needs no `ORDER BY` (compiling one costs a tenth of a
+    millisecond on every detail request, issue 18)."""
+    try:
+        return scans.get(pk=scan_id)
+    except Scan.DoesNotExist:
+        raise NotFound("No scan with this id.") from None
+
+
 def scan_get(*, organization: Organization | None, scan_id: str) -> Scan:
     """The organization's scan, or NotFound (another organization's scan is indistinguishable from none)."""
-    scan = Scan.objects.for_organization(organization).filter(pk=scan_id).first()
-    if scan is None:
-        raise NotFound("No scan with this id.")
-    return scan
+    return _scan_or_not_found(Scan.objects.for_organization(organization), scan_id)
 
 
 def scan_get_public(*, scan_id: str) -> Scan:
     """A scan created without an organization (anonymous GET); organization scans are NotFound here."""
-    scan = Scan.objects.filter(pk=scan_id, organization__isnull=True).first()
-    if scan is None:
-        raise NotFound("No scan with this id.")
-    return scan
+    return _scan_or_not_found(Scan.objects.filter(organization__isnull=True), scan_id)
 
 
 def scan_by_share_token(*, token: str) -> Scan:

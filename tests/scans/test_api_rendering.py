@@ -1,6 +1,7 @@
 """Issue 18: the API's faster camelCase renderer writes exactly the bytes djangorestframework-camel-case's
 renderer wrote, for the scan endpoints' real answers and for every kind of value the library treats specially;
-the list item's written-out representation equals DRF's generic walk over its declared fields."""
+the list item's written-out representation equals DRF's generic walk over its declared fields, for model
+instances and for the list's `.values()` rows alike."""
 
 from collections import OrderedDict
 
@@ -13,7 +14,7 @@ from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
 from apps.common.api.renderers import FastCamelCaseJSONRenderer
 from apps.dossiers.services import dossier_create
 from apps.scans import selectors
-from apps.scans.api.serializers import ScanListItemSerializer
+from apps.scans.api.serializers import ListedScan, ScanListItemSerializer
 from apps.scans.models import Scan
 from apps.scans.services import scan_share
 from tests.scans.conftest import make_scan
@@ -58,12 +59,16 @@ def test_list_items_equal_the_generic_field_walk(owner, completed):
     make_scan(owner.organization, status=Scan.Status.ERROR, error_message="The goal cannot be met")
     make_scan(owner.organization, status=Scan.Status.RUNNING)  # shown as processing, no figures yet
     Scan.objects.filter(pk=completed.pk).update(has_seen_report=True)
-    listed = list(selectors.scan_list(organization=owner.organization).only(*ScanListItemSerializer.COLUMNS))
+    scans = selectors.scan_list(organization=owner.organization)
+    listed = list(scans.only(*ScanListItemSerializer.COLUMNS))
     unannotated = list(Scan.objects.filter(organization=owner.organization))  # counts its adjustments itself
-    assert len(listed) == len(unannotated) == 4
+    rows = [ListedScan(row) for row in scans.values(*ScanListItemSerializer.COLUMNS, "adjustment_count")]
+    assert len(listed) == len(unannotated) == len(rows) == 4
     serializer = ScanListItemSerializer()
-    for scan in listed + unannotated:
+    for scan in listed + unannotated + rows:
         written = list(ScanListItemSerializer(scan).data.items())
         generic = list(serializers.Serializer.to_representation(serializer, scan).items())
         assert written == generic
         assert [type(value) for _, value in written] == [type(value) for _, value in generic]
+    # GET /v1/scans renders `.values()` rows: the same items as the model instances
+    assert ScanListItemSerializer(rows, many=True).data == ScanListItemSerializer(listed, many=True).data

@@ -18,6 +18,7 @@ from apps.engine import defaults as engine_defaults
 from apps.engine.types import BatteryInput, TariffInput
 from apps.prices.services import available_years
 from apps.scans import flow
+from apps.scans.models import Scan
 from apps.scans.studio_link import studio_profile_check
 
 LOAD_PROFILES = ("standard", "smooth")
@@ -400,6 +401,19 @@ class ScanStatusSerializer(serializers.Serializer):
 
     def get_error_message(self, scan) -> str | None:
         return scan.error_message or None
+
+
+class ListedScan:
+    """One row of a scan list's `.values()` (the list item's columns and `adjustment_count`) read as a Scan:
+    building 20 `Scan` model instances cost about 0.2 ms of a 4 ms `GET /v1/scans` (issue 18). It answers the
+    list item serializer's reads with the model's own properties."""
+
+    Status = Scan.Status
+    public_status = Scan.public_status
+    is_adjustment = Scan.is_adjustment
+
+    def __init__(self, row: dict):
+        self.__dict__.update(row)
 
 
 class ScanListItemSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.common.api.fields import api_datetime
-from apps.common.api.pagination import PagePagination, PageQuerySerializer
+from apps.common.api.pagination import PageQuerySerializer, WindowCountPagePagination
 from apps.common.casing import to_camel
 from apps.common.errors import AppError
 from apps.organizations.selectors import organization_for_request
@@ -16,6 +16,7 @@ from apps.scans import selectors, services
 from apps.scans.api.schema import ref
 from apps.scans.api.serializers import (
     BreakdownQuerySerializer,
+    ListedScan,
     ScanCreateSerializer,
     ScanListItemSerializer,
     ScanListPageSerializer,
@@ -140,9 +141,9 @@ class ScanCollectionView(APIView):
     def get(self, request):
         scans = selectors.scan_list(
             organization=request.organization, dossier_id=request.query_params.get("dossierId")
-        ).only(*ScanListItemSerializer.COLUMNS)
-        paginator = PagePagination()
-        page = paginator.paginate_queryset(scans, request, view=self)
+        ).values(*ScanListItemSerializer.COLUMNS, "adjustment_count")
+        paginator = WindowCountPagePagination()
+        page = [ListedScan(row) for row in paginator.paginate_queryset(scans, request, view=self)]
         return paginator.get_paginated_response(ScanListItemSerializer(page, many=True).data)
 
     @extend_schema(
