@@ -303,11 +303,12 @@ def base_set_template(
 def base_set_upload(*, profile: StudioProfile, content: bytes, filename: str = "") -> StudioProfile:
     """Parse a meter file and make it the base profile. A rejected file changes nothing (400 with the
     parser's code and message)."""
-    from apps.studio.meterfiles import MeterFileError, parse_meter_file
+    from apps.studio.meterfiles import MeterFileError, finish, read_meter_grid, to_reference_year
     from apps.studio.meterfiles.quarter_peaks import QUARTER_S, monthly_peaks
 
     try:
-        parsed = parse_meter_file(content, filename)
+        grid = read_meter_grid(content, filename)
+        parsed = to_reference_year(finish(grid))
     except MeterFileError as exc:
         # The rejection in the uploader's language, as the parser's notes below.
         message = (
@@ -319,8 +320,8 @@ def base_set_upload(*, profile: StudioProfile, content: bytes, filename: str = "
         )
         lines = [gettext("Lines: %(lines)s") % {"lines": ", ".join(map(str, exc.lines))}] if exc.lines else []
         raise StudioError(message, code=exc.code, errors={"file": [message, *lines]}) from exc
-    # A 15-minute file is read once more for its quarter-hour peaks (the hourly profile hides them).
-    peaks = monthly_peaks(content) if parsed.resolution_minutes == QUARTER_S // 60 else {}
+    # A 15-minute file's quarter-hour peaks come from its grid (the hourly profile hides them).
+    peaks = monthly_peaks(grid) if grid.step_s == QUARTER_S else {}
     return _store_upload(profile=profile, parsed=parsed, filename=filename, quarter_peaks=peaks)
 
 

@@ -54,7 +54,7 @@ from .generic import read_generic
 from .homewizard import read_homewizard
 from .result import Gap, GapReport, MeterSeries, ParsedMeterFile
 from .sniff import EXPECTED_FORMATS, decode, detect
-from .timebase import finish, to_reference_year
+from .timebase import Grid, finish, to_reference_year
 
 FORMATS = (FLUVIUS, HOMEWIZARD, DSMR_READER, GENERIC)
 # The dispatcher: ``sniff.detect`` names the layout, its reader (one module per format) parses it.
@@ -75,12 +75,15 @@ __all__ = [
     "STANDARD_TIME",
     "Gap",
     "GapReport",
+    "Grid",
     "MeterFileError",
     "MeterSeries",
     "ParsedMeterFile",
     "detect_format",
+    "finish",
     "parse_meter_file",
     "read_meter_file",
+    "read_meter_grid",
     "to_reference_year",
 ]
 
@@ -91,8 +94,9 @@ def detect_format(data: bytes) -> str:
     return detect(decode(data))[0]
 
 
-def read_meter_file(data: bytes, filename: str = "") -> MeterSeries:
-    """Stage 1: parse ``data`` into hourly standard-time values over the file's own period.
+def read_meter_grid(data: bytes, filename: str = "") -> Grid:
+    """The file's values on a regular UTC grid at its own resolution, before anything is summed into hours
+    (what the quarter-hour peaks of the capacity tariff are read from).
 
     ``filename`` is only used in messages; the format is detected from the content.
     """
@@ -101,7 +105,12 @@ def read_meter_file(data: bytes, filename: str = "") -> MeterSeries:
     grid = READERS[fmt](text, header_idx, sep)
     if filename:
         grid.details["filename"] = filename
-    return finish(grid)
+    return grid
+
+
+def read_meter_file(data: bytes, filename: str = "") -> MeterSeries:
+    """Stage 1: parse ``data`` into hourly standard-time values over the file's own period."""
+    return finish(read_meter_grid(data, filename))
 
 
 def parse_meter_file(data: bytes, filename: str = "") -> ParsedMeterFile:

@@ -2,9 +2,9 @@
 
 The studio's profile (``read_meter_file``) sums a file into hours, but the Flemish capacity tariff bills
 the highest quarter hour of each month, which an hourly sum hides (a 2.4 kW quarter inside a 1 kW hour).
-This module reads the same file with the same layout readers (the package's ``READERS``: detection, DST handling, UTC
-grid at the file's own resolution, before any summing into hours) and bills its quarter hours with the
-engine's rule (``apps.engine.capacity.billed_peaks_from_quarter_hours``).
+This module takes the file's grid as the layout readers give it (``read_meter_grid``: detection, DST
+handling, UTC grid at the file's own resolution, before any summing into hours; the upload reads it once for
+both) and bills its quarter hours with the engine's rule (``apps.engine.capacity.billed_peaks_from_quarter_hours``).
 
 Months are calendar months in Belgian wall-clock time, as on the bill. Quarters the file does not have
 (gaps) are not estimated: a peak is never invented. A file longer than a year folds onto calendar months
@@ -23,9 +23,8 @@ import pandas as pd
 from apps.engine import capacity
 from apps.engine import defaults as engine_defaults
 
-from . import READERS
 from .constants import LOCAL_TZ
-from .sniff import decode, detect
+from .timebase import Grid
 
 QUARTER_S = 900
 MIN_MONTH_DAYS = 14
@@ -33,18 +32,15 @@ MIN_MONTH_DAYS = 14
 [days]: the highest quarter of a few days says little about the month's. Assumption."""
 
 
-def quarter_hour_import(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+def quarter_hour_import(grid: Grid) -> tuple[np.ndarray, np.ndarray]:
     """(import of each quarter hour [kWh], NaN where missing; its calendar month 0..11 in local time) of a
     15-minute export. ValueError for a file of another resolution (an hourly file has no quarter peaks)."""
-    quarters, _starts, month = _quarter_grid(data)
+    quarters, _starts, month = _quarter_grid(grid)
     return quarters, month
 
 
-def _quarter_grid(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _quarter_grid(grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``quarter_hour_import`` with each quarter's start [UTC epoch s]."""
-    text = decode(data)
-    fmt, header_idx, sep, _fields = detect(text)
-    grid = READERS[fmt](text, header_idx, sep)
     if grid.step_s != QUARTER_S:
         raise ValueError(
             f"quarter-hour peaks need a 15-minute file; this one has {grid.step_s // 60}-minute steps"
@@ -55,14 +51,14 @@ def _quarter_grid(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def billed_monthly_peaks(
-    data: bytes, floor_kw: float = engine_defaults.BE_CAPACITY_TARIFF_FLOOR_KW
+    grid: Grid, floor_kw: float = engine_defaults.BE_CAPACITY_TARIFF_FLOOR_KW
 ) -> np.ndarray:
     """The capacity tariff's billed monthly peaks [kW, January..December] of a 15-minute meter export."""
-    quarters, month = quarter_hour_import(data)
+    quarters, month = quarter_hour_import(grid)
     return capacity.billed_peaks_from_quarter_hours(quarters, month, floor_kw)
 
 
-def monthly_peaks(data: bytes) -> dict[str, list[float | None]]:
+def monthly_peaks(grid: Grid) -> dict[str, list[float | None]]:
     """Each calendar month's highest quarter-hour and highest hourly-mean import [kW, January..December] of
     a 15-minute export, both None for a month with fewer than ``MIN_MONTH_DAYS`` days of complete hours
     (JSON-ready, as stored on a studio profile). ``billed_kw``: the month's bill (``billed_monthly_peaks``).
@@ -71,7 +67,7 @@ def monthly_peaks(data: bytes) -> dict[str, list[float | None]]:
     hours, so UTC hours are local hours); its mean power is its energy over one hour. Both peaks come from
     the same quarters, so a month's quarter peak is never below its hourly one.
     """
-    quarters, starts, month = _quarter_grid(data)
+    quarters, starts, month = _quarter_grid(grid)
     lead = int((starts[0] % 3600) // QUARTER_S)  # quarters before the file's first full clock hour
     pad_end = -(lead + len(quarters)) % capacity.QUARTERS_PER_HOUR
     hours = np.concatenate([np.full(lead, np.nan), quarters, np.full(pad_end, np.nan)]).reshape(-1, 4)
