@@ -13,16 +13,9 @@ from django.db import connection
 from apps.common.ids import new_token
 from apps.common.jobs import health_ping
 from apps.common.models import HealthPing
+from tests.databases import database_url
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-
-def _database_url() -> str:
-    params = connection.settings_dict
-    host = params.get("HOST") or "127.0.0.1"
-    port = params.get("PORT") or 5432
-    user = params.get("USER") or "postgres"
-    return f"postgres://{user}@{host}:{port}/{params['NAME']}"
 
 
 @pytest.fixture
@@ -30,7 +23,7 @@ def worker():
     if not settings.DRAMATIQ_BROKER_URL.startswith("redis://") or connection.vendor != "postgresql":
         pytest.skip("needs DRAMATIQ_BROKER_URL=redis://… and DATABASE_URL=postgres://…")
     dramatiq.get_broker().flush_all()  # messages left by earlier tests must not reach this worker
-    env = {**os.environ, "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     process = subprocess.Popen(
         [sys.executable, "manage.py", "rundramatiq", "--processes", "1", "--threads", "1"],
         cwd=settings.BASE_DIR,

@@ -15,9 +15,9 @@ from apps.common.errors import QuotaExceeded
 from apps.organizations.services import api_key_create, organization_create
 from apps.scans import services
 from apps.scans.models import Scan, ScanUsage
+from tests.databases import database_url
 
 from .conftest import SEED_BODY, resolved_inputs
-from .waiting import database_url
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks need PostgreSQL (DATABASE_URL=postgres://…)"

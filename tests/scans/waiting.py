@@ -1,17 +1,6 @@
-"""Helpers of the scans tests that run a worker: the database URL to hand it, and polling until done."""
+"""Helper of the scans tests that run a worker: polling until done."""
 
 import time
-
-from django.db import connection
-
-
-def database_url() -> str:
-    """The test database as a postgres:// URL, for a worker process started by the test."""
-    params = connection.settings_dict
-    host = params.get("HOST") or "127.0.0.1"
-    port = params.get("PORT") or 5432
-    user = params.get("USER") or "postgres"
-    return f"postgres://{user}@{host}:{port}/{params['NAME']}"
 
 
 def wait_until(predicate, timeout_s: float) -> bool:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 from dramatiq.brokers.redis import RedisBroker
 
-from .waiting import database_url
+from tests.databases import database_url
 
 
 def _free_redis_port() -> int:
