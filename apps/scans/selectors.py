@@ -8,6 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.common.errors import Gone, NotFound
+from apps.common.prepared import PreparedValues, instance_from_row
 from apps.organizations.models import Organization
 from apps.scans.models import RevokedShareLink, Scan, ScanSeries, ScanUsage, share_token_digest
 
@@ -52,9 +53,23 @@ def _scan_or_not_found(scans: QuerySet[Scan], scan_id: str) -> Scan:
         raise NotFound("No scan with this id.") from None
 
 
+_ORGANIZATION_SCAN = PreparedValues(
+    lambda slot: (
+        Scan.objects.for_organization(Organization(pk=slot("organization")))
+        .filter(pk=slot("scan"))
+        .order_by()
+        .values(*(f.attname for f in Scan._meta.concrete_fields))
+    )
+)
+
+
 def scan_get(*, organization: Organization | None, scan_id: str) -> Scan:
-    """The organization's scan, or NotFound (another organization's scan is indistinguishable from none)."""
-    return _scan_or_not_found(Scan.objects.for_organization(organization), scan_id)
+    """The organization's scan, or NotFound (another organization's scan is indistinguishable from none).
+    Read on every scan request, so compiled once (issue 18)."""
+    rows = _ORGANIZATION_SCAN.run(organization=organization.pk, scan=scan_id) if organization else []
+    if not rows:
+        raise NotFound("No scan with this id.")
+    return instance_from_row(Scan, rows[0])
 
 
 def scan_get_public(*, scan_id: str) -> Scan:

@@ -3,10 +3,12 @@
 import math
 
 from django.conf import settings
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from rest_framework import serializers
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
+
+from apps.common.prepared import PreparedValues
 
 DEFAULT_LIMIT = 20
 MAX_PAGE = 1_000_000
@@ -20,15 +22,18 @@ class PageQuerySerializer(serializers.Serializer):
 
 class PagePagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
+        rows, self.total = self.page_and_total(queryset, self.parse_page(request))
+        return rows
+
+    def parse_page(self, request) -> int:
+        """Read `page` and `limit` (400 naming the parameter if invalid); the page's first row index."""
         query = PageQuerySerializer(
             data={k: v for k, v in request.query_params.items() if k in ("page", "limit")}
         )
         query.is_valid(raise_exception=True)
         self.page = query.validated_data["page"]
         self.limit = min(query.validated_data["limit"], settings.API_PAGE_SIZE_MAX)
-        start = (self.page - 1) * self.limit
-        rows, self.total = self.page_and_total(queryset, start)
-        return rows
+        return (self.page - 1) * self.limit
 
     def page_and_total(self, queryset, start: int) -> tuple[list, int]:
         """The page's rows from `start` and the number of rows in the whole list."""
@@ -77,22 +82,29 @@ class PagePagination(BasePagination):
         }
 
 
-class WindowCountPagePagination(PagePagination):
-    """The same pages of a `.values()` queryset (rows as dicts), with the total counted in the page's own
-    query (`COUNT(*) OVER ()`) instead of a separate `COUNT(*)`: one query and one round trip fewer on a busy
-    list (issue 18: `GET /v1/scans`).
+TOTAL = "page_window_total"
 
-    Only without DISTINCT or a set operation: the window counts the rows before those apply. A page past the
-    end has no row to carry the total; only then is it counted on its own."""
 
-    TOTAL = "page_window_total"
+def with_window_total(queryset: QuerySet) -> QuerySet:
+    """Each row also carries the whole list's row count (`COUNT(*) OVER ()`), for `PreparedPagePagination`.
+    Only without DISTINCT or a set operation: the window counts the rows before those apply."""
+    return queryset.annotate(**{TOTAL: Window(Count("*"))})
 
-    def page_and_total(self, queryset, start: int) -> tuple[list, int]:
-        rows = list(queryset.annotate(**{self.TOTAL: Window(Count("*"))})[start : start + self.limit])
-        totals = [row.pop(self.TOTAL) for row in rows]
-        if totals:
-            return rows, totals[0]
-        return rows, 0 if start == 0 else queryset.count()
+
+class PreparedPagePagination(PagePagination):
+    """The same pages, read from a `PreparedValues` built on `with_window_total`: the page and the list's
+    total in one query compiled once per process, instead of a page query and a `COUNT(*)` compiled on every
+    request (issue 18: `GET /v1/scans`). A page past the end has no row to carry the total: only then is the
+    first row read for it."""
+
+    def paginate_prepared(self, statement: PreparedValues, request, **values) -> list[dict]:
+        start = self.parse_page(request)
+        rows = statement.run(limit=self.limit, offset=start, **values)
+        carrier = rows or (statement.run(limit=1, offset=0, **values) if start else [])
+        self.total = carrier[0][TOTAL] if carrier else 0
+        for row in rows:
+            del row[TOTAL]
+        return rows
 
 
 def page_envelope(

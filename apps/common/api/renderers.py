@@ -8,8 +8,6 @@ direct path. Anything else (lazy translations, sets, non-string keys, …) is ha
 `camelize`, so the result is always the library's.
 """
 
-from functools import lru_cache
-
 from djangorestframework_camel_case.render import CamelCaseJSONRenderer
 from djangorestframework_camel_case.util import camelize as library_camelize
 from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
@@ -17,21 +15,33 @@ from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 _PLAIN = (str, int, float, bool, type(None))
 
 
-@lru_cache(maxsize=4096)
+_CAMEL_KEYS: dict[str, str] = {}
+_CAMEL_KEYS_MAX = 4096  # bounded: keys a caller sent (echoed inputs) are camelized but not kept beyond this
+
+
 def camel_key(key: str) -> str:
-    return camelize_re.sub(underscore_to_camel, key) if "_" in key else key
+    camel = _CAMEL_KEYS.get(key)
+    if camel is None:
+        camel = camelize_re.sub(underscore_to_camel, key) if "_" in key else key
+        if len(_CAMEL_KEYS) < _CAMEL_KEYS_MAX:
+            _CAMEL_KEYS[key] = camel
+    return camel
 
 
 def camelize(data):
-    """The library's `camelize` with its default options (the project sets none)."""
+    """The library's `camelize` with its default options (the project sets none). Plain values are passed
+    through where they are met, without a call each (a report has a few hundred of them)."""
     if type(data) in _PLAIN:
         return data
     if isinstance(data, dict):
-        if not all(type(key) is str for key in data):
-            return library_camelize(data)
-        return {camel_key(key): camelize(value) for key, value in data.items()}
+        camelized = {}
+        for key, value in data.items():
+            if type(key) is not str:
+                return library_camelize(data)
+            camelized[camel_key(key)] = value if type(value) in _PLAIN else camelize(value)
+        return camelized
     if isinstance(data, list | tuple):
-        return [camelize(item) for item in data]
+        return [item if type(item) in _PLAIN else camelize(item) for item in data]
     return library_camelize(data)
 
 

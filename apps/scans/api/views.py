@@ -1,5 +1,7 @@
 """/v1/scans endpoints. Thin: validate, call a selector or service, shape the answer."""
 
+from functools import partial
+
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -8,9 +10,11 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from apps.common.api.fields import api_datetime
-from apps.common.api.pagination import PageQuerySerializer, WindowCountPagePagination
+from apps.common.api.pagination import PageQuerySerializer, PreparedPagePagination, with_window_total
 from apps.common.casing import to_camel
 from apps.common.errors import AppError
+from apps.common.prepared import PreparedValues
+from apps.organizations.models import Organization
 from apps.organizations.selectors import organization_for_request
 from apps.scans import selectors, services
 from apps.scans.api.schema import ref
@@ -129,6 +133,20 @@ def chart_data(scan: Scan, **options) -> dict:
     )
 
 
+def _scan_page(slot, *, in_dossier: bool):
+    """The scan list as `GET /v1/scans` reads it: the list item's columns, the list's total on every row."""
+    scans = selectors.scan_list(
+        organization=Organization(pk=slot("organization")),
+        dossier_id=slot("dossier") if in_dossier else None,
+    )
+    return with_window_total(scans.values(*ScanListItemSerializer.COLUMNS, "adjustment_count"))
+
+
+SCAN_PAGES = {
+    in_dossier: PreparedValues(partial(_scan_page, in_dossier=in_dossier)) for in_dossier in (False, True)
+}
+
+
 class ScanCollectionView(APIView):
     @extend_schema(
         parameters=[
@@ -139,11 +157,12 @@ class ScanCollectionView(APIView):
         operation_id="scansList",
     )
     def get(self, request):
-        scans = selectors.scan_list(
-            organization=request.organization, dossier_id=request.query_params.get("dossierId")
-        ).values(*ScanListItemSerializer.COLUMNS, "adjustment_count")
-        paginator = WindowCountPagePagination()
-        page = [ListedScan(row) for row in paginator.paginate_queryset(scans, request, view=self)]
+        dossier_id = request.query_params.get("dossierId")
+        paginator = PreparedPagePagination()
+        rows = paginator.paginate_prepared(
+            SCAN_PAGES[bool(dossier_id)], request, organization=request.organization.pk, dossier=dossier_id
+        )
+        page = [ListedScan(row) for row in rows]
         return paginator.get_paginated_response(ScanListItemSerializer(page, many=True).data)
 
     @extend_schema(
