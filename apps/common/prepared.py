@@ -1,8 +1,8 @@
 """Querysets compiled to SQL once per process and run again with other values (issue 18).
 
-Django compiles a queryset to SQL on every evaluation. For the reads on every API request that is most of their
-cost: about 0.4 ms of CPU for the API key lookup and 0.6 ms for a page of the scan list, against 4 ms for the
-whole `GET /v1/scans`. A `PreparedValues` is written as an ordinary `.values()` queryset, so scoping stays the
+Django compiles a queryset to SQL on every evaluation. For the reads on every API request that was most of their
+cost: compiling the API key lookup and a page of the scan list took about 40 % of a `GET /v1/scans` (in-process
+CPU per request 3.7–4.2 ms before, 2.0–2.4 ms after; benchmarks/api_bench.py for the served figures). A `PreparedValues` is written as an ordinary `.values()` queryset, so scoping stays the
 models' own (`for_organization`), with named `Slot`s where per-request values go; it is compiled on first use
 on a connection, and each run substitutes the values, adds the page (`LIMIT`/`OFFSET` as parameters) and turns
 rows into the dicts `.values()` would give, through the same converters.
