@@ -1,11 +1,12 @@
 """Querysets compiled to SQL once per process and run again with other values (issue 18).
 
-Django compiles a queryset to SQL on every evaluation. For the reads on every API request that was most of their
-cost: compiling the API key lookup and a page of the scan list took about 40 % of a `GET /v1/scans` (in-process
-CPU per request 3.7–4.2 ms before, 2.0–2.4 ms after; benchmarks/api_bench.py for the served figures). A `PreparedValues` is written as an ordinary `.values()` queryset, so scoping stays the
-models' own (`for_organization`), with named `Slot`s where per-request values go; it is compiled on first use
-on a connection, and each run substitutes the values, adds the page (`LIMIT`/`OFFSET` as parameters) and turns
-rows into the dicts `.values()` would give, through the same converters.
+Django compiles a queryset to SQL on every evaluation. For the reads on every API request that was most of
+their cost: compiling the API key lookup and a page of the scan list took about 40 % of a `GET /v1/scans`
+(in-process CPU per request 3.7–4.2 ms before, 2.0–2.4 ms after; benchmarks/api_bench.py for the served
+figures). A `PreparedValues` is written as an ordinary `.values()` queryset, so scoping stays the models' own
+(`for_organization`), with named `Slot`s where per-request values go; it is compiled on first use on a
+connection, and each run substitutes the values, adds the page (`LIMIT`/`OFFSET` as parameters) and turns rows
+into the dicts `.values()` would give, through the same converters.
 """
 
 from __future__ import annotations
@@ -79,8 +80,14 @@ class PreparedValues:
         return [dict(zip(compiled.columns, row, strict=True)) for row in rows]
 
 
+def model_columns(model: type[Model], prefix: str = "") -> list[str]:
+    """The `.values()` names of all the model's concrete fields (under `prefix`, e.g. "organization__" for a
+    related one): what `instance_from_row` reads."""
+    return [prefix + f.attname for f in model._meta.concrete_fields]
+
+
 def instance_from_row(model: type[Model], row: dict, prefix: str = "", using: str = "default") -> Model:
-    """A model instance from a `.values()` row holding all its concrete fields (under `prefix`, e.g.
-    "organization__" for a related one), as the ORM would have loaded it."""
-    fields = model._meta.concrete_fields
-    return model.from_db(using, [f.attname for f in fields], [row[prefix + f.attname] for f in fields])
+    """A model instance from a `.values()` row holding `model_columns(model, prefix)`, as the ORM would have
+    loaded it."""
+    attnames = model_columns(model)
+    return model.from_db(using, attnames, [row[prefix + name] for name in attnames])

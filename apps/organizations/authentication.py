@@ -3,7 +3,7 @@
 from rest_framework import authentication, exceptions
 
 from apps.common import lockout
-from apps.common.prepared import PreparedValues, instance_from_row
+from apps.common.prepared import PreparedValues, instance_from_row, model_columns
 from apps.organizations.keys import key_matches, split_prefix
 from apps.organizations.models import ApiKey, Organization
 from apps.organizations.services import api_key_touch
@@ -30,10 +30,7 @@ _KEY_WITH_ORGANIZATION = PreparedValues(
     lambda slot: (
         ApiKey.objects.filter(prefix=slot("prefix"))
         .order_by()
-        .values(
-            *(f.attname for f in ApiKey._meta.concrete_fields),
-            *("organization__" + f.attname for f in Organization._meta.concrete_fields),
-        )
+        .values(*model_columns(ApiKey), *model_columns(Organization, prefix="organization__"))
     )
 )
 

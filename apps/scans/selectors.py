@@ -8,7 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from apps.common.errors import Gone, NotFound
-from apps.common.prepared import PreparedValues, instance_from_row
+from apps.common.prepared import PreparedValues, instance_from_row, model_columns
 from apps.organizations.models import Organization
 from apps.scans.models import RevokedShareLink, Scan, ScanSeries, ScanUsage, share_token_digest
 
@@ -49,7 +49,7 @@ _ORGANIZATION_SCAN = PreparedValues(
         Scan.objects.for_organization(Organization(pk=slot("organization")))
         .filter(pk=slot("scan"))
         .order_by()
-        .values(*(f.attname for f in Scan._meta.concrete_fields))
+        .values(*model_columns(Scan))
     )
 )
 

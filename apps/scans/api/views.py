@@ -142,7 +142,7 @@ def _scan_page(slot, *, in_dossier: bool):
     return with_window_total(scans.values(*ScanListItemSerializer.COLUMNS, "adjustment_count"))
 
 
-SCAN_PAGES = {
+_SCAN_PAGES = {
     in_dossier: PreparedValues(partial(_scan_page, in_dossier=in_dossier)) for in_dossier in (False, True)
 }
 
@@ -160,7 +160,7 @@ class ScanCollectionView(APIView):
         dossier_id = request.query_params.get("dossierId")
         paginator = PreparedPagePagination()
         rows = paginator.paginate_prepared(
-            SCAN_PAGES[bool(dossier_id)], request, organization=request.organization.pk, dossier=dossier_id
+            _SCAN_PAGES[bool(dossier_id)], request, organization=request.organization.pk, dossier=dossier_id
         )
         page = [ListedScan(row) for row in rows]
         return paginator.get_paginated_response(ScanListItemSerializer(page, many=True).data)
